@@ -1,0 +1,44 @@
+"""recallbot's configuration: one typed model read from the environment (and a ``.env`` file).
+
+Every setting is documented in the README's configuration table; later features add theirs here
+so that there is exactly one place to look.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings shared by the CLI, the Slack app and the tracker."""
+
+    # Each field names its environment variable outright (Slack's and Motive's variables carry
+    # no common prefix), and tests may still build Settings(default_tz=...) by field name.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    default_tz: str = Field("UTC", validation_alias="RECALLBOT_DEFAULT_TZ")
+    """IANA zone used to read a phrase when the requester's own zone is unknown."""
+
+    @field_validator("default_tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/Chicago)") from exc
+        return value
+
+    @property
+    def default_zone(self) -> ZoneInfo:
+        """The default zone as a tzinfo."""
+        return ZoneInfo(self.default_tz)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
