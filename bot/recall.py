@@ -1,0 +1,146 @@
+"""The domain of a video recall: what Motive's create endpoint accepts, as validated types.
+
+The rules Motive documents for a create request live here as validators, so a ``RecallRequest``
+that exists is one Motive's documented rules allow (footage availability, quota and per-vehicle
+camera limits are checked later, against the fleet).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator, model_validator
+
+
+class RecallType(StrEnum):
+    """How Motive records the window: real time, or a time-lapse of a longer window."""
+
+    REGULAR = "regular"
+    TIMELAPSE = "timelapse"
+
+
+class CameraPosition(StrEnum):
+    """Camera positions Motive knows, in the order recallbot always lists them."""
+
+    FRONT_FACING = "front_facing"
+    DRIVER_FACING = "driver_facing"
+    FRONT_NARROW_FACING = "front_narrow_facing"
+    SIDE_LEFT = "side_left"
+    SIDE_RIGHT = "side_right"
+    REAR = "rear"
+
+
+CAMERA_ORDER: tuple[CameraPosition, ...] = tuple(CameraPosition)
+
+CAMERA_WORDS: dict[CameraPosition, str] = {
+    CameraPosition.FRONT_FACING: "Road-facing",
+    CameraPosition.DRIVER_FACING: "Driver-facing",
+    CameraPosition.FRONT_NARROW_FACING: "Road-facing (narrow)",
+    CameraPosition.SIDE_LEFT: "Left side",
+    CameraPosition.SIDE_RIGHT: "Right side",
+    CameraPosition.REAR: "Rear",
+}
+"""How people name each position (Slack replies and the CLI use these words)."""
+
+ALLOWED_DURATIONS: dict[RecallType, tuple[int, ...]] = {
+    RecallType.REGULAR: (1, 2, 3),
+    RecallType.TIMELAPSE: (5, 10, 15, 30, 45, 60),
+}
+"""Minutes Motive accepts per recall type (documented)."""
+
+DEFAULT_DURATION: dict[RecallType, int | None] = {
+    RecallType.REGULAR: 1,
+    RecallType.TIMELAPSE: None,
+}
+"""A regular recall defaults to one minute; a time-lapse has no default: its length must be said."""
+
+
+def allowed_durations_text(recall_type: RecallType) -> str:
+    """'1, 2 or 3 minutes' for messages."""
+    values = [str(v) for v in ALLOWED_DURATIONS[recall_type]]
+    return f"{', '.join(values[:-1])} or {values[-1]} minutes"
+
+
+class PhraseErrorCode(StrEnum):
+    """Why a phrase could not become a recall request. Other tools rely on these exact codes."""
+
+    NO_VEHICLE = "no_vehicle"
+    MULTIPLE_VEHICLES = "multiple_vehicles"
+    BOTH_VEHICLE_AND_ASSET = "both_vehicle_and_asset"
+    MISSING_DURATION = "missing_duration"
+    CONFLICTING_DURATION = "conflicting_duration"
+    DURATION_NOT_ALLOWED = "duration_not_allowed"
+    UNKNOWN_CAMERA = "unknown_camera"
+    FUTURE_TIME = "future_time"
+    TIME_NOT_SPECIFIC = "time_not_specific"
+    NO_TIME = "no_time"
+    INVALID_TIME = "invalid_time"
+    AMBIGUOUS_TIME = "ambiguous_time"
+
+
+class RecallRequest(BaseModel):
+    """One video recall, exactly as Motive's create endpoint takes it.
+
+    ``camera_positions`` of ``None`` means every camera the vehicle has (the field is omitted
+    when sent); an explicit list is kept in ``CAMERA_ORDER`` without repeats.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    vehicle_number: str | None = None
+    asset_name: str | None = None
+    start_time: AwareDatetime
+    duration: int
+    recall_type: RecallType = RecallType.REGULAR
+    camera_positions: tuple[CameraPosition, ...] | None = None
+
+    @field_validator("vehicle_number", "asset_name")
+    @classmethod
+    def _stripped_target(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value:
+            raise ValueError("a vehicle number or asset name cannot be blank")
+        return value
+
+    @field_validator("start_time")
+    @classmethod
+    def _utc_whole_seconds(cls, value: datetime) -> datetime:
+        # Motive reads ISO 8601; we always send UTC with a Z and no fractions of a second.
+        return value.astimezone(UTC).replace(microsecond=0)
+
+    @field_validator("camera_positions")
+    @classmethod
+    def _ordered_cameras(
+        cls, value: tuple[CameraPosition, ...] | None
+    ) -> tuple[CameraPosition, ...] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("camera_positions cannot be empty: leave it out to mean every camera")
+        chosen = set(value)
+        return tuple(position for position in CAMERA_ORDER if position in chosen)
+
+    @model_validator(mode="after")
+    def _motive_rules(self) -> Self:
+        if (self.vehicle_number is None) == (self.asset_name is None):
+            raise ValueError("exactly one of vehicle_number and asset_name is required")
+        allowed = ALLOWED_DURATIONS[self.recall_type]
+        if self.duration not in allowed:
+            raise ValueError(
+                f"a {self.recall_type} recall lasts {allowed_durations_text(self.recall_type)}"
+            )
+        return self
+
+    @property
+    def end_time(self) -> datetime:
+        """When the recalled window ends (Motive's ``end_time``)."""
+        return self.start_time + timedelta(minutes=self.duration)
+
+    @property
+    def target(self) -> str:
+        """The vehicle number or asset name, whichever this request names."""
+        return self.vehicle_number if self.vehicle_number is not None else str(self.asset_name)
