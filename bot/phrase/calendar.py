@@ -1,0 +1,152 @@
+"""Days: turning "yesterday", "last friday", "11/20" or "nov 22" into a date.
+
+Days are always read in the zone the phrase is read in, and a day with no year (or a weekday)
+is its most recent past occurrence, because footage only exists in the past.
+
+Calendar dates written with a month name ("22nd nov", "Nov. 22") are read by ``dateparser``:
+only the date words are handed to it (never a whole phrase, which still holds vehicle ids and
+durations), through an English-only parser reused for every phrase of the same day, loaded
+lazily and warmed at start-up by long-running processes with ``warm_up``.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from bot.phrase.draft import DayKind, DaySpec
+from bot.phrase.result import PhraseProblem
+from bot.recall import PhraseErrorCode
+
+_DATEPARSER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _month_name_parser(today: date) -> Any:
+    """The parser for one reference day (building one is cheap; its language data is shared)."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            # Naive on purpose: an aware RELATIVE_BASE breaks time-only input in dateparser. The
+            # end of today makes a date of today count as past.
+            "RELATIVE_BASE": datetime.combine(today, time(23, 59, 59)),
+            # Without this, dateparser fills a missing clock with the current time.
+            "RETURN_TIME_AS_PERIOD": True,
+            "PARSERS": ["absolute-time"],
+        },
+    )
+
+
+def warm_up() -> None:
+    """Load dateparser's English data now, so the first request does not pay for it (~0.2 s)."""
+    _read_month_name("nov 22", date(2026, 11, 24))
+
+
+@lru_cache(maxsize=4096)
+def _read_month_name(text: str, today: date) -> date | None:
+    parser = _month_name_parser(today)
+    with _DATEPARSER_LOCK:  # dateparser keeps per-parser state between calls
+        data = parser.get_date_data(text)
+    if data.date_obj is None or not {"day", "month"} <= set(data.parts or ()):
+        return None
+    found: date = data.date_obj.date()
+    if "year" not in data.parts and found > today:
+        found = _latest_valid(found.month, found.day, today) or found
+    return found
+
+
+def _invalid_date(text: str, why: str) -> PhraseProblem:
+    return PhraseProblem(
+        PhraseErrorCode.INVALID_TIME,
+        f"“{text}” is not a date: {why}. Write the date like “11/20” or “nov 20”.",
+    )
+
+
+def _latest_valid(month: int, day: int, today: date) -> date | None:
+    """The most recent past (or today) month/day, skipping years where it does not exist."""
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    return None
+
+
+def _numeric(spec: DaySpec, today: date) -> date:
+    first, second, *year_part = spec.numbers
+    # US order (month/day); day/month only when the first number cannot be a month.
+    month, day = (first, second) if 1 <= first <= 12 else (second, first)
+    if not 1 <= month <= 12:
+        raise _invalid_date(spec.text, "neither number can be a month")
+    if year_part:
+        year = year_part[0] + (2000 if year_part[0] < 100 else 0)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise _invalid_date(spec.text, "that day does not exist") from None
+    found = _latest_valid(month, day, today) if 1 <= day <= 31 else None
+    if found is None:
+        raise _invalid_date(spec.text, "that day does not exist")
+    return found
+
+
+def _day_of_month(spec: DaySpec, today: date) -> date:
+    (day,) = spec.numbers
+    if not 1 <= day <= 31:
+        raise _invalid_date(spec.text, "months have 31 days at most")
+    year, month = today.year, today.month
+    for _ in range(12):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate <= today:
+            return candidate
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    raise _invalid_date(spec.text, "that day does not exist")  # pragma: no cover
+
+
+def _weekday(spec: DaySpec, today: date, passed_today: bool) -> date:
+    weekday = spec.weekday if spec.weekday is not None else today.weekday()
+    back = (today.weekday() - weekday) % 7
+    strictly_before = spec.modifier in {"last", "past", "previous"}
+    if back == 0 and (strictly_before or not passed_today):
+        back = 7
+    return today - timedelta(days=back)
+
+
+def resolve_day(spec: DaySpec, today: date, passed_today: bool) -> date:
+    """The date a day names, given today's date in the reading zone.
+
+    ``passed_today`` says whether the clock time has already happened today; a weekday that is
+    today only means today once its time has passed.
+    """
+    if spec.kind is DayKind.OFFSET:
+        return today - timedelta(days=spec.offset)
+    if spec.kind is DayKind.WEEKDAY:
+        return _weekday(spec, today, passed_today)
+    if spec.kind is DayKind.NUMERIC:
+        return _numeric(spec, today)
+    if spec.kind is DayKind.DAY_OF_MONTH:
+        return _day_of_month(spec, today)
+    if spec.kind is DayKind.ISO:
+        try:
+            return date(*spec.numbers)
+        except ValueError:
+            raise _invalid_date(spec.text, "that day does not exist") from None
+    found = _read_month_name(" ".join(spec.text.lower().split()), today)
+    if found is None:
+        raise _invalid_date(spec.text, "that day does not exist")
+    return found
+
+
+def is_explicit_date(spec: DaySpec) -> bool:
+    """Whether a day names a calendar date (so a weekday beside it only checks it)."""
+    return spec.kind in {DayKind.NUMERIC, DayKind.ISO, DayKind.MONTH_NAME, DayKind.DAY_OF_MONTH}

@@ -1,0 +1,152 @@
+"""What a phrase said, before anything is resolved against a clock or a calendar.
+
+The grammar fills a ``Draft`` from tokens; resolution (``when``, ``cameras``, ``parser``) turns
+it into a request. Keeping the two apart means every decision that needs "now" or a time zone
+is made in one place, where it can also be reported as an inference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from bot.recall import CameraPosition, RecallType
+
+
+class PartOfDay(StrEnum):
+    """Parts of a day people name instead of (or beside) a clock time."""
+
+    MORNING = "morning"
+    LUNCH = "lunch"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    NIGHT = "night"
+
+
+class ClockStyle(StrEnum):
+    """How a clock time was written, which decides how its hour is read."""
+
+    MERIDIEM = "meridiem"  # 3pm, 3:04:30 P.M.
+    H24 = "24h"  # 15:00, 07:30, 0730, 1504
+    BARE = "bare"  # 3, 3:00, 3 o'clock: am or pm is inferred
+    NOON = "noon"
+    MIDNIGHT = "midnight"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockTime:
+    """A wall-clock time as written; values are checked when it is resolved."""
+
+    hour: int
+    minute: int
+    second: int
+    style: ClockStyle
+    text: str
+    meridiem: str | None = None  # "am" or "pm" for MERIDIEM
+    approximate: bool = False
+
+    def same_reading(self, other: ClockTime) -> bool:
+        """Whether two mentions name the same time ("3pm ... at 3pm")."""
+        return (self.hour, self.minute, self.second, self.style, self.meridiem) == (
+            other.hour,
+            other.minute,
+            other.second,
+            other.style,
+            other.meridiem,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """Two clock times that bound the window ("3:00-3:02pm")."""
+
+    start: ClockTime
+    end: ClockTime
+    text: str
+
+
+class DayKind(StrEnum):
+    """How a day was named."""
+
+    OFFSET = "offset"  # today, yesterday, 2 days ago
+    WEEKDAY = "weekday"  # friday, last friday, on monday
+    NUMERIC = "numeric"  # 11/20, 11-20-26 (month/day unless the first cannot be a month)
+    ISO = "iso"  # 2026-11-20
+    MONTH_NAME = "month_name"  # nov 22, 22nd nov (read by dateparser)
+    DAY_OF_MONTH = "day_of_month"  # the 20th
+
+
+@dataclass(frozen=True, slots=True)
+class DaySpec:
+    """A day as said; ``calendar.resolve_day`` turns it into a date."""
+
+    kind: DayKind
+    text: str
+    offset: int = 0
+    weekday: int | None = None
+    modifier: str | None = None  # "last", "this", "on", "past"
+    numbers: tuple[int, ...] = ()  # NUMERIC: (a, b[, year]); ISO: (y, m, d); DAY_OF_MONTH: (d,)
+    part: PartOfDay | None = None  # implied by the day word: "last night", "this morning"
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneSpec:
+    """A time zone named in the phrase."""
+
+    tz: tzinfo | None  # None: "our time", "local time": the requester's own zone
+    label: str
+    text: str
+    region: tzinfo | None = None  # for EST/CDT...: the region zone, to say when it differs
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Said(Generic[T]):
+    """A value with the words that said it, so messages can quote the requester."""
+
+    value: T
+    text: str
+
+
+@dataclass(slots=True)
+class CameraDraft:
+    """Camera words: named positions, exclusions, "all", and names we do not know."""
+
+    included: set[CameraPosition] = field(default_factory=set)
+    excluded: set[CameraPosition] = field(default_factory=set)
+    said_all: bool = False
+    unknown: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Draft:
+    """Everything a phrase said, sorted by meaning."""
+
+    vehicles: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+    loose_ids: list[str] = field(default_factory=list)
+    bare_vehicle: str | None = None
+    durations: list[Said[int]] = field(default_factory=list)  # seconds
+    recall_types: list[Said[RecallType]] = field(default_factory=list)
+    cameras: CameraDraft = field(default_factory=CameraDraft)
+    zones: list[ZoneSpec] = field(default_factory=list)
+    clocks: list[ClockTime] = field(default_factory=list)
+    ranges: list[TimeRange] = field(default_factory=list)
+    end_clocks: list[ClockTime] = field(default_factory=list)
+    days: list[DaySpec] = field(default_factory=list)
+    parts: list[Said[PartOfDay]] = field(default_factory=list)
+    relatives: list[Said[int]] = field(default_factory=list)  # seconds back from now
+    windows: list[Said[int]] = field(default_factory=list)  # "last 2 min": seconds ending now
+    futures: list[str] = field(default_factory=list)
+    nows: list[str] = field(default_factory=list)
+    vague: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def has_time_point(self) -> bool:
+        """Whether the phrase named a moment (a clock time, a range or a time back from now)."""
+        return bool(self.clocks or self.ranges or self.end_clocks or self.relatives or self.windows)

@@ -1,0 +1,496 @@
+"""The grammar: reads tokens into a ``Draft`` of what the phrase said.
+
+One left-to-right pass. Each token kind has a reader; readers look at their neighbours where a
+word's meaning depends on them ("at 3" is a time, "for 2" a duration, "no driver cam" an
+exclusion, "in front of" narrative). Plain numbers that no rule claims stay loose until the end,
+when they are settled as the vehicle, as a clock time, or reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.phrase import lexicon as lx
+from bot.phrase.clock import clock_from_digits, could_be_clock, from_iso, read_clock
+from bot.phrase.draft import (
+    ClockTime,
+    DayKind,
+    DaySpec,
+    Draft,
+    PartOfDay,
+    Said,
+    TimeRange,
+)
+from bot.phrase.lexer import Token
+from bot.phrase.result import PhraseProblem
+from bot.phrase.zones import UnknownZoneError, fixed_offset_spec, read_zone, utc_spec
+from bot.recall import CameraPosition, PhraseErrorCode, RecallType
+
+_DAY_WORDS: dict[str, tuple[int, PartOfDay | None]] = {
+    "yesterday": (1, None), "yest": (1, None), "yday": (1, None), "yda": (1, None),
+    "today": (0, None), "earlier today": (0, None),
+    "tonight": (0, PartOfDay.NIGHT), "tonite": (0, PartOfDay.NIGHT),
+    "last night": (1, PartOfDay.NIGHT),
+    "day before yesterday": (2, None), "the day before yesterday": (2, None),
+}  # fmt: skip
+_FUTURE_DAY_WORDS = frozenset({"tomorrow", "tmrw", "tmr", "tomorow"})
+_PARTS: dict[str, PartOfDay] = {
+    "morning": PartOfDay.MORNING, "am": PartOfDay.MORNING,
+    "afternoon": PartOfDay.AFTERNOON, "pm": PartOfDay.AFTERNOON,
+    "evening": PartOfDay.EVENING, "night": PartOfDay.NIGHT, "overnight": PartOfDay.NIGHT,
+    "lunch": PartOfDay.LUNCH, "lunchtime": PartOfDay.LUNCH,
+}  # fmt: skip
+_DAY_MODIFIERS = frozenset({"last", "this", "on", "past", "previous", "next"})
+_CLOCK_KINDS = frozenset({"clock", "noon", "midnight"})
+# Tokens after which a plain number is a clock time: "yesterday 3", "this morning 6".
+_DAYISH_KINDS = frozenset(
+    {"day", "weekday", "mdy", "ymd", "mdate", "dom", "ordinal", "thispod", "pod", "iso"}
+)
+_CAMERA_KINDS = frozenset(lx.CAMERA_SETS) | {"driver_word"}
+_SILENT_WORDS = (
+    lx.FILLER_WORDS | lx.AT_WORDS | lx.NEGATIONS | lx.JOINERS | _DAY_MODIFIERS | {"between"}
+)
+# Words a list of excluded cameras runs through: "except for the driver and rear cams".
+_NEGATION_GLUE = frozenset({"and", "or", "nor", "&", ",", "the", "for"})
+_HALF = {"half": 0.5, "half a": 0.5, "half an": 0.5}
+
+
+def _amount(text: str) -> float:
+    text = " ".join(text.lower().replace("-", " ").split())
+    if text in _HALF:
+        return _HALF[text]
+    if text in lx.NUMBER_WORDS:
+        return lx.NUMBER_WORDS[text]
+    return float(text)
+
+
+class _Reader:
+    """One pass over the tokens of a phrase."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.used = [False] * len(tokens)
+        self.loose: list[int] = []
+        self.draft = Draft()
+
+    # -- neighbours -------------------------------------------------------------------------
+
+    def low(self, i: int) -> str:
+        """The lower-cased text of token ``i``, or "" outside the phrase."""
+        return self.tokens[i].low if 0 <= i < len(self.tokens) else ""
+
+    def kind(self, i: int) -> str:
+        """The kind of token ``i``, or "" outside the phrase."""
+        return self.tokens[i].kind if 0 <= i < len(self.tokens) else ""
+
+    def free(self, i: int) -> bool:
+        """Whether token ``i`` exists and no reader has claimed it yet."""
+        return 0 <= i < len(self.tokens) and not self.used[i]
+
+    def span(self, first: int, last: int) -> str:
+        """The phrase's own text from token ``first`` through token ``last``."""
+        first_token, last_token = self.tokens[first], self.tokens[last]
+        start, end = first_token.match.start(), last_token.match.end(last_token.kind)
+        return first_token.source[start:end]
+
+    def take(self, *indices: int) -> None:
+        """Claim tokens that a reader consumed beside its own."""
+        for i in indices:
+            self.used[i] = True
+
+    # -- the pass ---------------------------------------------------------------------------
+
+    def read(self) -> Draft:
+        """Read every token, then settle the numbers no rule claimed."""
+        for i, token in enumerate(self.tokens):
+            if not self.used[i]:
+                self.used[i] = True
+                _READERS[token.kind](self, i)
+        self._settle_loose()
+        return self.draft
+
+    # -- targets ----------------------------------------------------------------------------
+
+    def _quoted(self, i: int) -> None:
+        self.draft.ignored.append(self.tokens[i].text)
+
+    def _target(self, i: int) -> None:
+        token = self.tokens[i]
+        value = token.group("t_q") or token.group("t_id") or ""
+        keyword = (token.group("t_kw") or "").lower()
+        names = (
+            self.draft.assets if keyword.startswith(("asset", "trailer")) else self.draft.vehicles
+        )
+        names.append(value.strip())
+
+    def _hashid(self, i: int) -> None:
+        self.draft.vehicles.append(self.tokens[i].group("h_id") or "")
+
+    def _loose(self, i: int) -> None:
+        self.loose.append(i)
+
+    def _settle_loose(self) -> None:
+        """Decide what numbers no rule claimed are: a clock time, the vehicle, or extra ids."""
+        draft = self.draft
+        if not draft.has_time_point():
+            hhmm = [i for i in self.loose if self._is_hhmm(i)]
+            named = bool(draft.vehicles or draft.assets)
+            ids = [i for i in self.loose if i not in hhmm]
+            # "truck 42 yesterday 1504": with the target named, a lone HHMM is the time.
+            # "TX-4471 yesterday 1504": an id that cannot be a time leaves the HHMM as the time.
+            if len(hhmm) == 1 and (named or len(ids) == 1):
+                self._time_at(hhmm[0])
+                self.loose.remove(hhmm[0])
+        draft.loose_ids = [self.tokens[i].text for i in self.loose]
+
+    def _is_hhmm(self, i: int) -> bool:
+        text = self.tokens[i].text
+        return self.kind(i) == "num" and len(text) == 4 and could_be_clock(text)
+
+    # -- days -------------------------------------------------------------------------------
+
+    def _iso(self, i: int) -> None:
+        token = self.tokens[i]
+        y, m, d = (int(x) for x in (token.group("iso_d") or "").split("-"))
+        self.draft.days.append(DaySpec(DayKind.ISO, token.text, numbers=(y, m, d)))
+        self.draft.clocks.append(from_iso(token.text, token.group("iso_t") or ""))
+        offset = token.group("iso_z")
+        if offset and offset.lower() == "z":
+            self.draft.zones.append(utc_spec(token.text))
+        elif offset:
+            self.draft.zones.append(fixed_offset_spec(token.text, offset))
+
+    def _ymd(self, i: int) -> None:
+        token = self.tokens[i]
+        numbers = tuple(int(token.group(g) or 0) for g in ("y_y", "y_m", "y_d"))
+        self.draft.days.append(DaySpec(DayKind.ISO, token.text, numbers=numbers))
+
+    def _mdy(self, i: int) -> None:
+        token = self.tokens[i]
+        numbers = [int(token.group("n_a") or 0), int(token.group("n_b") or 0)]
+        if year := token.group("n_y"):
+            numbers.append(int(year))
+        self.draft.days.append(DaySpec(DayKind.NUMERIC, token.text, numbers=tuple(numbers)))
+
+    def _mdate(self, i: int) -> None:
+        self.draft.days.append(DaySpec(DayKind.MONTH_NAME, self.tokens[i].text))
+
+    def _day_of_month(self, i: int) -> None:
+        token = self.tokens[i]
+        day = int(token.group("dom_d") or token.group("ord_d") or 0)
+        self.draft.days.append(DaySpec(DayKind.DAY_OF_MONTH, token.text, numbers=(day,)))
+
+    def _day(self, i: int) -> None:
+        token = self.tokens[i]
+        word = token.low
+        if word in _FUTURE_DAY_WORDS:
+            self.draft.futures.append(token.text)
+            return
+        offset, part = _DAY_WORDS[word]
+        self.draft.days.append(DaySpec(DayKind.OFFSET, token.text, offset=offset, part=part))
+
+    def _this_part(self, i: int) -> None:
+        token = self.tokens[i]
+        part = _PARTS[(token.group("tp_part") or f"{token.group('tp_mer')}m").lower()]
+        self.draft.days.append(DaySpec(DayKind.OFFSET, token.text, offset=0, part=part))
+
+    def _part(self, i: int) -> None:
+        token = self.tokens[i]
+        part = _PARTS[(token.group("pod_w") or "").lower()]
+        if self.low(i - 1) == "last":  # "last evening"
+            self.draft.days.append(DaySpec(DayKind.OFFSET, token.text, offset=1, part=part))
+        else:
+            self.draft.parts.append(Said(part, token.text))
+
+    def _vague(self, i: int) -> None:
+        token = self.tokens[i]
+        target = self.draft.futures if token.low.startswith("next") else self.draft.vague
+        target.append(token.text)
+
+    def _weekday(self, i: int) -> None:
+        token = self.tokens[i]
+        weekday = lx.WEEKDAYS[(token.group("wd") or "").lower()]
+        modifier = self.low(i - 1) if self.low(i - 1) in _DAY_MODIFIERS else None
+        if modifier == "next":
+            self.draft.futures.append(f"next {token.text}")
+            return
+        text = f"{self.tokens[i - 1].text} {token.text}" if modifier else token.text
+        self.draft.days.append(DaySpec(DayKind.WEEKDAY, text, weekday=weekday, modifier=modifier))
+
+    def _zone(self, i: int) -> None:
+        token = self.tokens[i]
+        if token.group("z_z") and self.kind(i - 1) not in _CLOCK_KINDS:
+            self.draft.ignored.append(token.text)  # a lone "z" names UTC only after a time
+            return
+        try:
+            self.draft.zones.append(read_zone(token))
+        except UnknownZoneError as exc:
+            raise PhraseProblem(
+                PhraseErrorCode.INVALID_TIME,
+                f"{exc}. Name a zone like “CT”, “pacific”, “EST”, “UTC” or “America/Chicago”.",
+            ) from None
+
+    # -- times ------------------------------------------------------------------------------
+
+    def _is_clockish(self, i: int) -> bool:
+        if not self.free(i):
+            return False
+        return self.kind(i) in _CLOCK_KINDS or (
+            self.kind(i) == "num" and could_be_clock(self.tokens[i].text)
+        )
+
+    def _clock_of(self, i: int) -> ClockTime:
+        token = self.tokens[i]
+        approximate = self.low(i - 1) in lx.APPROX_WORDS
+        if token.kind == "num":
+            return clock_from_digits(token.text, token.text, approximate)
+        return read_clock(token, approximate)
+
+    def _range_end(self, i: int) -> int | None:
+        """The index of the clock that ends a range starting at ``i`` ("3:00-3:02pm")."""
+        joiner, end = i + 1, i + 2
+        if not self.free(joiner) or self.low(joiner) not in lx.RANGE_WORDS:
+            return None
+        if self.low(joiner) == "and" and self.low(i - 1) != "between":
+            return None
+        if self.kind(end) in _CLOCK_KINDS and self.free(end):
+            return end
+        if self.kind(i) in _CLOCK_KINDS and self._is_clockish(end):
+            return end
+        return None
+
+    def _ends_window(self, i: int) -> bool:
+        before = i - 1 if self.low(i - 1) != "at" else i - 2
+        word = self.low(before)
+        return word in lx.END_WORDS or (word == "to" and self.low(before - 1) == "up")
+
+    def _ends_before_clock(self, i: int) -> bool:
+        clock = i + 2 if self.low(i + 1) == "at" else i + 1
+        return self._is_clockish(clock)
+
+    def _time_at(self, i: int) -> None:
+        """Read a clock time at ``i``: alone, as the end of the window, or as a range start."""
+        clock = self._clock_of(i)
+        if clock.text.lower().endswith("z"):
+            self.draft.zones.append(utc_spec(clock.text))
+        end = self._range_end(i)
+        if end is not None:
+            self.take(i + 1, end)
+            last = self._clock_of(end)
+            self.draft.ranges.append(TimeRange(clock, last, self.span(i, end)))
+        elif self._ends_window(i):
+            self.draft.end_clocks.append(clock)
+        else:
+            self.draft.clocks.append(clock)
+
+    def _num(self, i: int) -> None:
+        text = self.tokens[i].text
+        if self.low(i + 1) in {"-", "to", "or"} and self.kind(i + 2) == "duration":
+            # "2-3 min": two lengths; the duration after the joiner is read on its own.
+            self.take(i + 1)
+            first = _amount(text) * self._unit_of(i + 2)
+            self.draft.durations.append(Said(round(first), self.span(i, i + 2)))
+            return
+        if self.low(i - 1) == "for" and text.isdigit() and 1 <= int(text) <= 60:
+            self.draft.durations.append(Said(int(text) * 60, f"for {text}"))
+            return
+        if could_be_clock(text) and (
+            self.low(i - 1) in lx.AT_WORDS or self._beside_day(i) or self._range_end(i)
+        ):
+            self._time_at(i)
+            return
+        self._loose(i)
+
+    def _beside_day(self, i: int) -> bool:
+        """ "yesterday 3", "monday 1504", "6 this morning", "9 last night": a time, not an id."""
+        if self.kind(i - 1) in _DAYISH_KINDS:
+            return True
+        return self.kind(i + 1) in {"thispod", "pod"} or self.low(i + 1) in {
+            "last night",
+            "tonight",
+        }
+
+    def _duration(self, i: int) -> None:
+        token = self.tokens[i]
+        seconds, text, after = self._duration_value(i)
+        following = self.low(after)
+        if following in lx.AGO_WORDS:
+            self.take(after)
+            said = Said(seconds, f"{text} {self.tokens[after].text}")
+            self._time_back(said, in_days=self._unit_of(i) >= lx.UNIT_SECONDS["day"])
+        elif following == "later" or (following == "from" and self.low(after + 1) == "now"):
+            self.draft.futures.append(f"{text} {following}")
+        elif self.low(i - 1) == "in":
+            self.draft.futures.append(f"in {text}")
+        elif self.low(i - 1) in {"last", "past", "previous"}:  # "the last 2 minutes"
+            said = Said(seconds, f"{self.low(i - 1)} {text}")
+            self.draft.relatives.append(said)
+            self.draft.durations.append(said)
+        else:
+            self.draft.durations.append(Said(seconds, token.text))
+
+    def _duration_value(self, i: int) -> tuple[int, str, int]:
+        """Seconds said at ``i`` (joining "1 hour 30 minutes"), its text, and the next index."""
+        seconds, text = self._seconds_of(i)
+        after = i + 1
+        joined = after + 1 if self.low(after) == "and" else after
+        if self.kind(joined) == "duration" and self.free(joined):
+            more, more_text = self._seconds_of(joined)
+            if more < self._unit_of(i):
+                self.take(*range(after, joined + 1))
+                return seconds + more, f"{text} {more_text}", joined + 1
+        return seconds, text, after
+
+    def _seconds_of(self, i: int) -> tuple[int, str]:
+        token = self.tokens[i]
+        if hours := token.group("hm_h"):  # "1h30m"
+            return int(hours) * 3600 + int(token.group("hm_m") or 0) * 60, token.text
+        amount = token.group("d_amt") or token.group("g_amt") or token.group("w_amt") or "0"
+        unit_seconds = self._unit_of(i)
+        half = 0.5 if (token.group("d_half") or token.group("w_half")) else 0.0
+        return round((_amount(amount) + half) * unit_seconds), token.text
+
+    def _unit_of(self, i: int) -> int:
+        token = self.tokens[i]
+        if token.group("hm_h"):
+            return lx.UNIT_SECONDS["h"]
+        unit = token.group("d_unit") or token.group("g_unit") or token.group("w_unit") or "m"
+        return lx.UNIT_SECONDS[unit.lower()]
+
+    def _time_back(self, said: Said[int], in_days: bool) -> None:
+        """ "20 min ago" is a moment; "2 days ago" is a day (and "1.5 days ago" neither)."""
+        if in_days:
+            days, rest = divmod(said.value, lx.UNIT_SECONDS["day"])
+            if rest:
+                self.draft.vague.append(said.text)
+            else:
+                self.draft.days.append(DaySpec(DayKind.OFFSET, said.text, offset=days))
+            return
+        self.draft.relatives.append(said)
+
+    # -- recall type and cameras ------------------------------------------------------------
+
+    def _recall_type(self, i: int) -> None:
+        token = self.tokens[i]
+        kind = RecallType.TIMELAPSE if token.kind == "timelapse" else RecallType.REGULAR
+        self.draft.recall_types.append(Said(kind, token.text))
+
+    def _is_camera(self, i: int) -> bool:
+        return self.kind(i) in _CAMERA_KINDS
+
+    def _narrative(self, i: int) -> bool:
+        """Whether a camera word is used as an everyday word here ("in front of", "left turn")."""
+        context = lx.NARRATIVE_CONTEXT.get(self.tokens[i].low)
+        if context is None:
+            return False
+        before, after = context
+        return self.low(i - 1) in before or self.low(i + 1) in after
+
+    def _negated(self, i: int) -> bool:
+        """Whether the camera at ``i`` is in a list after "except", "no", "all but"..."""
+        if self.low(i + 1) == "only":
+            return False
+        k = i - 1
+        while k >= 0:
+            word = self.low(k)
+            if word in lx.NEGATIONS:
+                return True
+            if word == "but" and self.kind(k - 1) == "cam_all":
+                return True
+            if word not in _NEGATION_GLUE and not self._is_camera(k):
+                return False
+            k -= 1
+        return False
+
+    def _include(self, i: int, positions: frozenset[CameraPosition]) -> None:
+        cameras = self.draft.cameras
+        cameras.texts.append(self.tokens[i].text)
+        if self._negated(i):
+            cameras.excluded |= positions
+        else:
+            cameras.included |= positions
+
+    def _camera(self, i: int) -> None:
+        if self._narrative(i):
+            return
+        self._include(i, lx.CAMERA_SETS[self.tokens[i].kind])
+
+    def _driver_word(self, i: int) -> None:
+        """ "driver" alone is the in-cab camera only in a camera list ("front and driver")."""
+        prev, after = self.low(i - 1), self.low(i + 1)
+        listed = (
+            prev in lx.NEGATIONS
+            or after in {"only", "facing"}
+            or (prev in lx.JOINERS and self._is_camera(i - 2))
+            or (after in lx.JOINERS and self._is_camera(i + 2))
+            or (prev == "for" and self.low(i - 2) in lx.NEGATIONS)
+            or self._is_camera(i - 1)
+            or self._is_camera(i + 1)
+        )
+        if listed:
+            self._include(i, frozenset({CameraPosition.DRIVER_FACING}))
+
+    def _all_cameras(self, i: int) -> None:
+        if not self._narrative(i):
+            self.draft.cameras.said_all = True
+
+    def _unknown_camera(self, i: int) -> None:
+        token = self.tokens[i]
+        if (token.group("cu") or "").lower() not in lx.GENERIC_CAMERA_PREFIXES:
+            self.draft.cameras.unknown.append(token.text)
+
+    # -- everything else --------------------------------------------------------------------
+
+    def _word(self, i: int) -> None:
+        token = self.tokens[i]
+        if token.low == "now":
+            self.draft.nows.append(token.text)
+        elif token.low == "ago":  # "a few minutes ago": a time, but not one we can place
+            self.draft.vague.append(token.text)
+        elif token.low in lx.END_WORDS and self._ends_before_clock(i):
+            return  # "until 3pm": read with the clock time (see _ends_window)
+        elif token.low not in _SILENT_WORDS:
+            self.draft.ignored.append(token.text)
+
+    def _other(self, i: int) -> None:
+        """Punctuation and symbols carry nothing on their own."""
+
+
+_READERS: dict[str, Callable[[_Reader, int], None]] = {
+    "quoted": _Reader._quoted,
+    "target": _Reader._target,
+    "hashid": _Reader._hashid,
+    "iso": _Reader._iso,
+    "ymd": _Reader._ymd,
+    "mdy": _Reader._mdy,
+    "mdate": _Reader._mdate,
+    "dom": _Reader._day_of_month,
+    "ordinal": _Reader._day_of_month,
+    "duration": _Reader._duration,
+    "clock": _Reader._time_at,
+    "noon": _Reader._time_at,
+    "midnight": _Reader._time_at,
+    "day": _Reader._day,
+    "thispod": _Reader._this_part,
+    "pod": _Reader._part,
+    "vague": _Reader._vague,
+    "month": _Reader._vague,
+    "weekday": _Reader._weekday,
+    "zone": _Reader._zone,
+    "timelapse": _Reader._recall_type,
+    "regular": _Reader._recall_type,
+    "driver_word": _Reader._driver_word,
+    "cam_all": _Reader._all_cameras,
+    "cam_unknown": _Reader._unknown_camera,
+    "ident": _Reader._loose,
+    "num": _Reader._num,
+    "word": _Reader._word,
+    "other": _Reader._other,
+    **dict.fromkeys(lx.CAMERA_SETS, _Reader._camera),
+}
+"""The reader of each token kind (built once; a phrase only looks readers up)."""
+
+
+def read_draft(tokens: list[Token]) -> Draft:
+    """What the tokens of a phrase said, sorted by meaning."""
+    return _Reader(tokens).read()

@@ -1,0 +1,319 @@
+"""Turns a phrase into lexemes with one master regular expression.
+
+Each alternative is a lexeme kind; at every position the first alternative that matches wins,
+so specific forms ("truck 42", "3:00pm", "nov 22") are listed before general ones (numbers,
+words). One compiled pattern scanned with ``finditer`` keeps lexing linear in the input and
+fast (the scan runs in C); the grammar then works on a short list of tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_END = r"(?![\w])"
+_MER = r"[ap]\.?\s?m\.?" + _END
+_ISH = r"(?:\s*-?\s*ish" + _END + r")?"
+_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?)"
+_NUMWORD = (
+    r"(?:forty[\s-]?five|half(?:\s+an?)?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|fifteen|twenty|thirty|forty|sixty|ninety)"
+)
+_MONTH_NOT_MAY = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MONTH = r"(?:" + _MONTH_NOT_MAY + r"|may)"
+_DAYN = r"(?:3[01]|[12]\d|0?[1-9])"
+_ORD = r"(?:st|nd|rd|th)"
+_YEAR_TAIL = r"(?:,?\s+(?:19|20)\d{2}(?![\w:]))?"
+_NOT_CLOCK_AHEAD = r"(?!\d|\s*(?::\d|[ap]\.?\s?m\.?" + _END + r"|o'?\s?clock))"
+_ID = r"(?=[\w-]*\d)[^\W_](?:[\w-]*[^\W_])?"
+# What cannot be a vehicle id after "truck": a clock time or a clip length ("truck 3pm",
+# "truck 2 min"); day and week units are left out so "truck 42 day before yesterday" stays whole.
+_CLOCKLIKE = (
+    r"(?:\d{1,2}(?::\d{2}|\s*" + _MER + r"|[ap]" + _END + r"|\s*o'?\s?clock)"
+    r"|\d+(?:\.\d+)?\s*-?\s*(?:(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)"
+    + _END
+    + r"|[smh]"
+    + _END
+    + r"))"
+)
+_CAMSUF = r"(?:[\s-]*(?:cams?|cameras?|views?))?" + _END
+_FACING = r"(?:[\s-]*facing)?"
+
+# (kind, pattern) in priority order. Group names inside a pattern are unique across the table.
+_LEXEMES: tuple[tuple[str, str], ...] = (
+    ("quoted", r'"(?P<q_text>[^"\n]{1,200})"'),
+    (
+        "target",
+        r"(?P<t_kw>trucks?|units?|vehicles?|vehs?|tractors?|vans?|bus(?:es)?|assets?|trailers?)"
+        r"(?:\s*(?:no\.?|num(?:ber)?\.?|nbr\.?|id)(?=[\s#:\d]))?\s*[#:]?\s*"
+        r'(?:"(?P<t_q>[^"\n]{1,100})"|(?!' + _CLOCKLIKE + r")(?P<t_id>" + _ID + r"))" + _END,
+    ),
+    ("hashid", r"\#\s?(?P<h_id>" + _ID + r")" + _END),
+    (
+        "iso",
+        r"(?P<iso_d>\d{4}-\d{1,2}-\d{1,2})[t\s](?P<iso_t>\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
+        r"(?P<iso_z>z" + _END + r"|[+-]\d{2}:?\d{2})?(?![\w:])",
+    ),
+    (
+        "ymd",
+        r"(?P<y_y>(?:19|20)\d{2})(?P<y_sep>[-/.])(?P<y_m>\d{1,2})(?P=y_sep)(?P<y_d>\d{1,2})"
+        r"(?![\w:/.-])",
+    ),
+    (
+        "mdy",
+        r"(?P<n_a>\d{1,2})(?P<n_sep>[/-])(?P<n_b>\d{1,2})(?:(?P=n_sep)(?P<n_y>\d{4}|\d{2}))?"
+        r"(?![\w:/.-]|\s*(?:" + _MER + r"|o'?\s?clock|" + _UNIT + _END + r"))",
+    ),
+    (
+        "mdate",
+        r"(?:"
+        + _MONTH
+        + r"\.?\s*(?:the\s+)?"
+        + _DAYN
+        + _ORD
+        + r"?"
+        + _NOT_CLOCK_AHEAD
+        + _YEAR_TAIL
+        + r"|"
+        + _DAYN
+        + _ORD
+        + r"?\s+(?:of\s+)?"
+        + _MONTH_NOT_MAY
+        + r"\.?"
+        + _END
+        + _YEAR_TAIL
+        + r"|"
+        + _DAYN
+        + _ORD
+        + r"\s+(?:of\s+)?may"
+        + _END
+        + _YEAR_TAIL
+        + r")",
+    ),
+    ("dom", r"(?:on\s+)?the\s+(?P<dom_d>\d{1,2})" + _ORD + _END),
+    ("ordinal", r"(?P<ord_d>\d{1,2})" + _ORD + _END),
+    (
+        "duration",
+        r"(?P<hm_h>\d{1,2})\s*h(?:rs?)?\s*(?P<hm_m>\d{1,2})\s*m(?:ins?)?"
+        + _END
+        + r"|(?P<d_amt>\d+(?:\.\d+)?)\s*-?\s*(?P<d_unit>"
+        + _UNIT
+        + r")"
+        + _END
+        + r"(?P<d_half>\s+and\s+a\s+half)?"
+        + r"|(?P<g_amt>\d+(?:\.\d+)?)(?P<g_unit>[smhd])"
+        + _END
+        + r"|(?P<w_amt>"
+        + _NUMWORD
+        + r"|an?(?=\s+(?:minute|hour|day|week)))[\s-]+"
+        + r"(?P<w_unit>"
+        + _UNIT
+        + r")"
+        + _END
+        + r"(?P<w_half>\s+and\s+a\s+half)?",
+    ),
+    (
+        "clock",
+        r"(?P<c1h>\d{1,2}):(?P<c1m>\d{2})(?::(?P<c1s>\d{2}))?(?!\d)"
+        r"(?:\s*(?P<c1a>[ap])\.?\s?m\.?" + _END + r"|(?P<c1p>[ap])" + _END + r")?"
+        r"(?P<c1z>z"
+        + _END
+        + r")?(?P<c1ish>"
+        + _ISH
+        + r")"
+        + r"|(?P<c2h>\d{1,2})\.(?P<c2m>\d{2})\s*(?P<c2a>[ap])\.?\s?m\.?"
+        + _END
+        + r"(?P<c2ish>"
+        + _ISH
+        + r")"
+        + r"|(?P<c6h>\d{1,2})(?P<c6m>\d{2})\s*(?P<c6a>[ap])\.?\s?m\.?"
+        + _END
+        + r"(?P<c6ish>"
+        + _ISH
+        + r")"
+        + r"|(?P<c3h>\d{1,2})(?:\s*(?P<c3a>[ap])\.?\s?m\.?|(?P<c3p>[ap]))"
+        + _END
+        + r"(?P<c3ish>"
+        + _ISH
+        + r")"
+        + r"|(?P<c4h>\d{1,2})\s*o'?\s?clock"
+        + _END,
+    ),
+    ("noon", r"(?:12\s*)?(?:noon|midday|mid-day)" + _END),
+    ("midnight", r"(?:12\s*)?midnight" + _END),
+    (
+        "day",
+        r"(?P<day_w>(?:the\s+)?day\s+before\s+yesterday|yesterday|yest|yday|yda|today|tonight"
+        r"|tonite|tomorrow|tmrw|tmr|tomorow|earlier\s+today|last\s+night)" + _END,
+    ),
+    (
+        "thispod",
+        r"this\s+(?:(?P<tp_part>morning|afternoon|evening)|(?P<tp_mer>[ap])\.?\s?m\.?)" + _END,
+    ),
+    (
+        "pod",
+        r"(?:(?P<pod_pre>in\s+the|at)\s+)?"
+        r"(?P<pod_w>morning|afternoon|evening|night|overnight|lunch(?:time)?)" + _END,
+    ),
+    ("vague", r"(?:(?:last|this|past|previous|next)\s+)?(?:week|month|weekend|year)" + _END),
+    (
+        "weekday",
+        r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?"
+        r"|sat(?:urday)?|sun(?:day)?)\.?" + _END,
+    ),
+    ("month", r"(?P<mo>" + _MONTH_NOT_MAY + r")\.?" + _END),
+    (
+        "zone",
+        r"(?P<z_iana>(?:africa|america|antarctica|asia|atlantic|australia|europe|indian|pacific"
+        r"|etc)/[a-z_+-]+(?:/[a-z_+-]+)?)"
+        r"|(?P<z_region>eastern|central|mountain|pacific|alaska|hawaii)"
+        r"(?:\s+(?P<z_kind>standard|daylight))?(?:\s+time)?"
+        + _END
+        + r"|(?P<z_abbr>[ecmp][sd]t|ak[sd]t|h[sd]t)"
+        + _END
+        + r"|(?P<z_gen>et|ct|mt|pt)"
+        + _END
+        + r"|(?P<z_utc>utc|gmt|zulu)(?:\s*(?P<z_off>[+-]\s?\d{1,2}(?::?\d{2})?))?"
+        + _END
+        + r"|(?P<z_local>(?:our|my|your|local)\s+(?:time|tz)(?:\s+zone)?|local)"
+        + _END
+        + r"|(?P<z_z>z)"
+        + _END,
+    ),
+    ("timelapse", r"time[\s-]?lapse" + _END),
+    ("regular", r"(?:regular|real[\s-]?time)" + _END),
+    ("cam_sides", r"(?:both\s+)?sides?[\s-]+(?:cams?|cameras?|views?)" + _END + r"|both\s+sides"),
+    (
+        "cam_narrow",
+        r"(?:(?:front|forward|road)[\s-]+)?narrow(?:[\s-]*(?:angle|facing))?" + _CAMSUF,
+    ),
+    ("cam_left", r"(?:driver(?:'?s)?[\s-]+side|left(?:[\s-]+side)?)" + _FACING + _CAMSUF),
+    (
+        "cam_right",
+        r"(?:passenger(?:'?s)?(?:[\s-]+side)?|right(?:[\s-]+side)?)" + _FACING + _CAMSUF,
+    ),
+    (
+        "cam_driver",
+        r"(?:driver(?:'?s)?|cab(?:in)?)(?:[\s-]*facing|[\s-]*(?=cam|view))"
+        + _CAMSUF
+        + r"|(?:inward|inside|in[\s-]?cab|interior)"
+        + _FACING
+        + _CAMSUF,
+    ),
+    ("cam_front", r"(?:front|road|forward|outward)" + _FACING + _CAMSUF),
+    ("cam_rear", r"(?:rear|back[\s-]?up|back|reverse)" + _FACING + _CAMSUF),
+    ("cam_ext", r"omni[\s-]?cams?" + _END + r"|exterior" + _CAMSUF),
+    ("cam_both", r"(?:both|dual)" + _FACING + _CAMSUF),
+    (
+        "cam_all",
+        r"(?:all|every|each)\s+(?:the\s+)?(?:cams?|cameras?|views?|angles?)"
+        + _END
+        + r"|(?:all|everything)"
+        + _END,
+    ),
+    ("driver_word", r"driver(?![\w'])"),
+    ("cam_unknown", r"(?P<cu>[^\W_][\w°'-]*?)[\s-]*(?:cams?|cameras?)" + _END),
+    ("ident", r"(?!\d{1,2}(?::\d{2})?-\d)(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_][\w-]*[^\W_]"),
+    ("num", r"\d+(?:\.\d+)?"),
+    ("word", r"[^\W\d_]+(?:'[^\W\d_]+)*"),
+    ("other", r"\S"),
+)
+
+# Which characters each lexeme can start with: "d" a digit, "l" a letter, "o" anything else.
+_STARTS: dict[str, str] = {
+    "quoted": "o", "hashid": "o", "iso": "d", "ymd": "d", "mdy": "d", "mdate": "dl",
+    "ordinal": "d", "duration": "dl", "clock": "d", "noon": "dl", "midnight": "dl",
+    "cam_unknown": "dl", "ident": "dl", "num": "d", "other": "dlo",
+}  # fmt: skip
+
+
+_Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+
+
+def _compile(flags: int) -> _Patterns:
+    """One pattern per kind of first character (digit, letter, other), each holding only the
+    lexemes that can start with it, in priority order."""
+    patterns = []
+    for start in "dlo":
+        chosen = [(k, p) for k, p in _LEXEMES if start in _STARTS.get(k, "l")]
+        alternatives = "|".join(f"(?P<{k}>{p})" for k, p in chosen)
+        # The trailing \s* moves the scan to the next token within the same call.
+        patterns.append(re.compile(f"(?:{alternatives})\\s*", flags))
+    return patterns[0], patterns[1], patterns[2]
+
+
+# Case-sensitive matching of lower-cased text is faster than IGNORECASE; the latter is kept for
+# the rare text whose length changes when lower-cased (then spans would not line up).
+_LOWERED = _compile(0)
+_ANY_CASE = _compile(re.IGNORECASE)
+
+_TRANSLATE = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"), "-"),
+        **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
+        **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'"),
+        **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None),
+    }
+)
+
+
+class Token:
+    """One lexeme: its kind, the text as typed, and the regex match holding its parts.
+
+    Patterns run on the lower-cased phrase; the text and parts of a token are sliced from the
+    phrase as typed, so "TX-4471" keeps its case. A plain slotted class rather than a dataclass:
+    a phrase makes a dozen of these and the parser's budget is a fraction of a millisecond.
+    """
+
+    __slots__ = ("kind", "low", "match", "source", "text")
+
+    def __init__(self, kind: str, match: re.Match[str], source: str) -> None:
+        self.kind = kind
+        self.match = match
+        self.source = source
+        start, end = match.span(kind)
+        self.text = source[start:end]
+        low = match.string[start:end]
+        self.low = low if low.isalnum() else " ".join(low.split())
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, {self.text!r})"
+
+    def group(self, name: str) -> str | None:
+        """A named part of the lexeme as typed, or None when that part was not present."""
+        try:
+            start, end = self.match.span(name)
+        except IndexError:  # a part of a lexeme this token's pattern does not hold
+            return None
+        return None if start < 0 else self.source[start:end]
+
+
+def normalize(text: str) -> str:
+    """Fold look-alike characters (en dashes, curly quotes, full-width digits) to plain ASCII."""
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a phrase into tokens; every non-space character ends up in exactly one token."""
+    source = normalize(text)
+    lowered = source.lower()
+    if len(lowered) == len(source):
+        by_digit, by_letter, by_other = _LOWERED
+    else:
+        lowered = source
+        by_digit, by_letter, by_other = _ANY_CASE
+    tokens: list[Token] = []
+    end = len(lowered)
+    position = end - len(lowered.lstrip())
+    while position < end:
+        first = lowered[position]
+        pattern = by_digit if first.isdecimal() else by_letter if first.isalpha() else by_other
+        match = pattern.match(lowered, position)
+        if match is None or match.lastgroup is None:  # pragma: no cover - "other" matches \S
+            break
+        tokens.append(Token(match.lastgroup, match, source))
+        position = match.end()
+    return tokens

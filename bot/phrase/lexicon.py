@@ -1,0 +1,115 @@
+"""The words of the phrase language: vocabularies the grammar looks up by meaning.
+
+Regular expressions for multi-word lexemes live in ``lexer.py``; this module holds the plain
+word sets and tables, so that adding a synonym is a one-line change in one place.
+"""
+
+from __future__ import annotations
+
+from bot.recall import CameraPosition
+
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45,
+    "forty five": 45, "fortyfive": 45, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+
+UNIT_SECONDS: dict[str, int] = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+    "wk": 604800, "wks": 604800, "week": 604800, "weeks": 604800,
+}  # fmt: skip
+
+WEEKDAYS: dict[str, int] = {
+    "mon": 0, "monday": 0,
+    "tue": 1, "tues": 1, "tuesday": 1,
+    "wed": 2, "weds": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3,
+    "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5,
+    "sun": 6, "sunday": 6,
+}  # fmt: skip
+
+# Words around a time that change nothing about it.
+APPROX_WORDS = frozenset("around about approx approximately roughly circa ca ~ near".split())
+# "at 3", "@ 3": a bare number after these is a clock time.
+AT_WORDS = APPROX_WORDS | {"at", "@", "by"}
+# "2 min ending at 3pm": the window ends at the clock time.
+END_WORDS = frozenset("until till til ending ends end before".split())
+AGO_WORDS = frozenset("ago back earlier prior".split())
+RANGE_WORDS = frozenset("- to through thru until till til and".split())
+# Words that join camera names into one list.
+JOINERS = frozenset("and & + , / plus or nor with".split())
+# Words that turn the camera names after them into exclusions.
+NEGATIONS = frozenset("except excluding exclude without minus no not sans skip".split())
+
+# "dash cam", "the camera": camera words that name no position.
+GENERIC_CAMERA_PREFIXES = frozenset(
+    "the a an all any every each both dash dashboard motive video that this those these its "
+    "my your our their which what whose his her".split()
+)
+
+CAMERA_SETS: dict[str, frozenset[CameraPosition]] = {
+    "cam_front": frozenset({CameraPosition.FRONT_FACING}),
+    "cam_driver": frozenset({CameraPosition.DRIVER_FACING}),
+    "cam_narrow": frozenset({CameraPosition.FRONT_NARROW_FACING}),
+    "cam_left": frozenset({CameraPosition.SIDE_LEFT}),
+    "cam_right": frozenset({CameraPosition.SIDE_RIGHT}),
+    "cam_rear": frozenset({CameraPosition.REAR}),
+    "cam_both": frozenset({CameraPosition.FRONT_FACING, CameraPosition.DRIVER_FACING}),
+    "cam_sides": frozenset({CameraPosition.SIDE_LEFT, CameraPosition.SIDE_RIGHT}),
+    "cam_ext": frozenset(
+        {CameraPosition.SIDE_LEFT, CameraPosition.SIDE_RIGHT, CameraPosition.REAR}
+    ),
+}
+
+# Camera words that are also everyday words: (words before, words after) that make them narrative.
+# "in front of", "left turn", "right now", "backed into", "came back", "inside the yard".
+NARRATIVE_CONTEXT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "front": (frozenset({"in", "up"}), frozenset({"of", "desk", "office", "gate", "yard"})),
+    "left": (
+        frozenset("he she they driver who just had has have was were is turned turning".split()),
+        frozenset("turn turns turned lane hand the a his her its early work without".split()),
+    ),
+    "right": (
+        frozenset("all turned turning turn".split()),
+        frozenset(
+            "now after before at around when then away turn turns lane hand there here on into "
+            "behind next side".split()
+        ),
+    ),
+    "back": (
+        frozenset("came come comes went go goes going drove drive driving got get was is".split()),
+        frozenset("into in onto to from out of away home there here up then".split()),
+    ),
+    "backup": (frozenset(), frozenset("into in onto to from".split())),
+    "back up": (frozenset(), frozenset("into in onto to from".split())),
+    "inside": (frozenset(), frozenset("the a of lane yard gate".split())),
+    "both": (frozenset(), frozenset("trucks vehicles units assets trailers times".split())),
+    "all": (frozenset(), frozenset("right day night morning good".split())),
+}
+
+# Words of requests and incident narratives that carry nothing for the recall; every other word
+# the grammar cannot place is reported back as ignored.
+FILLER_WORDS = frozenset(
+    """
+    pls please plz can could would will you u ya i we me us our my need needs want wanted get
+    got grab grabbing pull pulling pulled fetch request requesting recall send show give find
+    check look see let lets let's have has had is was be been are were it its it's this that
+    these those there here the of for at on from in to into with by only just also and or but
+    then so some any clip clips video videos footage vid vids recording recordings camera
+    cameras cam cams dashcam dashcams dash hey hi hello thanks thank thx ty asap urgent quick
+    quickly incident event alert harsh hard brake braking braked accel acceleration
+    cornering speeding collision crash accident complaint customer backed backing dock door
+    hit pole cut off says said he she they him her them his their when where what which who
+    how why happened happen during while after before sharp exactly starting start starts
+    begin beginning time exact did do does driver drivers near miss near-miss reported report
+    claims claim damage damaged side rolling stop roll ran red light lane swerve swerved
+    swerving tailgating following close distraction distracted phone cell seatbelt unsafe
+    drowsy yawning smoking obstruction policy violation watch review view sec clip's ish truck
+    vehicle unit asset trailer van bus tractor
+    """.split()
+)

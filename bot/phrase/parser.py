@@ -1,0 +1,119 @@
+"""``parse_phrase``: text, the requester's zone and "now" in; a request or a refusal out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from bot.phrase.cameras import resolve_cameras
+from bot.phrase.draft import Draft, ZoneSpec
+from bot.phrase.grammar import read_draft
+from bot.phrase.lengths import resolve_duration, resolve_type
+from bot.phrase.lexer import tokenize
+from bot.phrase.result import Inference, InferenceKind, ParsedPhrase, PhraseError, PhraseProblem
+from bot.phrase.targets import resolve_target
+from bot.phrase.when import resolve_moment
+from bot.phrase.zones import zone_label
+from bot.recall import PhraseErrorCode, RecallRequest
+from bot.timefmt import local_text
+
+
+def _zone(draft: Draft, requester: tzinfo) -> tuple[tzinfo, ZoneSpec | None, Inference]:
+    """The zone to read the phrase in: the one it names, or the requester's."""
+    named = {spec.label: spec for spec in draft.zones if spec.tz is not None}
+    if len(named) > 1:
+        texts = " and ".join(f"“{spec.text}”" for spec in named.values())
+        raise PhraseProblem(
+            PhraseErrorCode.AMBIGUOUS_TIME,
+            f"The phrase names two time zones, {texts}. Name one, e.g. “3pm CT”.",
+        )
+    if named:
+        spec = next(iter(named.values()))
+        assert spec.tz is not None  # noqa: S101 - filtered above; narrows the type
+        message = f"Times read in {spec.label}, as the phrase says."
+        return spec.tz, spec, Inference(kind=InferenceKind.ZONE, message=message)
+    message = f"Times read in {zone_label(requester)}, your time zone."
+    return requester, None, Inference(kind=InferenceKind.ZONE, message=message)
+
+
+def _ignored(draft: Draft) -> list[Inference]:
+    words = list(draft.ignored)
+    if draft.has_time_point():
+        words += draft.nows
+    if not words:
+        return []
+    shown = ", ".join(f"“{w}”" for w in dict.fromkeys(words))
+    return [
+        Inference(
+            kind=InferenceKind.IGNORED,
+            message=f"Ignored {shown}: not part of a recall request. Rephrase if they mattered.",
+        )
+    ]
+
+
+def _parse(text: str, tz: tzinfo, now: datetime) -> ParsedPhrase:
+    draft = read_draft(tokenize(text))
+    target, target_notes = resolve_target(draft)
+    reading_tz, zone, zone_note = _zone(draft, tz)
+    moment, time_notes = resolve_moment(draft, now, reading_tz, zone)
+    recall_type, type_notes = resolve_type(draft)
+    minutes, duration_notes = resolve_duration(
+        draft, recall_type, moment.range_seconds, moment.range_text
+    )
+    cameras, camera_notes = resolve_cameras(draft.cameras)
+    length = timedelta(minutes=minutes)
+    start = moment.instant - length if moment.ends_window else moment.instant
+    if moment.ends_window:
+        time_notes.append(
+            Inference(
+                kind=InferenceKind.WINDOW,
+                message=f"The window ends at {local_text(moment.instant.astimezone(reading_tz))},"
+                f" so it starts {minutes} min earlier.",
+            )
+        )
+    if start + length > now:
+        local_end = (start + length).astimezone(reading_tz)
+        raise PhraseProblem(
+            PhraseErrorCode.FUTURE_TIME,
+            f"That window ends at {local_text(local_end)}, which hasn't happened yet (it is "
+            f"{local_text(now.astimezone(reading_tz))}). Footage can be recalled once it has "
+            "been recorded: ask for an earlier time, e.g. “truck 42 20 min ago 2 min”.",
+        )
+    request = RecallRequest(
+        vehicle_number=target.vehicle_number,
+        asset_name=target.asset_name,
+        start_time=start,
+        duration=minutes,
+        recall_type=recall_type,
+        camera_positions=cameras,
+    )
+    notes = [
+        *target_notes,
+        zone_note,
+        *time_notes,
+        *type_notes,
+        *duration_notes,
+        *camera_notes,
+        *_ignored(draft),
+    ]
+    return ParsedPhrase(
+        request=request,
+        local_start=request.start_time.astimezone(reading_tz),
+        zone_label=zone.label if zone else zone_label(reading_tz),
+        inferred=tuple(notes),
+    )
+
+
+def parse_phrase(text: str, tz: tzinfo, now: datetime) -> ParsedPhrase | PhraseError:
+    """Read a phrase typed by a person into a recall request, or say why it can't be one.
+
+    Pure and fast: no I/O (besides dateparser's one-time data load for month-name dates), no
+    clock of its own. ``tz`` is the requester's zone (used unless the phrase names one) and
+    ``now`` the aware moment the phrase was written, which decides what "yesterday" means and
+    what is still in the future.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    try:
+        return _parse(text, tz, now.astimezone(UTC))
+    except PhraseProblem as problem:
+        return problem.error
