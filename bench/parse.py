@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=9)
     options = parser.parse_args()
 
-    from dateparser.search import search_dates  # noqa: PLC0415 - baseline only
+    from dateparser.search import search_dates
 
     texts = phrases(options.phrases)
     warm_up()
@@ -109,8 +109,10 @@ def main() -> None:
         texts,
         options.baseline_rounds,
     )
-    print(f"phrases: {len(texts)} distinct, parse_phrase x{options.rounds} rounds, "
-          f"search_dates x{options.baseline_rounds}; figures are medians over the rounds")  # fmt: skip
+    print(
+        f"phrases: {len(texts)} distinct, parse_phrase x{options.rounds} rounds, "
+        f"search_dates x{options.baseline_rounds}; figures are medians over the rounds"
+    )
     print(f"{'':24}{'median ms':>11}{'(spread)':>18}{'p99 ms':>9}{'phrases/s':>12}")
     medians = {}
     for name, passes in (("parse_phrase", ours), ("dateparser.search_dates", theirs)):
@@ -123,10 +125,9 @@ def main() -> None:
     ratio = medians["dateparser.search_dates"] / medians["parse_phrase"]
     print(f"speed-up over search_dates (median latency): {ratio:.1f}x")
 
-    typical = _cold_start(
-        ["parse", "--tz", "America/Chicago", "truck 42 yesterday 3pm 2 min front"], options.cold_runs
-    )
-    month = _cold_start(["parse", "--tz", "America/Chicago", "truck 42 nov 22 3pm"], options.cold_runs)
+    chicago = ["parse", "--tz", "America/Chicago"]
+    typical = _cold_start([*chicago, "truck 42 yesterday 3pm 2 min front"], options.cold_runs)
+    month = _cold_start([*chicago, "truck 42 nov 22 3pm"], options.cold_runs)
     default_zone = _cold_start(["parse", "truck 42 yesterday 3pm 2 min front"], options.cold_runs)
     print(f"cold start `recallbot parse` (median of {options.cold_runs}):")
     print(f"  typical phrase, --tz given        {typical * 1000:6.0f} ms")
