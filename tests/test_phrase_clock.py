@@ -59,6 +59,8 @@ CASES: list[Case] = [
     ok("truck 42 yesterday afternoon 3:15", "2026-11-23T21:15:00Z"),
     ok("truck 42 yesterday 9 in the morning", "2026-11-23T15:00:00Z"),
     ok("truck 42 yesterday 10 at night", "2026-11-24T04:00:00Z"),
+    ok("truck 42 yesterday 7 in the evening", "2026-11-24T01:00:00Z"),
+    err("truck 42 tonight 4", "future_time"),  # a bare 1-5 at night is after midnight
     ok("truck 42 sunday night 11", "2026-11-23T05:00:00Z"),
     ok("truck 42 sunday night 1:30", "2026-11-23T07:30:00Z"),
     ok("truck 42 saturday morning 9", "2026-11-21T15:00:00Z"),
