@@ -7,9 +7,10 @@ so that there is exactly one place to look.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +23,17 @@ class Settings(BaseSettings):
 
     default_tz: str = Field("UTC", validation_alias="RECALLBOT_DEFAULT_TZ")
     """IANA zone used to read a phrase when the requester's own zone is unknown."""
+
+    motive_base_url: str = Field("https://api.gomotive.com/v1", validation_alias="MOTIVE_BASE_URL")
+    motive_api_key: SecretStr | None = Field(None, validation_alias="MOTIVE_API_KEY")
+    motive_bearer_token: SecretStr | None = Field(None, validation_alias="MOTIVE_BEARER_TOKEN")
+    """An OAuth access token, sent as ``Authorization: Bearer``; wins over the API key."""
+    motive_rate_per_s: float = Field(5.0, gt=0, validation_alias="MOTIVE_RATE_LIMIT")
+    """Calls per second the client allows itself (Motive's own limits are not published)."""
+    motive_timeout_s: float = Field(15.0, gt=0, validation_alias="MOTIVE_TIMEOUT")
+    motive_shapes: dict[str, Any] = Field(default_factory=dict, validation_alias="MOTIVE_SHAPES")
+    """JSON overriding the guessed parts of Motive's API (see ``bot.motive.MotiveShapes``)."""
+    fleet_cache_ttl_s: float = Field(300.0, ge=0, validation_alias="RECALLBOT_FLEET_TTL")
 
     @field_validator("default_tz")
     @classmethod

@@ -31,3 +31,8 @@ def utc_text(moment: datetime) -> str:
     utc = moment.astimezone(UTC)
     seconds = f":{utc.second:02d}" if utc.second else ""
     return f"{utc.date().isoformat()} {utc.hour:02d}:{utc.minute:02d}{seconds} UTC"
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, the way recallbot always sends times to Motive."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,385 @@
+"""``MotiveClient``: every endpoint of motive-api.md on httpx, typed, paced and retried safely.
+
+Reads are retried with jittered exponential back-off on 429, 5xx, transport errors and answers
+that are not JSON, honouring ``Retry-After`` when Motive sends one. A create is different: it
+spends quota, so it is only retried when it provably never reached Motive (the connection was
+never made, or Motive answered 429). When its answer is lost after it was sent, the client asks
+Motive by sending the same create again: a duplicate answer means the first one arrived.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import quote
+
+import httpx
+
+from bot.motive._config import MotiveConfig
+from bot.motive._errors import (
+    MotiveAuthError,
+    MotiveBadRequest,
+    MotiveCreateOutcomeUnknown,
+    MotiveDuplicate,
+    MotiveError,
+    MotiveNotFound,
+    MotivePermissionError,
+    MotiveQuotaExhausted,
+    MotiveRateLimited,
+    MotiveUnavailable,
+)
+from bot.motive._models import Asset, Pagination, Quota, RecallDetails, Timelines, Vehicle
+from bot.motive._pacing import RateLimiter, backoff_delay, retry_after_seconds
+from bot.recall import RecallRequest
+from bot.timefmt import iso_utc
+
+_log = logging.getLogger("recallbot.motive")
+
+_RECALLS = "/video_recall_requests"
+# The connection was never made: the request cannot have reached Motive.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_MESSAGE_KEYS = ("error_message", "message", "error", "errors", "detail")
+_ID_KEYS = ("existing_id", "video_recall_request_id", "id")
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(_text_of(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text_of(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _existing_id(payload: Any) -> str | None:
+    """The id of the recall a duplicate answer points at, wherever Motive put it."""
+    if not isinstance(payload, dict):
+        return None
+    nested = payload.get("video_recall_request")
+    if isinstance(nested, dict) and nested.get("id") is not None:
+        return str(nested["id"])
+    for key in _ID_KEYS:
+        if payload.get(key) is not None and not isinstance(payload[key], dict | list):
+            return str(payload[key])
+    return None
+
+
+class MotiveClient:
+    """A thread-safe client of Motive's fleet API for video recalls.
+
+    ``transport``, ``sleep``, ``clock`` and ``rng`` are injectable so tests can drive retries
+    and pacing without waiting; in production they are httpx's, ``time``'s and ``random``'s.
+    """
+
+    def __init__(
+        self,
+        config: MotiveConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._config = config
+        self._sleep = sleep
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self._limiter = RateLimiter(config.rate_per_s, config.burst, clock, sleep)
+        self._context = {"statuses": config.shapes.status_words}
+        self._http = httpx.Client(
+            base_url=config.base_url.rstrip("/"),
+            headers={
+                **config.auth_headers(),
+                "Accept": "application/json",
+                "User-Agent": "recallbot",
+            },
+            timeout=httpx.Timeout(config.timeout_s, connect=config.connect_timeout_s),
+            limits=httpx.Limits(
+                max_connections=config.max_connections,
+                max_keepalive_connections=config.max_connections,
+            ),
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"MotiveClient(base_url={self._config.base_url!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    # -- endpoints --------------------------------------------------------------------------
+
+    def create_recall(self, request: RecallRequest) -> RecallDetails:
+        """Create a video recall request (spends quota). Never creates it twice."""
+        body = request.model_dump(mode="json", exclude_none=True)
+        return self._create(body)
+
+    def get_recall(self, recall_id: str) -> RecallDetails:
+        """A recall's status and per-camera results (with freshly minted download links)."""
+        data = self._get_json(f"{_RECALLS}/{quote(str(recall_id), safe='')}")
+        return self._details(data)
+
+    def quota(self) -> Quota:
+        """Minutes used, left and in all this month, per recall type."""
+        return Quota.model_validate(self._get_json(f"{_RECALLS}/quota"))
+
+    def vehicle_timelines(self, number: str, start: datetime, end: datetime) -> Timelines:
+        """Where a vehicle's cameras hold footage between ``start`` and ``end``."""
+        shapes = self._config.shapes
+        return self._timelines(
+            shapes.vehicle_timelines_path, shapes.timeline_vehicle_param, number, start, end
+        )
+
+    def asset_timelines(self, name: str, start: datetime, end: datetime) -> Timelines:
+        """Where an asset's cameras hold footage between ``start`` and ``end``."""
+        shapes = self._config.shapes
+        return self._timelines(
+            shapes.asset_timelines_path, shapes.timeline_asset_param, name, start, end
+        )
+
+    def lookup_vehicle(self, number: str) -> Vehicle:
+        """One vehicle by its fleet number (``MotiveNotFound`` when there is none)."""
+        data = self._get_json("/vehicles/lookup", params={"number": number})
+        return Vehicle.model_validate(data.get("vehicle", data) if isinstance(data, dict) else data)
+
+    def vehicles(self) -> list[Vehicle]:
+        """Every vehicle of the fleet, all pages."""
+        return [Vehicle.model_validate(item) for item in self._pages("/vehicles", "vehicles")]
+
+    def assets(self) -> list[Asset]:
+        """Every asset of the fleet, all pages."""
+        return [Asset.model_validate(item) for item in self._pages("/assets", "assets")]
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def _timelines(
+        self, path: str, param: str, value: str, start: datetime, end: datetime
+    ) -> Timelines:
+        shapes = self._config.shapes
+        params = {
+            param: value,
+            shapes.timeline_start_param: iso_utc(start),
+            shapes.timeline_end_param: iso_utc(end),
+        }
+        return Timelines.model_validate(self._get_json(path, params=params))
+
+    def _pages(self, path: str, key: str) -> Iterator[Any]:
+        singular = key.removesuffix("s")
+        page = 1
+        while True:
+            data = self._get_json(path, params={"per_page": 100, "page_no": page})
+            if not isinstance(data, dict):
+                raise MotiveUnavailable(f"Motive's answer to GET {path} is not a list page")
+            items = data.get(key) or []
+            for item in items:
+                wrapped = isinstance(item, dict) and isinstance(item.get(singular), dict)
+                yield item[singular] if wrapped else item
+            pagination = Pagination.model_validate(data.get("pagination") or {})
+            if not items or page * pagination.per_page >= pagination.total or page >= 1000:
+                return
+            page += 1
+
+    def _get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET with retries for everything that may pass: 429, 5xx, transport, not-JSON."""
+        failure: MotiveError | None = None
+        for attempt in range(self._config.max_attempts):
+            if failure is not None:
+                self._pause(attempt - 1, failure)
+            try:
+                response = self._send("GET", path, params=params)
+            except httpx.TransportError as exc:
+                failure = self._unreachable("GET", path, exc)
+                continue
+            if response.status_code == 429 or response.status_code >= 500:
+                failure = self._error(response)
+                if isinstance(failure, MotiveQuotaExhausted):
+                    raise failure
+                continue
+            if response.is_error:
+                raise self._error(response)
+            try:
+                return response.json()
+            except ValueError:
+                failure = MotiveUnavailable(
+                    f"Motive's answer to GET {path} was not JSON", status=response.status_code
+                )
+        assert failure is not None  # noqa: S101 - the loop ran at least once
+        raise failure
+
+    # -- create -----------------------------------------------------------------------------
+
+    def _create(self, body: dict[str, Any]) -> RecallDetails:
+        failure: MotiveError | None = None
+        for attempt in range(self._config.max_attempts):
+            if failure is not None:
+                self._pause(attempt - 1, failure)
+            try:
+                response = self._send("POST", _RECALLS, json=body)
+            except _NOT_SENT as exc:
+                failure = self._unreachable("POST", _RECALLS, exc)
+                continue
+            except httpx.TransportError as exc:
+                return self._reconcile(body, self._unreachable("POST", _RECALLS, exc))
+            if response.status_code == 429:
+                failure = self._error(response)
+                if isinstance(failure, MotiveQuotaExhausted):
+                    raise failure
+                continue  # refused: nothing was created, so trying again is safe
+            if response.status_code >= 500:
+                return self._reconcile(body, self._error(response))
+            if response.is_error:
+                raise self._error(response)
+            try:
+                return self._created(response.json())
+            except ValueError:
+                return self._reconcile(body, MotiveUnavailable("the create answer was not JSON"))
+        assert failure is not None  # noqa: S101 - the loop ran at least once
+        raise failure
+
+    def _reconcile(self, body: dict[str, Any], lost: MotiveError) -> RecallDetails:
+        """The create was sent but its answer lost: ask Motive by sending it again."""
+        _log.warning("create answer lost (%s); asking Motive whether it arrived", lost)
+        failure: MotiveError = lost
+        for attempt in range(self._config.max_attempts):
+            self._pause(attempt, failure)
+            try:
+                response = self._send("POST", _RECALLS, json=body)
+            except httpx.TransportError as exc:
+                failure = self._unreachable("POST", _RECALLS, exc)
+                continue
+            if response.status_code == 429 or response.status_code >= 500:
+                failure = self._error(response)
+                if isinstance(failure, MotiveQuotaExhausted):
+                    break
+                continue
+            if not response.is_error:
+                try:
+                    return self._created(response.json())
+                except ValueError:
+                    failure = MotiveUnavailable("the create answer was not JSON")
+                    continue
+            error = self._error(response)
+            if not isinstance(error, MotiveDuplicate):
+                raise error
+            if error.existing_id is not None:
+                _log.info("the lost create had arrived: recall %s", error.existing_id)
+                return self.get_recall(error.existing_id)
+            raise MotiveCreateOutcomeUnknown(
+                "Motive received the recall request (it now reports a duplicate) but its answer "
+                "was lost and Motive did not say the recall's id; check Motive's dashboard",
+                status=error.status,
+                motive_message=error.motive_message,
+            )
+        raise MotiveCreateOutcomeUnknown(
+            f"the create's answer was lost ({lost}) and Motive could not be asked whether it "
+            f"arrived ({failure}); nothing was retried, to avoid spending quota twice",
+            status=failure.status,
+            motive_message=failure.motive_message,
+        )
+
+    def _created(self, data: Any) -> RecallDetails:
+        """The recall a create answer describes (fetching details if it only names the id)."""
+        if isinstance(data, dict) and isinstance(data.get("video_recall_request"), dict):
+            data = data["video_recall_request"]
+        if isinstance(data, dict) and "status" not in data and data.get("id") is not None:
+            return self.get_recall(str(data["id"]))
+        return self._details(data)
+
+    def _details(self, data: Any) -> RecallDetails:
+        return RecallDetails.model_validate(data, context=self._context)
+
+    # -- one call ---------------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        self._limiter.acquire()
+        started = time.perf_counter()
+        response = self._http.request(method, path, **kwargs)
+        _log.debug(
+            "%s %s -> %s in %.0f ms",
+            method,
+            path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    def _pause(self, attempt: int, failure: MotiveError) -> None:
+        """Wait before the next attempt: as long as Retry-After asks, else a jittered back-off."""
+        config = self._config
+        delay = backoff_delay(attempt, config.backoff_base_s, config.backoff_cap_s, self._rng)
+        if isinstance(failure, MotiveRateLimited) and failure.retry_after is not None:
+            if failure.retry_after > config.max_retry_after_s:
+                raise failure
+            delay = failure.retry_after + self._rng.uniform(0, config.backoff_base_s / 4)
+        _log.warning("Motive call failed (%s); trying again in %.2f s", failure, delay)
+        self._sleep(delay)
+
+    def _redact(self, text: str) -> str:
+        for secret in self._config.secrets():
+            text = text.replace(secret, "[redacted]")
+        return text
+
+    def _unreachable(self, method: str, path: str, exc: httpx.TransportError) -> MotiveUnavailable:
+        reason = self._redact(str(exc) or type(exc).__name__)
+        return MotiveUnavailable(f"{method} {path}: Motive did not answer ({reason})")
+
+    def _motive_message(self, response: httpx.Response) -> tuple[str, Any]:
+        """Motive's own words from an error answer (any JSON shape, or plain text)."""
+        try:
+            payload = response.json()
+        except ValueError:
+            return self._redact(response.text.strip()[:300]), None
+        if isinstance(payload, dict):
+            for key in _MESSAGE_KEYS:
+                if payload.get(key):
+                    return self._redact(_text_of(payload[key])[:300]), payload
+        return self._redact(_text_of(payload)[:300]), payload
+
+    def _error(self, response: httpx.Response) -> MotiveError:
+        """The typed error for an answer that is not a success."""
+        status = response.status_code
+        message, payload = self._motive_message(response)
+        request = response.request
+        text = f"Motive answered {status} to {request.method} {request.url.path}: {message}"
+        lowered = message.lower()
+        shapes = self._config.shapes
+        if status in (400, 403, 409, 422, 429) and any(w in lowered for w in shapes.quota_words):
+            return MotiveQuotaExhausted(text, status=status, motive_message=message)
+        if status in shapes.duplicate_statuses and (
+            status == 409 or any(w in lowered for w in shapes.duplicate_words)
+        ):
+            return MotiveDuplicate(
+                text, status=status, motive_message=message, existing_id=_existing_id(payload)
+            )
+        kinds: dict[int, type[MotiveError]] = {
+            401: MotiveAuthError,
+            403: MotivePermissionError,
+            404: MotiveNotFound,
+        }
+        if status in (400, 422):
+            return MotiveBadRequest(text, status=status, motive_message=message, rule=message)
+        if status in kinds:
+            return kinds[status](text, status=status, motive_message=message)
+        if status == 429:
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            return MotiveRateLimited(text, status=status, motive_message=message, retry_after=wait)
+        if status >= 500:
+            return MotiveUnavailable(text, status=status, motive_message=message)
+        return MotiveError(text, status=status, motive_message=message)

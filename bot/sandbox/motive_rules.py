@@ -1,0 +1,393 @@
+"""The sandbox's Motive: recall requests, their rules, their lifecycle, and quota.
+
+No HTTP here (``motive.py`` serves it): this is what Motive does with a create, in the order
+motive-api.md gives: JSON body, exactly one target, target exists, start time valid and not in
+the future, recall type, duration for the type, smart-dashcam limits, camera positions, window
+inside an available timeline, duplicate, quota (the rate limit is the server's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.recall import ALLOWED_DURATIONS, CAMERA_ORDER, CameraPosition, RecallType
+from bot.sandbox.clock import SandboxClock
+from bot.sandbox.motive_fleet import (
+    DEMO_ASSETS,
+    DEMO_VEHICLES,
+    SandboxAsset,
+    SandboxVehicle,
+    camera_type,
+    footage,
+)
+from bot.timefmt import iso_utc
+
+
+class SandboxSettings(BaseModel):
+    """Everything about the sandbox a test or the demo may change, guessed shapes included."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    api_key: str = "sandbox"
+    fleet_tz: str = "America/Chicago"
+    pending_seconds: float = 120.0
+    processing_seconds: float = 600.0
+    link_ttl_seconds: float = 8 * 3600.0
+    quota_regular_minutes: int = 600
+    quota_timelapse_minutes: int = 300
+    rate_limit_per_minute: int = 1200
+    send_retry_after: bool = False
+    failing_cameras: dict[str, list[CameraPosition]] = Field(default_factory=dict)
+    # Guessed shapes (motive-api.md), so the client can be tested against each variant.
+    create_status: int = 201
+    create_id_as_int: bool = True
+    details_id_as_str: bool = True
+    duplicate_status: int = 409
+    duplicate_names_id: bool = True
+    quota_status: int = 422
+    bad_request_status: int = 400
+    error_key: str = "error_message"
+    wrap_list_items: bool = True
+    max_per_page: int = 100
+    status_words: dict[str, str] = Field(
+        default_factory=lambda: {
+            "pending": "pending",
+            "processing": "processing",
+            "success": "success",
+            "failed": "failed",
+        }
+    )
+    webhook_url: str | None = None
+    webhook_secret: str = "sandbox-webhook-secret"  # noqa: S105 - the sandbox's public default
+    webhook_retry_seconds: list[float] = Field(default_factory=lambda: [60.0, 3600.0, 21600.0])
+
+
+class Refusal(Exception):
+    """A create or read Motive refuses: the status and Motive's message."""
+
+    def __init__(self, status: int, message: str, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra or {}
+
+
+@dataclass
+class SandboxRecall:
+    """One recall request and the plan of its life (when it is processed, which cameras fail)."""
+
+    id: int
+    fingerprint: str
+    vehicle: SandboxVehicle | None
+    asset: SandboxAsset | None
+    start: datetime
+    minutes: int
+    recall_type: RecallType
+    positions: tuple[CameraPosition, ...]
+    failing: frozenset[CameraPosition]
+    created_at: datetime
+    pending_until: datetime
+    done_at: datetime
+    webhook_sent: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def stage(self, now: datetime) -> str:
+        """pending, processing, success or failed, as of ``now``."""
+        if now < self.pending_until:
+            return "pending"
+        if now < self.done_at:
+            return "processing"
+        return "failed" if set(self.positions) <= self.failing else "success"
+
+
+def _parse_time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("start_time must be an ISO 8601 string")
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("start_time must carry a UTC offset")
+    return moment
+
+
+class MotiveRules:
+    """The state and rules of the sandbox Motive. Thread-safe: the server is threaded."""
+
+    def __init__(self, settings: SandboxSettings, clock: SandboxClock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.vehicles = {v.number: v for v in DEMO_VEHICLES}
+        self.assets = {a.name: a for a in DEMO_ASSETS}
+        self.recalls: dict[int, SandboxRecall] = {}
+        self.used = {RecallType.REGULAR: 0, RecallType.TIMELAPSE: 0}
+        self._next_id = 5_000_001
+        self._lock = threading.RLock()
+        self._media_key = hashlib.sha256(settings.api_key.encode()).digest()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The fleet's local zone (parking hours are local)."""
+        return ZoneInfo(self.settings.fleet_tz)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def quota_info(self) -> dict[str, Any]:
+        """``quota_info`` as Motive shows it."""
+        totals = {
+            RecallType.REGULAR: self.settings.quota_regular_minutes,
+            RecallType.TIMELAPSE: self.settings.quota_timelapse_minutes,
+        }
+        with self._lock:
+            return {
+                kind.value: {
+                    "used_minutes": self.used[kind],
+                    "remaining_minutes": max(0, totals[kind] - self.used[kind]),
+                    "total_minutes": totals[kind],
+                }
+                for kind in RecallType
+            }
+
+    def vehicle_by(self, number: str | None, vehicle_id: str | None) -> SandboxVehicle:
+        """A vehicle by fleet number or Motive id."""
+        for vehicle in self.vehicles.values():
+            if vehicle.number == number or (vehicle_id and str(vehicle.id) == vehicle_id):
+                return vehicle
+        raise Refusal(404, f"Vehicle {number or vehicle_id} not found")
+
+    def asset_by(self, name: str | None, asset_id: str | None) -> SandboxAsset:
+        """An asset by name or Motive id."""
+        for asset in self.assets.values():
+            if asset.name == name or (asset_id and str(asset.id) == asset_id):
+                return asset
+        raise Refusal(404, f"Asset {name or asset_id} not found")
+
+    def windows(
+        self,
+        entity: SandboxVehicle | SandboxAsset,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[tuple[datetime, datetime]]:
+        """Where the entity holds footage (none at all for an asset without cameras)."""
+        if not entity.positions:
+            return []
+        return footage(entity.recording, self.zone, self.clock.now(), start, end)
+
+    def recall(self, recall_id: str) -> SandboxRecall:
+        """A recall by id."""
+        with self._lock:
+            found = self.recalls.get(int(recall_id)) if recall_id.isdigit() else None
+        if found is None:
+            raise Refusal(404, f"Video recall request {recall_id} not found")
+        return found
+
+    # -- the create rules, in motive-api.md's order -------------------------------------------
+
+    def create(self, body: Any) -> SandboxRecall:
+        """Validate a create body and record the recall (spending quota)."""
+        if not isinstance(body, dict):
+            self._bad("Request body must be a JSON object")
+        vehicle, asset = self._target(body)
+        start = self._start(body)
+        recall_type = self._recall_type(body)
+        minutes = self._duration(body, recall_type)
+        if vehicle is not None and vehicle.smart:
+            if recall_type is RecallType.TIMELAPSE:
+                self._bad("Timelapse is not supported for smart dashcams")
+            if minutes > 1:
+                self._bad("Smart dashcam recalls are limited to 1 minute")
+        entity: SandboxVehicle | SandboxAsset = vehicle or asset  # type: ignore[assignment]
+        positions = self._positions(body, entity)
+        end = start + timedelta(minutes=minutes)
+        if not any(lo <= start and end <= hi for lo, hi in self.windows(entity)):
+            self._bad("No video is available for the requested time range")
+        fingerprint = f"{entity.id}|{start.isoformat()}|{minutes}|{recall_type}|{positions}"
+        with self._lock:
+            self._refuse_duplicate(fingerprint)
+            self._spend(recall_type, minutes)
+            return self._record(fingerprint, vehicle, asset, start, minutes, recall_type, positions)
+
+    def _bad(self, message: str) -> NoReturn:
+        raise Refusal(self.settings.bad_request_status, message)
+
+    def _target(self, body: dict[str, Any]) -> tuple[SandboxVehicle | None, SandboxAsset | None]:
+        number, name = body.get("vehicle_number"), body.get("asset_name")
+        if (number is None) == (name is None):
+            self._bad("Provide exactly one of vehicle_number or asset_name")
+        if number is not None:
+            return self.vehicle_by(str(number), None), None
+        return None, self.asset_by(str(name), None)
+
+    def _start(self, body: dict[str, Any]) -> datetime:
+        if "start_time" not in body:
+            self._bad("start_time is required")
+        try:
+            start = _parse_time(body["start_time"])
+        except ValueError:
+            self._bad("start_time must be a valid ISO 8601 timestamp")
+        if start > self.clock.now():
+            self._bad("start_time cannot refer to future footage")
+        return start
+
+    def _recall_type(self, body: dict[str, Any]) -> RecallType:
+        try:
+            return RecallType(body.get("recall_type", "regular"))
+        except ValueError:
+            self._bad("recall_type must be regular or timelapse")
+
+    def _duration(self, body: dict[str, Any], recall_type: RecallType) -> int:
+        minutes = body.get("duration")
+        allowed = ALLOWED_DURATIONS[recall_type]
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes not in allowed:
+            shown = ", ".join(str(m) for m in allowed)
+            self._bad(f"duration for a {recall_type} recall must be one of {shown} minutes")
+        return int(minutes)
+
+    def _positions(
+        self, body: dict[str, Any], entity: SandboxVehicle | SandboxAsset
+    ) -> tuple[CameraPosition, ...]:
+        asked = body.get("camera_positions")
+        if asked is None:
+            wanted = set(entity.positions)
+        else:
+            if not isinstance(asked, list) or not asked:
+                self._bad("camera_positions must be a non-empty list when given")
+            unknown = [p for p in asked if p not in CameraPosition._value2member_map_]
+            if unknown:
+                self._bad(f"Unknown camera position: {unknown[0]}")
+            wanted = {CameraPosition(p) for p in asked} & entity.positions
+        if not wanted:
+            self._bad("None of the requested cameras is installed on this vehicle or asset")
+        return tuple(p for p in CAMERA_ORDER if p in wanted)
+
+    def _refuse_duplicate(self, fingerprint: str) -> None:
+        now = self.clock.now()
+        for recall in self.recalls.values():
+            if recall.fingerprint == fingerprint and recall.stage(now) != "failed":
+                extra = {"id": recall.id} if self.settings.duplicate_names_id else {}
+                raise Refusal(
+                    self.settings.duplicate_status,
+                    "Duplicate request: a video recall request for this window already exists",
+                    extra,
+                )
+
+    def _spend(self, recall_type: RecallType, minutes: int) -> None:
+        total = (
+            self.settings.quota_regular_minutes
+            if recall_type is RecallType.REGULAR
+            else self.settings.quota_timelapse_minutes
+        )
+        if self.used[recall_type] + minutes > total:
+            raise Refusal(
+                self.settings.quota_status,
+                f"Monthly {recall_type} video recall quota exhausted",
+            )
+        self.used[recall_type] += minutes
+
+    def _record(
+        self,
+        fingerprint: str,
+        vehicle: SandboxVehicle | None,
+        asset: SandboxAsset | None,
+        start: datetime,
+        minutes: int,
+        recall_type: RecallType,
+        positions: tuple[CameraPosition, ...],
+    ) -> SandboxRecall:
+        now = self.clock.now()
+        recall_id, self._next_id = self._next_id, self._next_id + 1
+        # Each recall takes a little more or less than the nominal time, deterministically.
+        spread = 0.8 + (recall_id % 5) * 0.1
+        name = vehicle.number if vehicle else asset.name if asset else ""
+        failing = frozenset(self.settings.failing_cameras.get(name, ()))
+        recall = SandboxRecall(
+            id=recall_id,
+            fingerprint=fingerprint,
+            vehicle=vehicle,
+            asset=asset,
+            start=start,
+            minutes=minutes,
+            recall_type=recall_type,
+            positions=positions,
+            failing=failing,
+            created_at=now,
+            pending_until=now + timedelta(seconds=self.settings.pending_seconds * spread),
+            done_at=now + timedelta(seconds=self.settings.processing_seconds * spread),
+        )
+        self.recalls[recall_id] = recall
+        return recall
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def details(self, recall: SandboxRecall, base_url: str, id_as_str: bool) -> dict[str, Any]:
+        """A recall as the details (and create) endpoints show it."""
+        now = self.clock.now()
+        stage = recall.stage(now)
+        words = self.settings.status_words
+        cameras = []
+        if stage != "pending":
+            for position in recall.positions:
+                cameras.append(self._camera(recall, position, stage, now, base_url))
+        vehicle = recall.vehicle
+        return {
+            "id": str(recall.id) if id_as_str else recall.id,
+            "status": words.get(stage, stage),
+            "primary_entity": "vehicle" if vehicle else "asset",
+            "vehicle": {"id": vehicle.id, "number": vehicle.number} if vehicle else None,
+            "asset": {"id": recall.asset.id, "name": recall.asset.name} if recall.asset else None,
+            "start_time": iso_utc(recall.start),
+            "end_time": iso_utc(recall.start + timedelta(minutes=recall.minutes)),
+            "recall_type": recall.recall_type.value,
+            "created_at": iso_utc(recall.created_at),
+            "updated_at": iso_utc(min(now, recall.done_at)),
+            "cameras": cameras,
+        }
+
+    def _camera(
+        self,
+        recall: SandboxRecall,
+        position: CameraPosition,
+        stage: str,
+        now: datetime,
+        base_url: str,
+    ) -> dict[str, Any]:
+        words = self.settings.status_words
+        camera: dict[str, Any] = {"camera_type": camera_type(position), "position": position.value}
+        if stage == "processing":
+            camera["status"] = words["processing"]
+        elif position in recall.failing:
+            camera["status"] = words["failed"]
+            camera["failure_reason"] = "The camera did not upload the footage"
+        else:
+            expires = now + timedelta(seconds=self.settings.link_ttl_seconds)
+            camera["status"] = words["success"]
+            camera["download_url"] = self.media_url(base_url, recall.id, position, expires)
+            camera["expires_at"] = iso_utc(expires)
+        return camera
+
+    def media_url(
+        self, base_url: str, recall_id: int, position: CameraPosition, expires: datetime
+    ) -> str:
+        """A pre-signed link the sandbox serves itself, valid until ``expires``."""
+        stamp = int(expires.timestamp())
+        signature = self._media_signature(recall_id, position.value, stamp)
+        return f"{base_url}/media/{recall_id}/{position.value}.mp4?expires={stamp}&sig={signature}"
+
+    def media_allowed(self, recall_id: int, position: str, expires: int, signature: str) -> str:
+        """Why a media link is refused ("" when it is good)."""
+        expected = self._media_signature(recall_id, position, expires)
+        if not hmac.compare_digest(expected, signature):
+            return "bad signature"
+        if expires < self.clock.now().timestamp():
+            return "link expired"
+        return ""
+
+    def _media_signature(self, recall_id: int, position: str, expires: int) -> str:
+        message = f"{recall_id}/{position}/{expires}".encode()
+        return hmac.new(self._media_key, message, hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,55 @@
+"""The client's own rate limit and back-off, on a clock the test moves."""
+
+import random
+from datetime import UTC, datetime
+
+from bot.motive._pacing import RateLimiter, backoff_delay, retry_after_seconds
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_a_burst_passes_then_calls_are_spaced_at_the_rate() -> None:
+    fake = FakeTime()
+    limiter = RateLimiter(rate=2.0, burst=3, clock=fake.clock, sleep=fake.sleep)
+    waits = [limiter.acquire() for _ in range(6)]
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert waits[3:] == [0.5, 0.5, 0.5]
+    assert fake.now == 1.5
+
+
+def test_unused_time_refills_the_bucket_up_to_the_burst() -> None:
+    fake = FakeTime()
+    limiter = RateLimiter(rate=1.0, burst=2, clock=fake.clock, sleep=fake.sleep)
+    limiter.acquire()
+    limiter.acquire()
+    fake.now += 100
+    assert [limiter.acquire(), limiter.acquire(), limiter.acquire()] == [0.0, 0.0, 1.0]
+
+
+def test_backoff_is_jittered_within_an_exponential_cap() -> None:
+    rng = random.Random(1)
+    for attempt in range(8):
+        delays = [backoff_delay(attempt, 0.5, 20.0, rng) for _ in range(200)]
+        assert min(delays) >= 0
+        assert max(delays) <= min(20.0, 0.5 * 2**attempt)
+        assert len(set(delays)) > 150  # spread, so clients do not retry in lockstep
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    now = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds("Tue, 24 Nov 2026 22:30:05 GMT", now) == 5.0
+    assert retry_after_seconds("Tue, 24 Nov 2026 22:29:00 GMT", now) == 0.0
+    assert retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None
