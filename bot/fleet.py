@@ -1,0 +1,166 @@
+"""Which real vehicle or asset a person means, and what recallbot has learned about its cameras.
+
+"42" may be Motive's fleet number "42", "042" or "Truck 42". An exact match wins; otherwise a
+single normalised match is taken and said ("“42” is fleet number “0042”"); several, or none,
+give a did-you-mean list and no pick: a wrong vehicle is footage of the wrong truck.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.motive import Asset, MotiveClient, MotiveNotFound, Vehicle
+
+_PREFIX = re.compile(
+    r"^(?:trucks?|units?|vehicles?|vehs?|tractors?|vans?|bus|trailers?|assets?)\b|[#\s._-]+",
+    re.IGNORECASE,
+)
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+
+
+class TargetKind(StrEnum):
+    """Vehicles are named by fleet number, assets by name."""
+
+    VEHICLE = "vehicle"
+    ASSET = "asset"
+
+
+def normalise(name: str) -> str:
+    """The comparable core of a fleet name: "Truck 0042" and "truck-42" both give "42"."""
+    core = _PREFIX.sub("", name.strip().lower())
+    return _LEADING_ZEROS.sub("", core)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The one vehicle or asset a typed name means."""
+
+    kind: TargetKind
+    name: str
+    motive_id: str
+    note: str | None = None  # set when the match was not exact, to be shown to the requester
+
+
+@dataclass(frozen=True)
+class NoMatch:
+    """No single vehicle or asset: either several fit (ambiguous) or none does."""
+
+    kind: TargetKind
+    typed: str
+    suggestions: tuple[str, ...] = ()
+    ambiguous: bool = False
+
+    def message(self) -> str:
+        """What to tell the requester."""
+        what = "vehicle" if self.kind is TargetKind.VEHICLE else "asset"
+        shown = ", ".join(f"“{s}”" for s in self.suggestions)
+        if self.ambiguous:
+            return f"“{self.typed}” could be more than one {what}: {shown}. Say which one."
+        if shown:
+            return f"There is no {what} “{self.typed}” in the fleet. Did you mean {shown}?"
+        return f"There is no {what} “{self.typed}” in the fleet."
+
+
+@dataclass
+class _Cached:
+    items: Sequence[Vehicle | Asset] = ()
+    fetched: float = float("-inf")
+
+
+@dataclass
+class CameraLimits:
+    """What recallbot learned about a vehicle from Motive's refusals (no field says it)."""
+
+    smart_dashcam: bool = False
+
+
+@dataclass
+class Fleet:
+    """The fleet as Motive lists it, cached for ``ttl_s`` seconds, plus what was learned."""
+
+    client: MotiveClient
+    ttl_s: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    _vehicles: _Cached = field(default_factory=_Cached)
+    _assets: _Cached = field(default_factory=_Cached)
+    _limits: dict[str, CameraLimits] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def vehicles(self) -> list[Vehicle]:
+        """Every vehicle (cached)."""
+        return [
+            v for v in self._list(self._vehicles, self.client.vehicles) if isinstance(v, Vehicle)
+        ]
+
+    def assets(self) -> list[Asset]:
+        """Every asset (cached)."""
+        return [a for a in self._list(self._assets, self.client.assets) if isinstance(a, Asset)]
+
+    def refresh(self) -> None:
+        """Forget the cached lists (the next look-up fetches them again)."""
+        with self._lock:
+            self._vehicles, self._assets = _Cached(), _Cached()
+
+    def _list(
+        self, cache: _Cached, fetch: Callable[[], Sequence[Vehicle | Asset]]
+    ) -> Sequence[Vehicle | Asset]:
+        with self._lock:
+            if self.clock() - cache.fetched < self.ttl_s:
+                return cache.items
+        items = fetch()
+        with self._lock:
+            cache.items, cache.fetched = items, self.clock()
+        return items
+
+    def resolve(self, kind: TargetKind, typed: str) -> Match | NoMatch:
+        """The vehicle or asset a typed name means, or why there is not exactly one."""
+        if kind is TargetKind.VEHICLE:
+            named = {v.number: v.id for v in self.vehicles()}
+            if typed not in named:
+                named.update(self._looked_up(typed))
+        else:
+            named = {a.name: a.id for a in self.assets()}
+        return _choose(kind, typed, named)
+
+    def _looked_up(self, number: str) -> dict[str, str]:
+        """The lookup endpoint, for a vehicle added since the list was cached."""
+        try:
+            vehicle = self.client.lookup_vehicle(number)
+        except MotiveNotFound:
+            return {}
+        return {vehicle.number: vehicle.id}
+
+    def limits(self, number: str) -> CameraLimits:
+        """What is known of a vehicle's camera limits."""
+        with self._lock:
+            return self._limits.get(number, CameraLimits())
+
+    def learn_smart_dashcam(self, number: str) -> None:
+        """Remember that Motive refused a recall because the vehicle has a smart dashcam."""
+        with self._lock:
+            self._limits[number] = CameraLimits(smart_dashcam=True)
+
+
+def _choose(kind: TargetKind, typed: str, named: dict[str, str]) -> Match | NoMatch:
+    if typed in named:
+        return Match(kind, typed, named[typed])
+    folded = [name for name in named if name.casefold() == typed.casefold()]
+    core = normalise(typed)
+    candidates = folded or [name for name in named if normalise(name) == core]
+    if len(candidates) == 1:
+        name = candidates[0]
+        what = "fleet number" if kind is TargetKind.VEHICLE else "asset"
+        return Match(kind, name, named[name], note=f"“{typed}” is {what} “{name}” in Motive.")
+    if candidates:
+        return NoMatch(kind, typed, tuple(sorted(candidates)), ambiguous=True)
+    by_core: dict[str, list[str]] = {}
+    for name in named:
+        by_core.setdefault(normalise(name), []).append(name)
+    close = difflib.get_close_matches(core, list(by_core), n=4, cutoff=0.5)  # "43" ~ "42"
+    return NoMatch(kind, typed, tuple(name for c in close for name in sorted(by_core[c]))[:5])
