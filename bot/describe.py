@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+from typing import TYPE_CHECKING
+
 from bot.phrase import ParsedPhrase, PhraseError
-from bot.recall import CAMERA_WORDS
+from bot.recall import CAMERA_WORDS, CameraPosition
 from bot.timefmt import clock_text, local_text, utc_text
+
+if TYPE_CHECKING:  # the HTTP client is not loaded for `recallbot parse`
+    from bot.motive import RecallDetails
+    from bot.service import Preview
 
 
 def describe_parsed(parsed: ParsedPhrase) -> list[str]:
@@ -38,3 +45,45 @@ def describe(text: str, result: ParsedPhrase | PhraseError) -> str:
         first, *rest = describe_parsed(result)
         body = [f"✓ {first}", *(f"  {line}" for line in rest)]
     return "\n".join([f"» {text}", *(f"  {line}" for line in body)])
+
+
+def describe_preview(preview: Preview) -> list[str]:
+    """What recallbot found out before spending anything: target, footage, quota, problems."""
+    lines = [f"· {note}" for note in preview.notes]
+    footage = preview.footage
+    if footage.checked and footage.covered:
+        lines.append("footage: available for the whole window")
+    elif footage.checked:
+        nearest = ", ".join(
+            f"{utc_text(w.start_time)} to {utc_text(w.end_time)[11:]}" for w in footage.nearest
+        )
+        lines.append(f"footage: missing for part of the window; nearest: {nearest or 'none'}")
+    elif footage.error:
+        lines.append(f"footage: could not be checked ({footage.error})")
+    if preview.quota is not None:
+        quota = preview.quota
+        lines.append(
+            f"quota: spends {quota.cost_minutes} of {quota.remaining_minutes:g} "
+            f"{quota.recall_type} minutes left this month"
+        )
+    lines += [f"✗ {problem}" for problem in preview.problems]
+    return lines
+
+
+def describe_cameras(recall: RecallDetails, zone: tzinfo) -> list[str]:
+    """One line per camera: its link and when the link expires, or why it failed."""
+    lines = []
+    for camera in recall.cameras:
+        position = camera.position
+        name = CAMERA_WORDS[position] if isinstance(position, CameraPosition) else str(position)
+        if camera.status == "success" and camera.download_url:
+            expires = ""
+            if camera.expires_at:
+                shown = local_text(camera.expires_at.astimezone(zone).replace(second=0))
+                expires = f" (link expires {shown})"
+            lines.append(f"{name:<22} {camera.download_url}{expires}")
+        elif camera.status == "failed":
+            lines.append(f"{name:<22} failed: {camera.failure_reason or 'no reason given'}")
+        else:
+            lines.append(f"{name:<22} {camera.status}")
+    return lines

@@ -1,0 +1,122 @@
+"""The ``recallbot`` command line: the same core the Slack app uses, for people and scripts.
+
+Each command lives in its own module, imported only when it runs, so that ``recallbot parse``
+does not pay for the HTTP client and ``recallbot request`` does not pay for the Slack app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def zone_arg(value: str) -> ZoneInfo:
+    """An IANA zone from the command line."""
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an IANA time zone (e.g. America/Chicago)"
+        ) from None
+
+
+def instant_arg(value: str) -> datetime:
+    """An ISO 8601 instant with an offset from the command line."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO 8601 instant (e.g. 2026-11-24T16:30:00-06:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} has no UTC offset: add one, e.g. {value}-06:00 or {value}Z"
+        )
+    return moment
+
+
+def _phrase_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("text", nargs="*", metavar="TEXT", help="the phrase (quotes optional)")
+    command.add_argument("--tz", type=zone_arg, help="requester's IANA zone (default: settings)")
+    command.add_argument(
+        "--now", type=instant_arg, help="ISO 8601 instant with offset (default: now)"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recallbot", description="Dashcam video recalls from plain words."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    parse = commands.add_parser(
+        "parse",
+        help="show how a phrase is understood (no Motive call)",
+        description="Read a phrase into a Motive recall request and print it as JSON.",
+    )
+    _phrase_options(parse)
+    parse.add_argument(
+        "--jsonl", action="store_true", help="read one phrase per stdin line, write JSON lines"
+    )
+    parse.add_argument(
+        "--explain", action="store_true", help="print a readable explanation instead of JSON"
+    )
+
+    request = commands.add_parser(
+        "request",
+        help="check, create and follow a recall until its links are ready",
+        description="Parse a phrase, check it against Motive (vehicle, footage, quota), create "
+        "the recall and follow it until each camera's download link is ready.",
+    )
+    _phrase_options(request)
+    request.add_argument(
+        "--sandbox", action="store_true", help="use an in-process Motive sandbox (no credentials)"
+    )
+    request.add_argument(
+        "--speed", type=float, default=120.0, help="sandbox seconds per real second (--sandbox)"
+    )
+    request.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    request.add_argument(
+        "--dry-run", action="store_true", help="check the request but do not create it"
+    )
+    request.add_argument("--poll", type=float, help="seconds between status checks")
+    request.add_argument(
+        "--timeout", type=float, default=24 * 3600.0, help="stop following after this many s"
+    )
+
+    sandbox = commands.add_parser("sandbox", help="run a sandbox server on 127.0.0.1")
+    services = sandbox.add_subparsers(dest="service", required=True, metavar="SERVICE")
+    motive = services.add_parser("motive", help="our own Motive API, for demos and tests")
+    motive.add_argument("--port", type=int, default=8765)
+    motive.add_argument("--speed", type=float, default=1.0, help="sandbox seconds per real second")
+    motive.add_argument("--api-key", default="sandbox")
+    motive.add_argument("--webhook-url", help="where to send completion webhooks")
+    motive.add_argument("--webhook-secret", default="sandbox-webhook-secret")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``recallbot`` console script."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # messages quote with “ ” whatever the locale
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "parse":
+        if args.jsonl == bool(args.text):
+            parser.error("parse: give a phrase as TEXT, or --jsonl to read phrases from stdin")
+        from bot.cli.parse import run_parse  # commands load what they need, when they run
+
+        return run_parse(args, sys.stdout)
+    if args.command == "request":
+        if not args.text:
+            parser.error("request: give a phrase, e.g. recallbot request truck 42 yesterday 3pm")
+        from bot.cli.request import run_request
+
+        return run_request(args, sys.stdout)
+    from bot.cli.sandbox import run_sandbox
+
+    return run_sandbox(args, sys.stdout)

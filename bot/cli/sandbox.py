@@ -1,0 +1,28 @@
+"""``recallbot sandbox motive``: our own Motive on 127.0.0.1, in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from bot.sandbox.motive import MotiveSandbox
+from bot.sandbox.motive_rules import SandboxSettings
+
+
+def run_sandbox(args: argparse.Namespace, out: TextIO) -> int:
+    """Serve until interrupted."""
+    settings = SandboxSettings(
+        api_key=args.api_key, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret
+    )
+    sandbox = MotiveSandbox(settings, speed=args.speed, port=args.port)
+    out.write(
+        f"Motive sandbox on {sandbox.api_url} (API key {args.api_key!r}, speed x{args.speed:g})\n"
+        f"  try: MOTIVE_BASE_URL={sandbox.api_url} MOTIVE_API_KEY={args.api_key} "
+        "recallbot request truck 42 yesterday 3pm\n"
+    )
+    out.flush()
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        out.write("stopped\n")
+    return 0
