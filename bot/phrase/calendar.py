@@ -26,7 +26,7 @@ _DATEPARSER_LOCK = threading.Lock()
 @lru_cache(maxsize=4)
 def _month_name_parser(today: date) -> Any:
     """The parser for one reference day (building one is cheap; its language data is shared)."""
-    from dateparser.date import DateDataParser
+    from dateparser.date import DateDataParser  # slow to import, and rarely needed
 
     return DateDataParser(
         languages=["en"],
