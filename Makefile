@@ -15,18 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# What recallbot understood from a few phrases a safety manager might type (read in Chicago time).
-DEMO_PHRASES := \
-	"truck 42 yesterday 3pm 2 min front only" \
-	"trailer 88 last friday 6:10 pm 2 min rear" \
-	"unit 77 2h ago inside" \
-	"pull 1207 yesterday 3:00-3:02pm everything except driver" \
-	"Harsh braking - Vehicle 42 - yesterday 03:01 PM CST" \
-	"truck 42 yesterday 3pm 10 min" \
-	"truck 42 tomorrow 9am"
-
+# A real recall, start to finish, on recallbot's own Motive sandbox (sandbox time runs 120x, so
+# Motive's ~10 minutes of processing take about 5 seconds).
 demo: $(STAMP)
-	@printf '%s\n' $(DEMO_PHRASES) | $(BIN)/recallbot parse --jsonl --explain --tz America/Chicago
+	$(BIN)/recallbot request --sandbox --tz America/Chicago "truck 42 yesterday 3pm 2 min front and driver"
 
 test: lint typecheck unit
 
@@ -41,6 +33,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/motive.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
