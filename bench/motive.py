@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -92,8 +92,7 @@ def _throughput(client: MotiveClient, recall_id: str, threads: int, calls: int) 
     return threads * calls / (time.perf_counter() - started)
 
 
-def _latencies(call: object, calls: int) -> list[float]:
-    assert callable(call)
+def _latencies(call: Callable[[], object], calls: int) -> list[float]:
     out = []
     for _ in range(calls):
         started = time.perf_counter_ns()

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.motive import MotiveClient, MotiveNotFound, RecallStatus
+from bot.motive import MotiveClient, MotiveNotFound, MotiveShapes, RecallStatus
 from bot.recall import CameraPosition, RecallType
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
@@ -209,3 +209,26 @@ def test_the_create_path_with_a_trailing_slash_is_accepted(sandbox: MotiveSandbo
     answer = httpx.post(f"{sandbox.api_url}/video_recall_requests/", json=body,
                         headers={"X-Api-Key": "sandbox"})  # fmt: skip
     assert answer.status_code == 201
+
+
+def test_other_guesses_for_the_timeline_paths_and_names_are_settings_on_both_sides() -> None:
+    guesses = {
+        "vehicle_timelines_path": "/vehicles/available_timelines",
+        "asset_timelines_path": "/assets/available_timelines",
+        "timeline_vehicle_param": "number",
+        "timeline_asset_param": "name",
+    }
+    with MotiveSandbox(SandboxSettings(**guesses)) as sandbox:
+        with client_for(sandbox, shapes=MotiveShapes(**guesses)) as client:
+            start, end = fleet_time(sandbox, 1, 12), fleet_time(sandbox, 1, 13)
+            assert client.vehicle_timelines("42", start, end).available_timelines
+            assert client.asset_timelines("TRL-0093", start, end).available_timelines
+        with client_for(sandbox) as default_client, pytest.raises(MotiveNotFound):
+            default_client.vehicle_timelines("42", start, end)
+
+
+def test_timelines_also_accept_motive_ids(sandbox: MotiveSandbox) -> None:
+    query = {"vehicle_id": "1042", "start_time": fleet_time(sandbox, 1, 12).isoformat()}
+    answer = httpx.get(f"{sandbox.api_url}/video_recall_requests/vehicles/available_timelines",
+                       params=query, headers={"X-Api-Key": "sandbox"})  # fmt: skip
+    assert answer.json()["vehicle"]["number"] == "42"

@@ -198,9 +198,9 @@ class MotiveSandbox:
         # Literal paths first: "quota" and "vehicles/..." are not recall ids.
         if path == f"{_RECALLS}/quota":
             return HttpReply.json(self._quota())
-        if path == f"{_RECALLS}/vehicles/available_timelines":
+        if path == self.settings.vehicle_timelines_path.rstrip("/"):
             return HttpReply.json(self._vehicle_timelines(query))
-        if path == f"{_RECALLS}/assets/available_timelines":
+        if path == self.settings.asset_timelines_path.rstrip("/"):
             return HttpReply.json(self._asset_timelines(query))
         if path.startswith(f"{_RECALLS}/"):
             recall = self.rules.recall(path.removeprefix(f"{_RECALLS}/"))
@@ -262,7 +262,8 @@ class MotiveSandbox:
         ]
 
     def _vehicle_timelines(self, query: dict[str, str]) -> dict[str, Any]:
-        vehicle = self.rules.vehicle_by(query.get("vehicle_number"), query.get("vehicle_id"))
+        number = query.get(self.settings.timeline_vehicle_param)
+        vehicle = self.rules.vehicle_by(number, query.get("vehicle_id"))
         return {
             "vehicle": {"id": vehicle.id, "number": vehicle.number},
             "primary_entity": "vehicle",
@@ -272,7 +273,8 @@ class MotiveSandbox:
         }
 
     def _asset_timelines(self, query: dict[str, str]) -> dict[str, Any]:
-        asset = self.rules.asset_by(query.get("asset_name"), query.get("asset_id"))
+        name = query.get(self.settings.timeline_asset_param)
+        asset = self.rules.asset_by(name, query.get("asset_id"))
         return {
             "asset": {"id": asset.id, "name": asset.name},
             "primary_entity": "asset",

@@ -57,6 +57,11 @@ class SandboxSettings(BaseModel):
     error_key: str = "error_message"
     wrap_list_items: bool = True
     max_per_page: int = 100
+    vehicle_timelines_path: str = "/video_recall_requests/vehicles/available_timelines"
+    asset_timelines_path: str = "/video_recall_requests/assets/available_timelines"
+    timeline_vehicle_param: str = "vehicle_number"
+    timeline_asset_param: str = "asset_name"
+    webhook_action: str = "video_recall_request_completed"
     status_words: dict[str, str] = Field(
         default_factory=lambda: {
             "pending": "pending",

@@ -94,7 +94,7 @@ class WebhookSender:
             delivery.lost = True
             _log.info("webhook for recall %s lost (fault)", delivery.recall_id)
             return
-        payload = {"action": "video_recall_request_completed", **self._details(delivery.recall_id)}
+        payload = {"action": settings.webhook_action, **self._details(delivery.recall_id)}
         body = json.dumps(payload, separators=(",", ":")).encode()
         headers = {
             "Content-Type": "application/json",
