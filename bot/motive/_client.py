@@ -208,9 +208,7 @@ class MotiveClient:
                 failure = self._unreachable("GET", path, exc)
                 continue
             if response.status_code == 429 or response.status_code >= 500:
-                failure = self._error(response)
-                if isinstance(failure, MotiveQuotaExhausted):
-                    raise failure
+                failure = self._passing(response)
                 continue
             if response.is_error:
                 raise self._error(response)
@@ -238,10 +236,8 @@ class MotiveClient:
             except httpx.TransportError as exc:
                 return self._reconcile(body, self._unreachable("POST", _RECALLS, exc))
             if response.status_code == 429:
-                failure = self._error(response)
-                if isinstance(failure, MotiveQuotaExhausted):
-                    raise failure
-                continue  # refused: nothing was created, so trying again is safe
+                failure = self._passing(response)  # refused: nothing created, safe to retry
+                continue
             if response.status_code >= 500:
                 return self._reconcile(body, self._error(response))
             if response.is_error:
@@ -330,6 +326,14 @@ class MotiveClient:
             delay = failure.retry_after + self._rng.uniform(0, config.backoff_base_s / 4)
         _log.warning("Motive call failed (%s); trying again in %.2f s", failure, delay)
         self._sleep(delay)
+
+    def _passing(self, response: httpx.Response) -> MotiveError:
+        """The error of a 429 or 5xx answer, which a later attempt may not meet. A spent quota
+        is raised at once: waiting will not refill it."""
+        failure = self._error(response)
+        if isinstance(failure, MotiveQuotaExhausted):
+            raise failure
+        return failure
 
     def _redact(self, text: str) -> str:
         for secret in self._config.secrets():
