@@ -72,3 +72,13 @@ def recall_of(sandbox: MotiveSandbox, number: str = "42", **fields: Any) -> Reca
         "duration": 1,
     }
     return RecallRequest(**(values | fields))
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until ``check()`` holds (background threads take their time under load)."""
+    import time as _time
+
+    deadline = _time.monotonic() + timeout
+    while not check():
+        assert _time.monotonic() < deadline, "condition never held"
+        _time.sleep(0.01)
