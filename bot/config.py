@@ -35,6 +35,23 @@ class Settings(BaseSettings):
     """JSON overriding the guessed parts of Motive's API (see ``bot.motive.MotiveShapes``)."""
     fleet_cache_ttl_s: float = Field(300.0, ge=0, validation_alias="RECALLBOT_FLEET_TTL")
 
+    db_path: str = Field("./recallbot.db", validation_alias="RECALLBOT_DB")
+    motive_webhook_secret: SecretStr | None = Field(None, validation_alias="MOTIVE_WEBHOOK_SECRET")
+    """The shared secret Motive signs completion webhooks with (unset: webhooks are refused)."""
+    track_deadline_s: float = Field(86400.0, gt=0, validation_alias="RECALLBOT_TRACK_DEADLINE")
+    """How long a recall is followed before it is reported as expired."""
+    track_workers: int = Field(4, ge=1, le=64, validation_alias="RECALLBOT_TRACK_WORKERS")
+    time_scale: float = Field(1.0, gt=0, validation_alias="RECALLBOT_TIME_SCALE")
+    """Divides every tracker interval: only for demos and tests against a sped-up sandbox."""
+    dedup_window_s: float = Field(12 * 3600.0, ge=0, validation_alias="RECALLBOT_DEDUP_WINDOW")
+    """A request identical to a recall delivered this recently gets that recall, not a new one."""
+    submit_grace_s: float = Field(120.0, ge=0, validation_alias="RECALLBOT_SUBMIT_GRACE")
+    """A row still 'submitting' after this long was orphaned by a crash and is reconciled."""
+    delivery_lease_s: float = Field(60.0, ge=0, validation_alias="RECALLBOT_DELIVERY_LEASE")
+    """A delivery claimed this long ago and never recorded was cut short and is redone."""
+    status_throttle_s: float = Field(30.0, ge=0, validation_alias="RECALLBOT_STATUS_THROTTLE")
+    """At most one status update per recall this often (the final answer is never held)."""
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:

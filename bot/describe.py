@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
@@ -10,8 +11,9 @@ from bot.recall import CAMERA_WORDS, CameraPosition
 from bot.timefmt import clock_text, local_text, utc_text
 
 if TYPE_CHECKING:  # the HTTP client is not loaded for `recallbot parse`
-    from bot.motive import RecallDetails
+    from bot.motive import CameraResult
     from bot.service import Preview
+    from bot.store import TrackedRecall
 
 
 def describe_parsed(parsed: ParsedPhrase) -> list[str]:
@@ -70,10 +72,10 @@ def describe_preview(preview: Preview) -> list[str]:
     return lines
 
 
-def describe_cameras(recall: RecallDetails, zone: tzinfo) -> list[str]:
+def describe_cameras(cameras: Sequence[CameraResult], zone: tzinfo) -> list[str]:
     """One line per camera: its link and when the link expires, or why it failed."""
     lines = []
-    for camera in recall.cameras:
+    for camera in cameras:
         position = camera.position
         name = CAMERA_WORDS[position] if isinstance(position, CameraPosition) else str(position)
         if camera.status == "success" and camera.download_url:
@@ -87,3 +89,17 @@ def describe_cameras(recall: RecallDetails, zone: tzinfo) -> list[str]:
         else:
             lines.append(f"{name:<22} {camera.status}")
     return lines
+
+
+def describe_answer(recall: TrackedRecall, zone: tzinfo) -> list[str]:
+    """A recall's final answer: each camera's link, or why there is no footage."""
+    state = str(recall.state)
+    if state in ("success", "failed") and recall.cameras:
+        return describe_cameras(recall.cameras, zone)
+    if state == "expired":
+        return [
+            f"recallbot stopped following it at {local_text(recall.deadline_at.astimezone(zone))}"
+            f" without an answer from Motive. Check again with `recallbot status {recall.id}`, "
+            "or in Motive's dashboard (video recall requests)."
+        ]
+    return [recall.last_error or f"{state}: Motive gave no reason"]

@@ -13,7 +13,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from bot.motive import Asset, MotiveClient, MotiveNotFound, Vehicle
 
@@ -80,6 +82,16 @@ class CameraLimits:
     smart_dashcam: bool = False
 
 
+class LimitsMemory(Protocol):
+    """Where learned camera limits outlive the process (the store)."""
+
+    def smart_dashcams(self) -> set[str]:
+        """Vehicles known to have smart dashcams."""
+
+    def learn_smart_dashcam(self, vehicle_number: str, now: datetime) -> None:
+        """Remember one."""
+
+
 @dataclass
 class Fleet:
     """The fleet as Motive lists it, cached for ``ttl_s`` seconds, plus what was learned."""
@@ -87,6 +99,7 @@ class Fleet:
     client: MotiveClient
     ttl_s: float = 300.0
     clock: Callable[[], float] = time.monotonic
+    memory: LimitsMemory | None = None
     _vehicles: _Cached = field(default_factory=_Cached)
     _assets: _Cached = field(default_factory=_Cached)
     _limits: dict[str, CameraLimits] = field(default_factory=dict)
@@ -136,6 +149,11 @@ class Fleet:
             return {}
         return {vehicle.number: vehicle.id}
 
+    def __post_init__(self) -> None:
+        if self.memory is not None:
+            for number in self.memory.smart_dashcams():
+                self._limits[number] = CameraLimits(smart_dashcam=True)
+
     def limits(self, number: str) -> CameraLimits:
         """What is known of a vehicle's camera limits."""
         with self._lock:
@@ -145,6 +163,8 @@ class Fleet:
         """Remember that Motive refused a recall because the vehicle has a smart dashcam."""
         with self._lock:
             self._limits[number] = CameraLimits(smart_dashcam=True)
+        if self.memory is not None:
+            self.memory.learn_smart_dashcam(number, datetime.now(UTC))
 
 
 def _choose(kind: TargetKind, typed: str, named: dict[str, str]) -> Match | NoMatch:

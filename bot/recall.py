@@ -7,6 +7,8 @@ camera limits are checked later, against the fleet).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Self
@@ -139,6 +141,12 @@ class RecallRequest(BaseModel):
     def end_time(self) -> datetime:
         """When the recalled window ends (Motive's ``end_time``)."""
         return self.start_time + timedelta(minutes=self.duration)
+
+    def fingerprint(self) -> str:
+        """Identifies the footage asked for (target, window, cameras, type): two requests with
+        the same fingerprint would make Motive recall the same minutes twice."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
     @property
     def target(self) -> str:

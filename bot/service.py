@@ -8,21 +8,23 @@ breaks for this vehicle. ``submit`` creates the recall, learning from Motive's r
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from bot.crashpoints import checkpoint
 from bot.fleet import Fleet, Match, NoMatch, TargetKind
 from bot.motive import (
-    MotiveBadRequest,
     MotiveClient,
+    MotiveCreateOutcomeUnknown,
+    MotiveDuplicate,
     MotiveError,
     QuotaInfo,
-    RecallDetails,
     TimeWindow,
 )
 from bot.recall import RecallRequest, RecallType
+from bot.schedule import TrackingPolicy
+from bot.store import Origin, RecallState, Store, TrackedRecall
 
 _log = logging.getLogger("recallbot.service")
 
@@ -90,12 +92,27 @@ def _with_target(request: RecallRequest, match: Match) -> RecallRequest:
     return request.model_copy(update={"asset_name": match.name})
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A submitted recall; ``new`` is False when the caller got an existing one instead."""
+
+    recall: TrackedRecall
+    new: bool
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class RecallService:
-    """Preview and submit recalls against one Motive account."""
+    """Preview and submit recalls against one Motive account, durably."""
 
     client: MotiveClient
     fleet: Fleet
+    store: Store
+    policy: TrackingPolicy = field(default_factory=TrackingPolicy)
+    clock: Callable[[], datetime] = _utcnow
 
     def preview(self, request: RecallRequest) -> Preview:
         """What this request would do, checked against the fleet, the footage and the quota."""
@@ -117,34 +134,73 @@ class RecallService:
             )
         return Preview(request, target, footage, quota, tuple(problems), notes)
 
-    def submit(self, request: RecallRequest) -> RecallDetails:
-        """Create the recall on Motive (spends quota; never twice, see ``MotiveClient``)."""
-        try:
-            return self.client.create_recall(request)
-        except MotiveBadRequest as refusal:
-            if request.vehicle_number and "smart dashcam" in refusal.motive_message.lower():
-                self.fleet.learn_smart_dashcam(request.vehicle_number)
-            raise
+    def submit(
+        self, request: RecallRequest, requested_by: str, origin: Origin | None = None
+    ) -> Submission:
+        """Create the recall on Motive, durably and once.
 
-    def follow(
-        self,
-        recall: RecallDetails,
-        on_update: Callable[[RecallDetails], None],
-        interval_s: float,
-        timeout_s: float,
-        sleep: Callable[[float], None] = time.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> RecallDetails:
-        """Poll a recall until Motive finishes it (or ``timeout_s`` passes), reporting each read.
-
-        For one recall at a time (the CLI); the tracker follows many, durably.
+        The row is written before Motive is called, so a crash in between is reconciled at the
+        next start. A request for footage already in flight or delivered recently gets that
+        recall back instead of spending quota again. Motive's refusals are recorded, audited
+        and raised.
         """
-        deadline = monotonic() + timeout_s
-        while not recall.status.finished and monotonic() < deadline:
-            sleep(interval_s)
-            recall = self.client.get_recall(recall.id)
-            on_update(recall)
-        return recall
+        now = self.clock()
+        recall, new = self.store.add_submitting(
+            request, requested_by, origin, now, now + self.policy.deadline,
+            now - self.policy.dedup_window,
+        )  # fmt: skip
+        if not new:
+            self.store.audit(requested_by, "duplicate", recall.id, fingerprint=recall.fingerprint)
+            return Submission(recall, new=False)
+        self.store.audit(
+            requested_by, "requested", recall.id, request=request.model_dump(mode="json")
+        )
+        checkpoint("after_row")
+        return Submission(self._create(recall, actor=requested_by), new=True)
+
+    def reconcile(self, orphan: TrackedRecall) -> None:
+        """Settle a row a crash left 'submitting': ask Motive by creating it again (a duplicate
+        answer means the first create arrived, and names it). Never creates it twice."""
+        now = self.clock()
+        if now >= orphan.deadline_at:
+            reason = "recallbot stopped before it could ask Motive, and the request is stale"
+            self.store.mark_ended(orphan.id, RecallState.EXPIRED, reason, now)
+            return
+        try:
+            self._create(orphan, actor="recallbot")
+        except MotiveError as exc:
+            _log.warning("reconciling %s: %s", orphan.id, exc)
+
+    def _create(self, recall: TrackedRecall, actor: str) -> TrackedRecall:
+        request = recall.request
+        try:
+            details = self.client.create_recall(request)
+        except MotiveDuplicate as duplicate:
+            if duplicate.existing_id is None:
+                self._end(recall, RecallState.UNKNOWN, duplicate, actor)
+                raise
+            details = self.client.get_recall(duplicate.existing_id)  # it arrived before
+        except MotiveCreateOutcomeUnknown as unknown:
+            self._end(recall, RecallState.UNKNOWN, unknown, actor)
+            raise
+        except MotiveError as refused:
+            if request.vehicle_number and "smart dashcam" in refused.motive_message.lower():
+                self.fleet.learn_smart_dashcam(request.vehicle_number)
+            self._end(recall, RecallState.REFUSED, refused, actor)
+            raise
+        checkpoint("after_accept")
+        now = self.clock()
+        first_check = now + timedelta(seconds=self.policy.schedule.next_gap(0))
+        submitted = self.store.mark_submitted(recall.id, details, now, first_check)
+        self.store.audit(actor, "submitted", recall.id, motive_id=details.id)
+        return submitted
+
+    def _end(
+        self, recall: TrackedRecall, state: RecallState, error: MotiveError, actor: str
+    ) -> None:
+        reason = error.motive_message or str(error)
+        self.store.mark_ended(recall.id, state, reason, self.clock())
+        self.store.audit(actor, str(state), recall.id, status=error.status, reason=reason)
 
     def _footage(
         self, request: RecallRequest, kind: TargetKind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from bot.recall import RecallRequest
 from bot.sandbox.faults import Fault
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
+from bot.store import Store
 
 FLEET_TZ = ZoneInfo("America/Chicago")
 
@@ -82,3 +84,11 @@ def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
     while not check():
         assert _time.monotonic() < deadline, "condition never held"
         _time.sleep(0.01)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A store in a fresh file."""
+    opened = Store(tmp_path / "recallbot.db")
+    yield opened
+    opened.close()

@@ -25,28 +25,29 @@ def _json(done: subprocess.CompletedProcess[str]) -> Any:
 
 
 def test_a_recall_is_created_followed_and_its_links_printed() -> None:
-    done = _request("--sandbox", "--speed", "1200", "--poll", "0.1", PHRASE)
+    done = _request("--sandbox", "--speed", "1200", PHRASE)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "vehicle 42 · regular · 2 min · Road-facing, Driver-facing" in out
     assert "footage: available for the whole window" in out
     assert "quota: spends 2 of 600 regular minutes left this month" in out
-    assert "requested: recall 5000001" in out
-    assert out.index("pending") < out.index("processing") < out.index("success")
+    assert "(Motive 5000001)" in out
+    assert out.index(": processing ·") < out.index(": success ·")
     links = [line for line in out.splitlines() if "/media/5000001/" in line]
     assert len(links) == 2
     assert all("link expires" in line for line in links)
 
 
 def test_json_output_carries_the_request_preview_and_final_recall() -> None:
-    done = _request("--sandbox", "--speed", "1200", "--poll", "0.1", "--json", PHRASE)
+    done = _request("--sandbox", "--speed", "1200", "--json", PHRASE)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.strip().splitlines()) == 1
     answer = _json(done)
     assert answer["ok"] is True
     assert answer["request"]["camera_positions"] == ["front_facing", "driver_facing"]
     assert answer["preview"]["footage"]["covered"] is True
-    assert answer["recall"]["status"] == "success"
+    assert answer["recall"]["state"] == "success"
+    assert answer["recall"]["delivery"] == "delivered"
     assert [c["status"] for c in answer["recall"]["cameras"]] == ["success", "success"]
 
 

@@ -3,19 +3,20 @@
 import pytest
 
 from bot.fleet import Fleet, Match, NoMatch, TargetKind, normalise
-from bot.motive import MotiveBadRequest, MotiveClient, RecallStatus
+from bot.motive import MotiveBadRequest, MotiveClient
 from bot.recall import RecallType
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.service import RecallService
+from bot.store import Store
 from tests.conftest import client_for, fleet_time, recall_of
 
 V = TargetKind.VEHICLE
 
 
 @pytest.fixture
-def service(client: MotiveClient) -> RecallService:
-    return RecallService(client, Fleet(client))
+def service(client: MotiveClient, store: Store) -> RecallService:
+    return RecallService(client, Fleet(client), store)
 
 
 @pytest.mark.parametrize(
@@ -128,10 +129,10 @@ def test_a_window_without_footage_offers_the_nearest_windows(
     assert "No footage exists for the whole window." in preview.problems
 
 
-def test_not_enough_quota_is_a_problem_before_anything_is_spent() -> None:
+def test_not_enough_quota_is_a_problem_before_anything_is_spent(store: Store) -> None:
     settings = SandboxSettings(quota_timelapse_minutes=10)
     with MotiveSandbox(settings) as sandbox, client_for(sandbox) as client:
-        service = RecallService(client, Fleet(client))
+        service = RecallService(client, Fleet(client), store)
         start = fleet_time(sandbox, 1, 10)
         request = recall_of(
             sandbox, duration=15, recall_type=RecallType.TIMELAPSE, start_time=start
@@ -149,24 +150,8 @@ def test_a_smart_dashcam_refusal_is_learned_and_shown_in_the_next_preview(
     request = recall_of(sandbox, "7", duration=2)
     assert service.preview(request).ready  # no field tells recallbot about the dashcam yet
     with pytest.raises(MotiveBadRequest):
-        service.submit(request)
+        service.submit(request, "test")
     preview = service.preview(request)
     assert not preview.ready
     assert "smart dashcam: recalls are limited to 1 minute" in preview.problems[0]
     assert service.preview(recall_of(sandbox, "7")).ready
-
-
-def test_submit_and_follow_until_the_links_are_ready(
-    sandbox: MotiveSandbox, service: RecallService
-) -> None:
-    seen: list[RecallStatus] = []
-    recall = service.submit(recall_of(sandbox))
-
-    def tick(_: float) -> None:
-        sandbox.clock.advance(60)
-
-    final = service.follow(recall, lambda r: seen.append(r.status), 1.0, 60.0, sleep=tick)
-    assert final.status is RecallStatus.SUCCESS
-    assert seen[0] is RecallStatus.PENDING
-    assert seen[-1] is RecallStatus.SUCCESS
-    assert RecallStatus.PROCESSING in seen

@@ -83,9 +83,22 @@ def _parser() -> argparse.ArgumentParser:
     request.add_argument(
         "--dry-run", action="store_true", help="check the request but do not create it"
     )
-    request.add_argument("--poll", type=float, help="seconds between status checks")
     request.add_argument(
-        "--timeout", type=float, default=24 * 3600.0, help="stop following after this many s"
+        "--detach", action="store_true", help="create it and return; `recallbot track` follows it"
+    )
+
+    status = commands.add_parser("status", help="one recall from the store (default: the latest)")
+    status.add_argument("id", nargs="?", help="recallbot's recall id (e.g. r3fa2b1c09d)")
+    status.add_argument("--json", action="store_true")
+    listing = commands.add_parser("list", help="the latest recalls in the store")
+    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--json", action="store_true")
+
+    track = commands.add_parser("track", help="follow every unfinished recall in the store")
+    track.add_argument("--webhook-port", type=int, help="also serve Motive's webhook on this port")
+    track.add_argument("--host", default="127.0.0.1", help="address for --webhook-port")
+    track.add_argument(
+        "--until-done", action="store_true", help="return when nothing is in flight or owed"
     )
 
     sandbox = commands.add_parser("sandbox", help="run a sandbox server on 127.0.0.1")
@@ -117,6 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.request import run_request
 
         return run_request(args, sys.stdout)
+    if args.command in ("status", "list"):
+        from bot.cli.records import run_list, run_status
+
+        return (run_status if args.command == "status" else run_list)(args, sys.stdout)
+    if args.command == "track":
+        from bot.cli.track import run_track
+
+        return run_track(args, sys.stdout)
     from bot.cli.sandbox import run_sandbox
 
     return run_sandbox(args, sys.stdout)

@@ -1,84 +1,64 @@
 """``recallbot request``: a phrase in, a recall checked, created and followed, links out.
 
-Exit status: 0 when every camera's footage is ready, 1 when the phrase or Motive refused, the
-recall failed, or following it stopped before it finished, 2 for a usage error.
+The recall is recorded in the store before Motive is called and followed by the tracker (here,
+for this one recall, in the foreground; ``--detach`` leaves it to ``recallbot track``).
+Exit status: 0 when the footage is ready (or the recall was handed over with --detach), 1 when
+the phrase or Motive refused or the recall failed or expired, 2 for a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import io
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
 
 from bot.cli.parse import default_zone
-from bot.config import get_settings
-from bot.describe import describe, describe_cameras, describe_preview
-from bot.fleet import Fleet
-from bot.motive import MotiveClient, MotiveConfig, MotiveError, RecallDetails, RecallStatus
+from bot.config import Settings, get_settings
+from bot.describe import describe, describe_preview
+from bot.motive import MotiveConfig, MotiveError
+from bot.notifier import ConsoleNotifier
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
+from bot.runtime import Runtime
 from bot.sandbox.motive import MotiveSandbox
-from bot.service import Preview, RecallService
-
-
-@dataclass
-class _Motive:
-    """A client, the clock Motive's times are read against, and how often to poll."""
-
-    client: MotiveClient
-    now: Callable[[], datetime]
-    poll_s: float
+from bot.service import Preview
+from bot.store import Origin, RecallState, TrackedRecall
 
 
 @contextmanager
-def _motive(args: argparse.Namespace) -> Iterator[_Motive]:
-    """The real Motive from settings, or an in-process sandbox with --sandbox."""
-    if args.sandbox:
-        with MotiveSandbox(speed=args.speed) as sandbox:
-            config = MotiveConfig(base_url=sandbox.api_url, api_key=SecretStr("sandbox"))
-            with MotiveClient(config) as client:
-                yield _Motive(client, sandbox.clock.now, args.poll or 0.25)
-        return
+def _runtime(args: argparse.Namespace) -> Iterator[Runtime]:
+    """The real Motive from settings, or an in-process sandbox (and a throwaway store)."""
     settings = get_settings()
+    if args.sandbox:
+        with tempfile.TemporaryDirectory() as scratch, MotiveSandbox(speed=args.speed) as sandbox:
+            sandboxed = settings.model_copy(
+                update={"db_path": str(Path(scratch) / "recallbot.db"), "time_scale": args.speed}
+            )
+            config = MotiveConfig(base_url=sandbox.api_url, api_key=SecretStr("sandbox"))
+            with Runtime.open(sandboxed, config) as runtime:
+                yield runtime
+        return
+    require_credentials(settings)
+    with Runtime.open(settings) as runtime:
+        yield runtime
+
+
+def require_credentials(settings: Settings) -> None:
     if settings.motive_api_key is None and settings.motive_bearer_token is None:
         sys.stderr.write(
-            "recallbot request: set MOTIVE_API_KEY (or MOTIVE_BEARER_TOKEN), or add --sandbox "
+            "recallbot: set MOTIVE_API_KEY (or MOTIVE_BEARER_TOKEN), or add --sandbox "
             "to try recallbot on its own Motive sandbox\n"
         )
         raise SystemExit(2)
-    with MotiveClient(MotiveConfig.from_settings(settings)) as client:
-        yield _Motive(client, lambda: datetime.now(UTC), args.poll or 20.0)
-
-
-class _Progress:
-    """Shows a recall's status as it changes: one line rewritten on a terminal, else a line
-    per change."""
-
-    def __init__(self, out: TextIO, motive: _Motive, quiet: bool) -> None:
-        self._out = out
-        self._now = motive.now
-        self._quiet = quiet
-        self._live = out.isatty()
-        self._last: RecallStatus | None = None
-
-    def __call__(self, recall: RecallDetails) -> None:
-        if self._quiet or (not self._live and recall.status == self._last):
-            return
-        elapsed = int((self._now() - (recall.created_at or self._now())).total_seconds())
-        line = f"  {recall.status} · {elapsed // 60}m {elapsed % 60:02d}s since requested"
-        if self._live:
-            end = "\n" if recall.status.finished else ""
-            self._out.write(f"\r{line:<60}{end}")
-        else:
-            self._out.write(line + "\n")
-        self._out.flush()
-        self._last = recall.status
 
 
 def _preview_json(preview: Preview) -> dict[str, Any]:
@@ -106,14 +86,16 @@ def run_request(args: argparse.Namespace, out: TextIO) -> int:
     """Check, create and follow one recall."""
     zone: tzinfo = args.tz or default_zone()
     text = " ".join(args.text)
-    say = (lambda line: None) if args.json else (lambda line: out.write(line + "\n"))
-    with _motive(args) as motive:
+    say: Callable[[str], Any] = (lambda _: None) if args.json else (lambda s: out.write(s + "\n"))
+    with _runtime(args) as runtime:
         parsed = parse_phrase(text, zone, args.now or datetime.now(UTC))
         say(describe(text, parsed))
+        requester = f"cli:{getpass.getuser()}"
         if isinstance(parsed, PhraseError):
+            runtime.store.audit(requester, "refused", phrase=text, code=str(parsed.code))
             return _finish(out, args.json, 1, {"error": parsed.model_dump(mode="json")})
         try:
-            return _check_create_follow(args, out, say, motive, parsed)
+            return _check_create_follow(args, out, say, runtime, parsed, requester)
         except MotiveError as exc:
             say(f"✗ Motive: {exc}")
             error = {"code": "motive_error", "status": exc.status, "message": str(exc)}
@@ -124,10 +106,11 @@ def _check_create_follow(
     args: argparse.Namespace,
     out: TextIO,
     say: Callable[[str], Any],
-    motive: _Motive,
+    runtime: Runtime,
     parsed: ParsedPhrase,
+    requester: str,
 ) -> int:
-    service = RecallService(motive.client, Fleet(motive.client))
+    service = runtime.service
     preview = service.preview(parsed.request)
     for line in describe_preview(preview):
         say(f"  {line}")
@@ -136,17 +119,40 @@ def _check_create_follow(
         "inferred": [i.model_dump(mode="json") for i in parsed.inferred],
         "preview": _preview_json(preview),
     }
-    if not preview.ready or args.dry_run:
-        return _finish(out, args.json, 0 if preview.ready else 1, answer)
-    recall = service.submit(preview.request)
-    say(f"requested: recall {recall.id}")
-    progress = _Progress(out, motive, quiet=args.json)
-    progress(recall)
-    recall = service.follow(recall, progress, motive.poll_s, args.timeout)
-    answer["recall"] = recall.model_dump(mode="json")
-    for line in describe_cameras(recall, parsed.local_start.tzinfo or UTC):
-        say(f"  {line}")
-    if not recall.status.finished:
-        say(f"  still {recall.status}; stopped following after {args.timeout:g} s")
-    ready = recall.status is RecallStatus.SUCCESS
-    return _finish(out, args.json, 0 if ready else 1, answer)
+    if not preview.ready:
+        runtime.store.audit(requester, "refused", problems=list(preview.problems))
+        return _finish(out, args.json, 1, answer)
+    if args.dry_run:
+        return _finish(out, args.json, 0, answer)
+    submission = service.submit(
+        preview.request, requester, Origin(surface="cli", user_id=requester)
+    )
+    recall = submission.recall
+    if submission.new:
+        say(f"requested: recall {recall.id} (Motive {recall.motive_id})")
+    else:
+        say(f"already requested: recall {recall.id} is {recall.state}; following it instead")
+    if args.detach:
+        say(f"  follow it with `recallbot track`; see it with `recallbot status {recall.id}`")
+        return _finish(out, args.json, 0, answer | {"recall": recall.model_dump(mode="json")})
+    final = _follow(runtime, recall, out, quiet=args.json, zone=parsed.local_start.tzinfo or UTC)
+    answer["recall"] = final.model_dump(mode="json")
+    return _finish(out, args.json, 0 if final.state is RecallState.SUCCESS else 1, answer)
+
+
+def _follow(
+    runtime: Runtime, recall: TrackedRecall, out: TextIO, quiet: bool, zone: tzinfo
+) -> TrackedRecall:
+    """Run the tracker for this recall only, until its answer is delivered."""
+    sink: TextIO = io.StringIO() if quiet else out  # --json prints only the final object
+    if recall.delivery == "delivered":
+        ConsoleNotifier(sink, zone).deliver(recall, recall.delivery_attempt or "earlier")
+        return recall
+    notifier = ConsoleNotifier(sink, zone, time_scale=runtime.settings.time_scale)
+    tracker = runtime.tracker(notifier)
+    try:
+        tracker.run(only=recall.id)
+    finally:
+        tracker.stop()
+    final = runtime.store.get(recall.id)
+    return final or recall

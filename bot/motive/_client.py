@@ -109,6 +109,11 @@ class MotiveClient:
     def __repr__(self) -> str:
         return f"MotiveClient(base_url={self._config.base_url!r})"
 
+    @property
+    def config(self) -> MotiveConfig:
+        """How this client reaches Motive (secrets stay in their SecretStr)."""
+        return self._config
+
     def __enter__(self) -> Self:
         return self
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import random
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +48,11 @@ class SandboxSettings(BaseModel):
     rate_limit_per_minute: int = 1200
     send_retry_after: bool = False
     failing_cameras: dict[str, list[CameraPosition]] = Field(default_factory=dict)
+    processing_mix: list[tuple[float, float, float]] = Field(default_factory=list)
+    """(weight, shortest_s, longest_s): each recall's total time drawn from one band (log-
+    uniformly), deterministically per recall id; empty: ~pending_s then ~processing_s."""
+    fail_rate: float = Field(0.0, ge=0, le=1)
+    """With processing_mix: the share of recalls whose every camera fails."""
     # Guessed shapes (motive-api.md), so the client can be tested against each variant.
     create_status: int = 201
     create_id_as_int: bool = True
@@ -307,10 +314,9 @@ class MotiveRules:
     ) -> SandboxRecall:
         now = self.clock.now()
         recall_id, self._next_id = self._next_id, self._next_id + 1
-        # Each recall takes a little more or less than the nominal time, deterministically.
-        spread = 0.8 + (recall_id % 5) * 0.1
+        pending_s, total_s, fails = self._plan(recall_id)
         name = vehicle.number if vehicle else asset.name if asset else ""
-        failing = frozenset(self.settings.failing_cameras.get(name, ()))
+        failing = frozenset(positions if fails else self.settings.failing_cameras.get(name, ()))
         recall = SandboxRecall(
             id=recall_id,
             fingerprint=fingerprint,
@@ -322,11 +328,27 @@ class MotiveRules:
             positions=positions,
             failing=failing,
             created_at=now,
-            pending_until=now + timedelta(seconds=self.settings.pending_seconds * spread),
-            done_at=now + timedelta(seconds=self.settings.processing_seconds * spread),
+            pending_until=now + timedelta(seconds=pending_s),
+            done_at=now + timedelta(seconds=total_s),
         )
         self.recalls[recall_id] = recall
         return recall
+
+    def _plan(self, recall_id: int) -> tuple[float, float, bool]:
+        """How long a recall stays pending, when it finishes, and whether it fails."""
+        settings = self.settings
+        if not settings.processing_mix:
+            # A little more or less than the nominal time, deterministically per recall.
+            spread = 0.8 + (recall_id % 5) * 0.1
+            return settings.pending_seconds * spread, settings.processing_seconds * spread, False
+        draw = random.Random(recall_id)  # noqa: S311 - a reproducible spread, not security
+        weights = [band[0] for band in settings.processing_mix]
+        _, shortest, longest = draw.choices(settings.processing_mix, weights)[0]
+        total = math.exp(draw.uniform(math.log(shortest), math.log(longest)))
+        # The upload itself takes the last ten minutes or so; before that the request waits
+        # for the gateway (which, for a parked truck, sleeps for hours).
+        pending = total - min(0.8 * total, 600.0)
+        return pending, total, draw.random() < settings.fail_rate
 
     # -- answers ----------------------------------------------------------------------------
 

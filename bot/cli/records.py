@@ -1,0 +1,89 @@
+"""``recallbot status`` and ``recallbot list``: what the store holds, for people and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import tzinfo
+from typing import TextIO
+
+from bot.cli.parse import default_zone
+from bot.config import get_settings
+from bot.describe import describe_answer
+from bot.recall import CAMERA_WORDS
+from bot.store import Store, TrackedRecall
+from bot.timefmt import local_text
+
+
+def _summary(recall: TrackedRecall, zone: tzinfo) -> str:
+    request = recall.request
+    start = local_text(request.start_time.astimezone(zone))
+    return f"{recall.id}  {recall.state:<10}  {request.target:<10}  {start}  {request.duration} min"
+
+
+def _describe(recall: TrackedRecall) -> list[str]:
+    zone = default_zone()
+    request = recall.request
+    cameras = (
+        "every camera"
+        if request.camera_positions is None
+        else ", ".join(CAMERA_WORDS[p] for p in request.camera_positions)
+    )
+    lines = [
+        f"recall {recall.id} (Motive {recall.motive_id or '-'}): {recall.state}",
+        f"  {request.target} · {request.recall_type} · {request.duration} min · {cameras}",
+        f"  window: {local_text(request.start_time.astimezone(zone))}",
+        f"  asked by {recall.requested_by} at {local_text(recall.created_at.astimezone(zone))}",
+        f"  checks: {recall.attempts}"
+        + (
+            f", next {local_text(recall.next_check_at.astimezone(zone))}"
+            if recall.next_check_at
+            else ""
+        ),
+        f"  answer: {recall.delivery}"
+        + (
+            f" at {local_text(recall.delivered_at.astimezone(zone))}" if recall.delivered_at else ""
+        ),
+    ]
+    if recall.origin and recall.origin.channel_id:
+        lines.append(f"  thread: {recall.origin.channel_id} {recall.origin.thread_ts or ''}")
+    if recall.state.finished:
+        lines += [f"  {line}" for line in describe_answer(recall, zone)]
+    elif recall.last_error:
+        lines.append(f"  last error: {recall.last_error}")
+    return lines
+
+
+def run_status(args: argparse.Namespace, out: TextIO) -> int:
+    """One recall (the latest when no id is given)."""
+    store = Store(get_settings().db_path)
+    try:
+        recall = store.get(args.id) if args.id else next(iter(store.recent(1)), None)
+    finally:
+        store.close()
+    if recall is None:
+        out.write(f"no recall {args.id}\n" if args.id else "no recalls yet\n")
+        return 1
+    if args.json:
+        out.write(recall.model_dump_json() + "\n")
+    else:
+        out.write("\n".join(_describe(recall)) + "\n")
+    return 0
+
+
+def run_list(args: argparse.Namespace, out: TextIO) -> int:
+    """The latest recalls, newest first."""
+    store = Store(get_settings().db_path)
+    try:
+        recalls = store.recent(args.limit)
+    finally:
+        store.close()
+    if args.json:
+        out.write(json.dumps([r.model_dump(mode="json") for r in recalls]) + "\n")
+        return 0
+    zone = default_zone()
+    for recall in recalls:
+        out.write(_summary(recall, zone) + "\n")
+    if not recalls:
+        out.write("no recalls yet\n")
+    return 0

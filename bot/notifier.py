@@ -1,0 +1,60 @@
+"""How answers reach people: the ``Notifier`` interface, and the terminal's notifier.
+
+The tracker calls a notifier for status changes (throttled) and, exactly once per recall, for
+the final answer. Slack's notifier (next issue) posts in the thread that asked; the CLI's prints.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, tzinfo
+from typing import Protocol, TextIO
+
+from bot.describe import describe_answer
+from bot.store import TrackedRecall
+
+
+class Notifier(Protocol):
+    """Where the tracker sends what happens to a recall."""
+
+    def status_changed(self, recall: TrackedRecall) -> None:
+        """The recall moved on (pending -> processing); its answer is not ready yet."""
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+        """The final answer: links, or why there are none. ``attempt`` identifies this
+        delivery, so a repeat after a crash can be recognised downstream."""
+
+
+class ConsoleNotifier:
+    """Prints to a terminal (``recallbot request`` and ``recallbot track``).
+
+    ``time_scale`` > 1 (a sped-up sandbox) shows elapsed time in sandbox time.
+    """
+
+    def __init__(self, out: TextIO, zone: tzinfo, time_scale: float = 1.0) -> None:
+        self._out = out
+        self._zone = zone
+        self._scale = time_scale
+        self._lock = threading.Lock()
+
+    def _elapsed(self, recall: TrackedRecall) -> str:
+        since = recall.submitted_at or recall.created_at
+        seconds = int((datetime.now(UTC) - since).total_seconds() * self._scale)
+        clock = " sandbox time" if self._scale != 1 else ""
+        return f"{seconds // 60}m {seconds % 60:02d}s since requested{clock}"
+
+    def _write(self, lines: list[str]) -> None:
+        with self._lock:
+            self._out.write("\n".join(lines) + "\n")
+            self._out.flush()
+
+    def status_changed(self, recall: TrackedRecall) -> None:
+        """One line per change."""
+        self._write([f"recall {recall.id}: {recall.state} · {self._elapsed(recall)}"])
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+        """The answer, camera by camera."""
+        lines = [
+            f"recall {recall.id}: {recall.state} · {self._elapsed(recall)} (delivery {attempt})"
+        ]
+        self._write(lines + [f"  {line}" for line in describe_answer(recall, self._zone)])

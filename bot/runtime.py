@@ -1,0 +1,70 @@
+"""Wiring: the client, store, fleet, service and tracker one process needs, from settings.
+
+Every entry point (the CLI commands, the Slack app) builds its parts here, so they are built
+the same way everywhere and closed in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+from bot.config import Settings
+from bot.fleet import Fleet
+from bot.motive import MotiveClient, MotiveConfig
+from bot.notifier import Notifier
+from bot.schedule import TrackingPolicy
+from bot.service import RecallService
+from bot.store import Store
+from bot.tracker import Tracker
+
+
+@dataclass
+class Runtime:
+    """The parts of a running recallbot."""
+
+    settings: Settings
+    client: MotiveClient
+    store: Store
+    service: RecallService
+
+    @classmethod
+    def open(
+        cls, settings: Settings, motive: MotiveConfig | None = None, webhooks: bool = False
+    ) -> Runtime:
+        """Build everything from settings (``motive`` overrides the Motive configuration).
+
+        ``webhooks``: Motive's webhooks reach this process, so polling is only a safety net.
+        """
+        client = MotiveClient(motive or MotiveConfig.from_settings(settings))
+        store = Store(settings.db_path)
+        fleet = Fleet(client, settings.fleet_cache_ttl_s, memory=store)
+        policy = TrackingPolicy.from_settings(settings, webhooks=webhooks)
+        return cls(settings, client, store, RecallService(client, fleet, store, policy))
+
+    def tracker(self, notifier: Notifier) -> Tracker:
+        """A tracker over this runtime's store and client."""
+        return Tracker(
+            self.store,
+            self.client,
+            notifier,
+            self.service.policy,
+            reconcile=self.service.reconcile,
+        )
+
+    def close(self) -> None:
+        """Release the HTTP pool and the database."""
+        self.client.close()
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,83 @@
+"""When to look at a recall again, and the other timings of following one.
+
+Motive takes 10 to 12 minutes with the engine on; a parked truck's gateway wakes every 2 to 12
+hours. So checks are dense where an answer is likely (from ~8 minutes to ~15), then spaced by a
+fraction of the recall's age, so the wait between Motive finishing and recallbot noticing stays
+near a tenth of the time the recall took, at a fraction of the calls a fixed interval costs.
+With webhooks, polling is only a safety net for a lost webhook and starts later and sparser.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+
+class CheckSchedule(BaseModel):
+    """Gaps between checks as a function of a recall's age (seconds)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    first_check_s: float = 180.0  # an early look: refusals, and "processing" for the status
+    busy_from_s: float = 540.0  # answers are likely from ~8 minutes: one found at 8 waits < 60 s
+    busy_until_s: float = 900.0  # ...to 15 minutes: check every busy_gap_s
+    busy_gap_s: float = 60.0
+    growth: float = 0.10  # then every 10% of the age: the wait stays under 10% of the recall's
+    max_gap_s: float = 7200.0  # time, stretching toward hours for a parked truck
+
+    def next_gap(self, age_s: float) -> float:
+        """Seconds until the next check of a recall that is ``age_s`` seconds old."""
+        if age_s < self.first_check_s:
+            return self.first_check_s - age_s
+        if age_s < self.busy_from_s:
+            return self.busy_from_s - age_s
+        if age_s < self.busy_until_s:
+            return self.busy_gap_s
+        return min(self.max_gap_s, max(self.busy_gap_s, self.growth * age_s))
+
+    def scaled(self, scale: float) -> CheckSchedule:
+        """The same schedule with every interval divided by ``scale`` (a sped-up sandbox)."""
+        seconds = {k: v / scale for k, v in self.model_dump().items() if k.endswith("_s")}
+        return self.model_copy(update=seconds)
+
+
+# With webhooks, polling only catches a lost webhook: late and sparse.
+SAFETY_NET = CheckSchedule(
+    first_check_s=1200.0, busy_from_s=1200.0, busy_until_s=1200.0, growth=0.5
+)
+
+
+class TrackingPolicy(BaseModel):
+    """Every timing of following recalls, from settings (scaled for a sped-up sandbox)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schedule: CheckSchedule = CheckSchedule()
+    deadline: timedelta = timedelta(hours=24)
+    dedup_window: timedelta = timedelta(hours=12)
+    submit_grace: timedelta = timedelta(minutes=2)
+    delivery_lease: timedelta = timedelta(minutes=1)
+    check_lease: timedelta = timedelta(minutes=5)
+    status_throttle: timedelta = timedelta(seconds=30)
+    workers: int = 4
+
+    @classmethod
+    def from_settings(cls, settings: Settings, webhooks: bool = False) -> TrackingPolicy:
+        """The policy the environment describes (``webhooks``: poll only as a safety net)."""
+        scale = settings.time_scale
+        schedule = SAFETY_NET if webhooks else CheckSchedule()
+        return cls(
+            schedule=schedule.scaled(scale),
+            deadline=timedelta(seconds=settings.track_deadline_s / scale),
+            dedup_window=timedelta(seconds=settings.dedup_window_s),
+            submit_grace=timedelta(seconds=settings.submit_grace_s / scale),
+            delivery_lease=timedelta(seconds=settings.delivery_lease_s / scale),
+            check_lease=timedelta(seconds=300 / scale),
+            status_throttle=timedelta(seconds=settings.status_throttle_s / scale),
+            workers=settings.track_workers,
+        )

@@ -1,0 +1,468 @@
+"""The store: every recall, where it came from, inbound event ids and the audit log, in SQLite.
+
+A thin layer of named queries over ``sqlite_utils.Database`` on one file (``RECALLBOT_DB``):
+WAL so readers never wait for the tracker, a busy timeout so processes take turns, foreign keys
+on, the file private to its owner (0600), and the schema migrated forward at start-up. Writes
+that read before they write run in ``BEGIN IMMEDIATE`` transactions, so two processes (the app
+and ``recallbot track``, say) cannot both claim the same recall or the same delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.motive import RecallDetails
+from bot.recall import RecallRequest
+from bot.store.rows import (
+    IN_FLIGHT,
+    AuditEntry,
+    Delivery,
+    Origin,
+    RecallState,
+    TrackedRecall,
+    WebhookOutcome,
+)
+from bot.store.schema import MIGRATIONS
+
+__all__ = [
+    "AuditEntry",
+    "Delivery",
+    "Origin",
+    "RecallState",
+    "Store",
+    "StoreError",
+    "TrackedRecall",
+    "WebhookOutcome",
+]
+
+_FINISHED = tuple(state for state in RecallState if state.finished)
+_SELECT = "SELECT r.*, o.surface, o.team_id, o.channel_id, o.thread_ts, o.status_ts, o.user_id "
+_FROM = "FROM recalls r LEFT JOIN origins o ON o.recall_id = r.id "
+
+
+class StoreError(Exception):
+    """The store cannot be used (e.g. it was made by a newer recallbot)."""
+
+
+def ts(moment: datetime) -> str:
+    """A fixed-width UTC timestamp, so text order is time order in SQL comparisons."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _placeholders(values: tuple[Any, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (driver video is sensitive)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
+def _state_of(details: RecallDetails) -> RecallState:
+    return RecallState(details.status.value)
+
+
+class Store:
+    """Named queries over one SQLite file. Thread-safe: one connection, one lock."""
+
+    def __init__(self, path: str | Path, busy_timeout_s: float = 10.0) -> None:
+        self.path = Path(path)
+        _create_private(self.path)
+        connection = sqlite3.connect(
+            str(self.path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
+        self.db = Database(connection)
+        self._lock = threading.RLock()
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        self.db.enable_wal()
+        self._migrate()
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """A write transaction that holds the database's write lock from its first statement."""
+        with self._lock:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.conn.execute("ROLLBACK")
+                raise
+            self.db.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._write() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"{self.path} has schema version {version}, newer than this recallbot "
+                    f"({len(MIGRATIONS)}); upgrade recallbot instead of opening it"
+                )
+            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+                migration(db)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    def schema_version(self) -> int:
+        """The schema version the file is at."""
+        with self._lock:
+            return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- reading recalls ----------------------------------------------------------------------
+
+    def _rows(
+        self, where: str, params: tuple[Any, ...] = (), tail: str = ""
+    ) -> list[TrackedRecall]:
+        with self._lock:
+            found = list(self.db.query(f"{_SELECT}{_FROM}WHERE {where} {tail}", params))
+        return [self._recall(row) for row in found]
+
+    @staticmethod
+    def _recall(row: dict[str, Any]) -> TrackedRecall:
+        origin = None
+        if row.get("surface"):
+            origin = Origin(**{k: row[k] for k in Origin.model_fields})
+        values = {k: v for k, v in row.items() if k in TrackedRecall.model_fields and v is not None}
+        values["request"] = RecallRequest.model_validate_json(row["request"])
+        values["cameras"] = json.loads(row["cameras"])
+        return TrackedRecall.model_validate(values | {"origin": origin})
+
+    def get(self, recall_id: str) -> TrackedRecall | None:
+        """A recall by recallbot's id."""
+        found = self._rows("r.id = ?", (recall_id,))
+        return found[0] if found else None
+
+    def by_motive_id(self, motive_id: str) -> TrackedRecall | None:
+        """A recall by Motive's id."""
+        found = self._rows("r.motive_id = ?", (motive_id,))
+        return found[0] if found else None
+
+    def recent(self, limit: int = 20, requested_by: str | None = None) -> list[TrackedRecall]:
+        """The latest recalls, newest first (optionally one requester's)."""
+        if requested_by is None:
+            return self._rows("1 = 1", (), f"ORDER BY r.created_at DESC LIMIT {int(limit)}")
+        tail = f"ORDER BY r.created_at DESC LIMIT {int(limit)}"
+        return self._rows("r.requested_by = ?", (requested_by,), tail)
+
+    def next_due(self) -> datetime | None:
+        """When the earliest scheduled check is due (None when nothing is followed)."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT MIN(next_check_at) FROM recalls WHERE next_check_at IS NOT NULL"
+            ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    # -- asking for a recall ------------------------------------------------------------------
+
+    def add_submitting(
+        self,
+        request: RecallRequest,
+        requested_by: str,
+        origin: Origin | None,
+        now: datetime,
+        deadline: datetime,
+        dedup_since: datetime,
+    ) -> tuple[TrackedRecall, bool]:
+        """Write the row before Motive is called, or find the recall this one duplicates.
+
+        Returns the recall and whether it is new. A duplicate is a recall of the same footage
+        still in flight, or delivered successfully since ``dedup_since``.
+        """
+        fingerprint = request.fingerprint()
+        recall_id = "r" + secrets.token_hex(5)
+        with self._write() as db:
+            existing = self._duplicate(fingerprint, dedup_since)
+            if existing is not None:
+                return existing, False
+            db.table("recalls").insert(
+                {
+                    "id": recall_id,
+                    "fingerprint": fingerprint,
+                    "request": request.model_dump_json(),
+                    "requested_by": requested_by,
+                    "state": RecallState.SUBMITTING.value,
+                    "created_at": ts(now),
+                    "updated_at": ts(now),
+                    "deadline_at": ts(deadline),
+                }
+            )
+            if origin is not None:
+                db.table("origins").insert({"recall_id": recall_id, **origin.model_dump()})
+        created = self.get(recall_id)
+        assert created is not None  # noqa: S101 - inserted above
+        return created, True
+
+    def _duplicate(self, fingerprint: str, since: datetime) -> TrackedRecall | None:
+        in_flight = _placeholders(IN_FLIGHT)
+        found = self._rows(
+            f"r.fingerprint = ? AND (r.state IN ({in_flight}) "
+            "OR (r.state = 'success' AND r.finished_at >= ?))",
+            (fingerprint, *IN_FLIGHT, ts(since)),
+            "ORDER BY r.created_at DESC LIMIT 1",
+        )
+        return found[0] if found else None
+
+    def mark_submitted(
+        self, recall_id: str, details: RecallDetails, now: datetime, next_check: datetime
+    ) -> TrackedRecall:
+        """Motive accepted the recall: remember its id and when to look at it first."""
+        state = _state_of(details)
+        with self._write() as db:
+            db.execute(
+                "UPDATE recalls SET motive_id = ?, state = ?, submitted_at = ?, updated_at = ?, "
+                "next_check_at = ?, cameras = ? WHERE id = ?",
+                (details.id, state.value, ts(now), ts(now),
+                 None if state.finished else ts(next_check),
+                 json.dumps([c.model_dump(mode="json") for c in details.cameras]), recall_id),
+            )  # fmt: skip
+            if state.finished:
+                db.execute("UPDATE recalls SET finished_at = ? WHERE id = ?", (ts(now), recall_id))
+        return self._must(recall_id)
+
+    def mark_ended(self, recall_id: str, state: RecallState, reason: str, now: datetime) -> None:
+        """End a recall without Motive's final word (refused, outcome unknown, expired)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE recalls SET state = ?, last_error = ?, finished_at = ?, updated_at = ?, "
+                "next_check_at = NULL, lease_until = NULL WHERE id = ?",
+                (state.value, reason, ts(now), ts(now), recall_id),
+            )
+
+    def orphaned_submissions(self, before: datetime) -> list[TrackedRecall]:
+        """Rows left 'submitting' by a crash (written before ``before``)."""
+        return self._rows("r.state = 'submitting' AND r.created_at <= ?", (ts(before),))
+
+    # -- following ----------------------------------------------------------------------------
+
+    def claim_due(
+        self, now: datetime, limit: int, lease: timedelta, only: str | None = None
+    ) -> list[TrackedRecall]:
+        """Take up to ``limit`` recalls whose check is due, leasing them so no one else does."""
+        where = "next_check_at IS NOT NULL AND next_check_at <= ? AND " \
+                "(lease_until IS NULL OR lease_until <= ?)"  # fmt: skip
+        params: tuple[Any, ...] = (ts(now), ts(now))
+        if only is not None:
+            where, params = f"{where} AND id = ?", (*params, only)
+        with self._write() as db:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT id FROM recalls WHERE {where} ORDER BY next_check_at LIMIT ?",
+                    (*params, limit),
+                ).fetchall()
+            ]
+            if ids:
+                db.execute(
+                    f"UPDATE recalls SET lease_until = ?, poked = 0 WHERE id IN "
+                    f"({_placeholders(tuple(ids))})",
+                    (ts(now + lease), *ids),
+                )
+        return self._rows(f"r.id IN ({_placeholders(tuple(ids))})", tuple(ids)) if ids else []
+
+    def record_check(
+        self, recall_id: str, details: RecallDetails, now: datetime, next_check: datetime
+    ) -> TrackedRecall:
+        """What a check found; the next check is ``next_check`` unless a webhook poked it."""
+        state = _state_of(details)
+        cameras = json.dumps([c.model_dump(mode="json") for c in details.cameras])
+        with self._write() as db:
+            db.execute(
+                "UPDATE recalls SET state = ?, cameras = ?, attempts = attempts + 1, "
+                "last_error = NULL, updated_at = ?, lease_until = NULL, "
+                "finished_at = CASE WHEN ? THEN ? ELSE finished_at END, "
+                "next_check_at = CASE WHEN ? THEN NULL WHEN poked THEN ? ELSE ? END, poked = 0 "
+                f"WHERE id = ? AND state IN ({_placeholders(IN_FLIGHT)})",
+                (state.value, cameras, ts(now), state.finished, ts(now), state.finished,
+                 ts(now), ts(next_check), recall_id, *IN_FLIGHT),
+            )  # fmt: skip
+        return self._must(recall_id)
+
+    def record_check_failure(
+        self, recall_id: str, error: str, now: datetime, next_check: datetime
+    ) -> None:
+        """A check could not reach Motive: keep the recall, try again later."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE recalls SET attempts = attempts + 1, last_error = ?, updated_at = ?, "
+                "lease_until = NULL, next_check_at = ? WHERE id = ?",
+                (error, ts(now), ts(next_check), recall_id),
+            )
+
+    def apply_webhook(self, details: RecallDetails, now: datetime) -> WebhookOutcome:
+        """Record what Motive's signed webhook says, once per recall and status.
+
+        Returns "accepted", "duplicate" (seen before: a retry or a replay) or "unknown" (not a
+        recall of ours, or not recorded yet; the event is not marked seen, so Motive's retry is
+        still accepted later). A final status is stored like a check's result and delivered by
+        the tracker (one path for polls and webhooks); any other only makes the recall due now.
+        A recall that is already finished is left as it is.
+        """
+        state = _state_of(details)
+        in_flight = _placeholders(IN_FLIGHT)
+        with self._write() as db:
+            if (
+                db.execute("SELECT 1 FROM recalls WHERE motive_id = ?", (details.id,)).fetchone()
+                is None
+            ):
+                return "unknown"
+            key = f"motive-webhook:{details.id}:{state.value}"
+            if not db.execute(
+                "INSERT OR IGNORE INTO inbound_events (key, received_at) VALUES (?, ?)",
+                (key, ts(now)),
+            ).rowcount:
+                return "duplicate"
+            if state.finished:
+                cameras = json.dumps([c.model_dump(mode="json") for c in details.cameras])
+                db.execute(
+                    "UPDATE recalls SET state = ?, cameras = ?, finished_at = ?, updated_at = ?, "
+                    f"next_check_at = NULL WHERE motive_id = ? AND state IN ({in_flight})",
+                    (state.value, cameras, ts(now), ts(now), details.id, *IN_FLIGHT),
+                )
+            else:
+                db.execute(
+                    "UPDATE recalls SET next_check_at = ?, poked = 1, updated_at = ? "
+                    f"WHERE motive_id = ? AND state IN ({in_flight})",
+                    (ts(now), ts(now), details.id, *IN_FLIGHT),
+                )
+        return "accepted"
+
+    def record_status_notified(self, recall_id: str, state: RecallState, now: datetime) -> None:
+        """The requester was shown this status."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE recalls SET notified_state = ?, notified_at = ? WHERE id = ?",
+                (state.value, ts(now), recall_id),
+            )
+
+    # -- delivering ---------------------------------------------------------------------------
+
+    def claim_delivery(
+        self, recall_id: str, attempt: str, now: datetime, stale_before: datetime
+    ) -> TrackedRecall | None:
+        """Take the right to deliver a finished recall's answer, recording the attempt first.
+
+        A claim older than ``stale_before`` that was never recorded was cut short (a crash
+        between delivering and recording) and may be claimed again: at worst one repeat.
+        """
+        finished = _placeholders(_FINISHED)
+        with self._write() as db:
+            changed = db.execute(
+                "UPDATE recalls SET delivery = 'claimed', delivery_attempt = ?, "
+                f"delivery_claimed_at = ? WHERE id = ? AND state IN ({finished}) AND "
+                "(delivery = 'none' OR (delivery = 'claimed' AND delivery_claimed_at <= ?))",
+                (attempt, ts(now), recall_id, *_FINISHED, ts(stale_before)),
+            ).rowcount
+        return self.get(recall_id) if changed else None
+
+    def record_delivery(self, recall_id: str, attempt: str, now: datetime) -> bool:
+        """The answer reached the requester (only the attempt that holds the claim counts)."""
+        with self._write() as db:
+            return bool(
+                db.execute(
+                    "UPDATE recalls SET delivery = 'delivered', delivered_at = ? "
+                    "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
+                    (ts(now), recall_id, attempt),
+                ).rowcount
+            )
+
+    def undelivered(self, stale_before: datetime) -> list[TrackedRecall]:
+        """Finished recalls whose answer is still owed (never claimed, or a stale claim)."""
+        finished = _placeholders(_FINISHED)
+        return self._rows(
+            f"r.state IN ({finished}) AND (r.delivery = 'none' OR "
+            "(r.delivery = 'claimed' AND r.delivery_claimed_at <= ?))",
+            (*_FINISHED, ts(stale_before)),
+        )
+
+    def outstanding(self) -> int:
+        """Recalls still in flight or whose answer is still owed."""
+        in_flight = _placeholders(IN_FLIGHT)
+        with self._lock:
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM recalls "
+                f"WHERE state IN ({in_flight}) OR delivery != 'delivered'",
+                IN_FLIGHT,
+            ).fetchone()
+        return int(row[0])
+
+    def _must(self, recall_id: str) -> TrackedRecall:
+        found = self.get(recall_id)
+        if found is None:
+            raise StoreError(f"recall {recall_id} vanished from the store")
+        return found
+
+    # -- inbound events, audit, learned limits ------------------------------------------------
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        """Record an inbound event id; False when it was already seen (a redelivery)."""
+        with self._write() as db:
+            return bool(
+                db.execute(
+                    "INSERT OR IGNORE INTO inbound_events (key, received_at) VALUES (?, ?)",
+                    (key, ts(now)),
+                ).rowcount
+            )
+
+    def audit(self, actor: str, action: str, recall_id: str | None = None, **detail: Any) -> None:
+        """Append one line to the audit log (who did what to which recall, and the details)."""
+        with self._write() as db:
+            db.table("audit").insert(
+                {
+                    "at": ts(datetime.now(UTC)),
+                    "actor": actor,
+                    "action": action,
+                    "recall_id": recall_id,
+                    "detail": json.dumps(detail, default=str, sort_keys=True),
+                }
+            )
+
+    def audit_log(self, since: datetime | None = None) -> list[AuditEntry]:
+        """The audit log, oldest first (optionally from ``since``)."""
+        with self._lock:
+            rows = list(
+                self.db.query(
+                    "SELECT * FROM audit WHERE at >= ? ORDER BY id",
+                    (ts(since or datetime(1970, 1, 1, tzinfo=UTC)),),
+                )
+            )
+        return [
+            AuditEntry.model_validate(row | {"detail": json.loads(row["detail"])}) for row in rows
+        ]
+
+    def learn_smart_dashcam(self, vehicle_number: str, now: datetime) -> None:
+        """Remember that Motive said this vehicle has a smart dashcam."""
+        with self._write() as db:
+            db.table("vehicle_limits").upsert(
+                {"vehicle_number": vehicle_number, "smart_dashcam": 1, "learned_at": ts(now)},
+                pk="vehicle_number",
+            )
+
+    def smart_dashcams(self) -> set[str]:
+        """Vehicles known to have smart dashcams."""
+        with self._lock:
+            return {
+                row["vehicle_number"]
+                for row in self.db.query(
+                    "SELECT vehicle_number FROM vehicle_limits WHERE smart_dashcam"
+                )
+            }

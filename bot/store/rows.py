@@ -1,0 +1,98 @@
+"""What the store holds, as typed rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from bot.motive import CameraResult
+from bot.recall import RecallRequest
+
+
+class RecallState(StrEnum):
+    """Where a recall stands in recallbot (Motive's statuses, plus recallbot's own)."""
+
+    SUBMITTING = "submitting"  # row written, Motive not (yet known to be) called
+    PENDING = "pending"
+    PROCESSING = "processing"
+    SUCCESS = "success"
+    FAILED = "failed"
+    EXPIRED = "expired"  # followed until the deadline without an answer
+    REFUSED = "refused"  # Motive refused the create
+    UNKNOWN = "unknown"  # the create's outcome could not be established
+
+    @property
+    def finished(self) -> bool:
+        """Whether nothing more will happen to it (its answer is due)."""
+        return self not in (RecallState.SUBMITTING, RecallState.PENDING, RecallState.PROCESSING)
+
+
+IN_FLIGHT = (RecallState.SUBMITTING, RecallState.PENDING, RecallState.PROCESSING)
+
+WebhookOutcome = Literal["accepted", "duplicate", "unknown"]
+"""What became of a webhook: recorded, seen before, or not about a recall of ours."""
+
+
+class Delivery(StrEnum):
+    """Whether the final answer has reached the requester."""
+
+    NONE = "none"
+    CLAIMED = "claimed"  # an attempt id is recorded: delivery started, not confirmed
+    DELIVERED = "delivered"
+
+
+class Origin(BaseModel):
+    """Where a recall was asked for, and so where its answer goes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    surface: str  # "slack" or "cli"
+    team_id: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    status_ts: str | None = None
+    user_id: str | None = None
+
+
+class TrackedRecall(BaseModel):
+    """One recall as the store holds it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    motive_id: str | None = None
+    fingerprint: str
+    request: RecallRequest
+    requested_by: str
+    state: RecallState
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    submitted_at: AwareDatetime | None = None
+    finished_at: AwareDatetime | None = None
+    next_check_at: AwareDatetime | None = None
+    deadline_at: AwareDatetime
+    attempts: int = 0
+    last_error: str | None = None
+    cameras: list[CameraResult] = Field(default_factory=list)
+    delivery: Delivery = Delivery.NONE
+    delivery_attempt: str | None = None
+    delivered_at: AwareDatetime | None = None
+    notified_state: RecallState | None = None
+    notified_at: datetime | None = None
+    origin: Origin | None = None
+
+
+class AuditEntry(BaseModel):
+    """One line of the append-only audit log."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    at: AwareDatetime
+    actor: str
+    action: str
+    recall_id: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,102 @@
+"""The store's schema, as forward migrations run at start-up (``PRAGMA user_version``).
+
+Each migration runs once, in order, inside its own transaction; a database made by a newer
+recallbot (a higher version than this code knows) is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+
+def _v1(db: Database) -> None:
+    db.table("recalls").create(
+        {
+            "id": str,
+            "motive_id": str,
+            "fingerprint": str,
+            "request": str,  # the validated RecallRequest, as JSON
+            "requested_by": str,
+            "state": str,
+            "created_at": str,
+            "updated_at": str,
+            "submitted_at": str,
+            "finished_at": str,
+            "next_check_at": str,
+            "lease_until": str,
+            "deadline_at": str,
+            "attempts": int,
+            "last_error": str,
+            "cameras": str,  # the latest camera results, as JSON
+            "delivery": str,
+            "delivery_attempt": str,
+            "delivery_claimed_at": str,
+            "delivered_at": str,
+            "notified_state": str,
+            "notified_at": str,
+            "poked": int,  # a webhook asked for a check while one was under way
+        },
+        pk="id",
+        not_null={
+            "fingerprint",
+            "request",
+            "requested_by",
+            "state",
+            "created_at",
+            "updated_at",
+            "deadline_at",
+            "attempts",
+            "cameras",
+            "delivery",
+            "poked",
+        },
+        defaults={"attempts": 0, "cameras": "[]", "delivery": "none", "poked": 0},
+    )
+    db.table("recalls").create_index(["motive_id"], unique=True)
+    db.table("recalls").create_index(["next_check_at"])
+    db.table("recalls").create_index(["fingerprint", "finished_at"])
+    # At most one recall in flight per fingerprint: two identical requests racing each other
+    # cannot both reach Motive (sqlite-utils cannot express a partial index).
+    db.execute(
+        "CREATE UNIQUE INDEX recalls_one_in_flight ON recalls(fingerprint) "
+        "WHERE state IN ('submitting', 'pending', 'processing')"
+    )
+    db.table("origins").create(
+        {
+            "recall_id": str,
+            "surface": str,
+            "team_id": str,
+            "channel_id": str,
+            "thread_ts": str,
+            "status_ts": str,
+            "user_id": str,
+        },
+        pk="recall_id",
+        not_null={"surface"},
+        foreign_keys=[("recall_id", "recalls", "id")],
+    )
+    db.table("inbound_events").create(
+        {"key": str, "received_at": str}, pk="key", not_null={"received_at"}
+    )
+    db.table("audit").create(
+        {"id": int, "at": str, "actor": str, "action": str, "recall_id": str, "detail": str},
+        pk="id",
+        not_null={"at", "actor", "action", "detail"},
+    )
+    db.table("audit").create_index(["at"])
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_no_{event.lower()} BEFORE {event} ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        )
+    db.table("vehicle_limits").create(
+        {"vehicle_number": str, "smart_dashcam": int, "learned_at": str},
+        pk="vehicle_number",
+        not_null={"smart_dashcam", "learned_at"},
+    )
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1,)
+"""Append only: a migration, once released, never changes."""

@@ -1,0 +1,85 @@
+"""The HTTP side of the tracker: Motive's completion webhook and a health check, as WSGI.
+
+``/motive/webhook`` verifies ``X-KT-Webhook-Signature`` (HMAC-SHA1 of the raw body with the
+shared secret; 403 on mismatch, and every refusal is audited), reads the body as a recall's
+details, and hands it to the tracker, which records it once per recall and status (a retried or
+replayed webhook changes nothing). It answers at once: Motive waits only ~3 seconds.
+``/healthz`` says whether the store answers. The Slack app mounts this beside its own endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from pydantic import ValidationError
+
+from bot.motive import RecallDetails, RecallStatus, webhook_signature_valid
+from bot.tracker import Tracker
+
+_log = logging.getLogger("recallbot.webhook")
+_MAX_BODY = 1 << 20
+_STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 403: "403 Forbidden", 404: "404 Not Found",
+                405: "405 Method Not Allowed", 413: "413 Payload Too Large",
+                503: "503 Service Unavailable"}  # fmt: skip
+
+
+def _answer(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    start_response(_STATUS_TEXT[status], headers)
+    return [body]
+
+
+def _body(environ: WSGIEnvironment) -> bytes | None:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length > _MAX_BODY:
+        return None
+    stream = environ["wsgi.input"]
+    return bytes(stream.read(length)) if length else b""
+
+
+def webhook_app(
+    tracker: Tracker, secret: str | None, statuses: dict[str, RecallStatus]
+) -> WSGIApplication:
+    """A WSGI app serving ``/motive/webhook`` and ``/healthz`` for one tracker."""
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz":
+            return _health(start_response)
+        if path != "/motive/webhook":
+            return _answer(start_response, 404, {"error": "not found"})
+        if method != "POST":
+            return _answer(start_response, 405, {"error": "POST only"})
+        body = _body(environ)
+        if body is None:
+            return _answer(start_response, 413, {"error": "body too large"})
+        signature = environ.get("HTTP_X_KT_WEBHOOK_SIGNATURE")
+        if secret is None or not webhook_signature_valid(secret, body, signature):
+            tracker.store.audit(
+                "motive-webhook", "webhook_refused", reason="bad signature", size=len(body)
+            )
+            return _answer(start_response, 403, {"error": "signature mismatch"})
+        try:
+            details = RecallDetails.model_validate(json.loads(body), context={"statuses": statuses})
+        except (ValueError, ValidationError) as exc:
+            _log.warning("webhook body is not a recall: %s", exc)
+            return _answer(start_response, 400, {"error": "not a video recall request"})
+        outcome = tracker.accept_webhook(details)
+        return _answer(start_response, 200, {"ok": True, "outcome": outcome})
+
+    def _health(start_response: StartResponse) -> list[bytes]:
+        try:
+            version = tracker.store.schema_version()
+        except Exception as exc:  # the health check reports, it does not crash
+            return _answer(start_response, 503, {"ok": False, "error": type(exc).__name__})
+        return _answer(start_response, 200, {"ok": True, "schema_version": version})
+
+    return app
