@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import argparse
 import signal
-import threading
 from types import FrameType
 from typing import TextIO
-
-from waitress.server import create_server
 
 from bot.cli.parse import default_zone
 from bot.cli.request import require_credentials
 from bot.config import get_settings
 from bot.notifier import ConsoleNotifier
 from bot.runtime import Runtime
+from bot.serving import serve_in_background
 from bot.webhook_app import webhook_app
 
 
@@ -36,7 +34,7 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
             tracker.request_stop()
 
         signal.signal(signal.SIGTERM, stop)
-        server = None
+        served = None
         if webhooks:
             secret = settings.motive_webhook_secret
             app = webhook_app(
@@ -44,10 +42,8 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
                 secret.get_secret_value() if secret else None,
                 runtime.client.config.shapes.status_words,
             )
-            server = create_server(app, host=args.host, port=args.webhook_port, threads=4)
-            threading.Thread(target=server.run, name="webhook-server", daemon=True).start()
-            port = getattr(server, "effective_port", args.webhook_port)
-            out.write(f"webhooks: http://{args.host}:{port}/motive/webhook\n")
+            served = serve_in_background(app, args.host, args.webhook_port, threads=4)
+            out.write(f"webhooks: {served.url}/motive/webhook\n")
             out.flush()
         try:
             tracker.run(until_done=args.until_done)
@@ -55,6 +51,6 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
             out.write("stopped; unfinished recalls stay in the store for the next start\n")
         finally:
             tracker.stop()
-            if server is not None:
-                server.close()
+            if served is not None:
+                served.close()
     return 0

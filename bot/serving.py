@@ -1,0 +1,63 @@
+"""Serving WSGI apps with waitress, a production-grade pure-Python WSGI server.
+
+waitress's own ``run`` loops until the process ends; closing its sockets from another thread
+makes that loop fail on a closed descriptor. So the loop runs in short slices until a stop
+flag is set, and everything is closed in the server's own thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from wsgiref.types import WSGIApplication
+
+from waitress import wasyncore
+from waitress.server import BaseWSGIServer, create_server
+
+
+@dataclass
+class Served:
+    """A running server: where it listens, and how to stop it."""
+
+    server: BaseWSGIServer
+    host: str
+    port: int
+    channels: dict[int, Any]  # the server's sockets (waitress's asyncore map, given to it)
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://host:port``."""
+        return f"http://{self.host}:{self.port}"
+
+    def serve(self) -> None:
+        """Answer requests until ``close`` (in the calling thread)."""
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=0.05, map=self.channels, count=1)
+        finally:
+            wasyncore.close_all(self.channels)
+            self.server.task_dispatcher.shutdown()
+
+    def close(self) -> None:
+        """Stop listening and wait for the server's thread to finish."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def serve_in_background(
+    app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+) -> Served:
+    """Serve ``app`` from a daemon thread (port 0 picks a free port)."""
+    channels: dict[int, Any] = {}
+    server = create_server(app, map=channels, host=host, port=port, threads=threads)
+    # One host means one listening socket (several only come from several listen addresses).
+    if not isinstance(server, BaseWSGIServer) or server.socket is None:
+        raise RuntimeError(f"expected one listening socket for {host}:{port}")
+    served = Served(server, host, int(server.socket.getsockname()[1]), channels)
+    served._thread = threading.Thread(target=served.serve, name="wsgi-server", daemon=True)
+    served._thread.start()
+    return served

@@ -1,0 +1,65 @@
+"""`recallbot request --detach`, `status` and `list`: what the store holds, as a person sees it."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.motive import MotiveSandbox
+from tests.processes import SPEED, Recallbot
+
+
+@pytest.fixture
+def bot(tmp_path: Path) -> Iterator[Recallbot]:
+    with MotiveSandbox(speed=float(SPEED)) as sandbox:
+        yield Recallbot(sandbox, tmp_path / "recallbot.db")
+
+
+def test_detach_returns_at_once_and_says_how_to_follow(bot: Recallbot) -> None:
+    done = bot.run("request", "--detach", "truck 42 yesterday 3pm")
+    recall = bot.recall()
+    assert f"requested: recall {recall.id}" in done.stdout
+    assert "recallbot track" in done.stdout
+    assert recall.state == "pending"
+
+
+def test_status_shows_a_recall_before_and_after_it_is_answered(bot: Recallbot) -> None:
+    bot.run("request", "--detach", "truck 42 yesterday 3pm 2 min front and driver")
+    recall = bot.recall()
+    before = bot.run("status", recall.id).stdout
+    assert f"recall {recall.id} (Motive {recall.motive_id}): pending" in before
+    assert "42 · regular · 2 min · Road-facing, Driver-facing" in before
+    assert "answer: none" in before
+    bot.run("track", "--until-done")
+    after = bot.run("status").stdout  # the latest recall
+    assert f"recall {recall.id}" in after
+    assert "success" in after
+    assert "answer: delivered" in after
+    assert after.count("/media/") == 2
+
+
+def test_status_json_is_the_stored_recall(bot: Recallbot) -> None:
+    bot.run("request", "--detach", "truck 42 yesterday 3pm")
+    recall = bot.recall()
+    shown = json.loads(bot.run("status", recall.id, "--json").stdout)
+    assert shown["id"] == recall.id
+    assert shown["request"]["vehicle_number"] == "42"
+    assert shown["origin"]["surface"] == "cli"
+
+
+def test_list_shows_the_latest_first(bot: Recallbot) -> None:
+    bot.run("request", "--detach", "truck 42 yesterday 3pm")
+    bot.run("request", "--detach", "truck 1207 yesterday 3pm")
+    lines = bot.run("list").stdout.splitlines()
+    assert len(lines) == 2
+    assert "1207" in lines[0]
+    assert "42" in lines[1]
+    assert len(json.loads(bot.run("list", "--json").stdout)) == 2
+
+
+def test_asking_again_for_the_same_footage_returns_the_first_recall(bot: Recallbot) -> None:
+    bot.run("request", "--detach", "truck 42 yesterday 3pm")
+    again = bot.run("request", "--detach", "truck 42 yesterday 3pm")
+    assert "already requested" in again.stdout
+    assert bot.sandbox.creates() == 1

@@ -1,0 +1,168 @@
+"""The store: durable, private, migrated, and safe when threads and processes race."""
+
+import os
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.motive import RecallDetails
+from bot.recall import RecallRequest
+from bot.store import Origin, RecallState, Store, StoreError
+
+NOW = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+REQUEST = RecallRequest(vehicle_number="42", start_time=NOW - timedelta(days=1), duration=2)
+SLACK = Origin(surface="slack", team_id="T1", channel_id="C1", thread_ts="1.2", user_id="U1")
+
+
+def add(store: Store, request: RecallRequest = REQUEST, now: datetime = NOW):  # type: ignore[no-untyped-def]
+    return store.add_submitting(request, "U1", SLACK, now, now + timedelta(hours=24),
+                                now - timedelta(hours=12))  # fmt: skip
+
+
+def details(status: str, recall_id: str = "5000001") -> RecallDetails:
+    return RecallDetails.model_validate({"id": recall_id, "status": status, "cameras": []})
+
+
+def test_the_file_is_private_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    store = Store(tmp_path / "sub" / "recallbot.db")
+    assert os.stat(store.path).st_mode & 0o777 == 0o600
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+    assert store.schema_version() == 1
+
+
+def test_migrations_run_once_and_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "recallbot.db"
+    Store(path).close()
+    Store(path).close()  # reopening migrates nothing again
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 99")
+    raw.close()
+    with pytest.raises(StoreError, match="newer than this recallbot"):
+        Store(path)
+
+
+def test_a_recall_is_written_with_its_origin_before_motive_is_called(store: Store) -> None:
+    recall, new = add(store)
+    assert new
+    assert recall.state is RecallState.SUBMITTING
+    assert recall.motive_id is None
+    assert recall.origin == SLACK
+    assert store.get(recall.id) == recall
+
+
+def test_the_same_footage_in_flight_gets_the_existing_recall(store: Store) -> None:
+    first, _ = add(store)
+    again, new = add(store)
+    assert not new
+    assert again.id == first.id
+    other, new_other = add(store, REQUEST.model_copy(update={"duration": 3}))
+    assert new_other
+    assert other.id != first.id
+
+
+def test_recently_delivered_footage_is_reused_and_old_or_failed_is_not(store: Store) -> None:
+    first, _ = add(store)
+    store.mark_submitted(first.id, details("success"), NOW, NOW)
+    assert add(store, now=NOW + timedelta(hours=11))[0].id == first.id
+    assert add(store, now=NOW + timedelta(hours=13))[1], "outside the window: a new recall"
+    failed_request = REQUEST.model_copy(update={"duration": 1})
+    failed, _ = add(store, failed_request)
+    store.mark_submitted(failed.id, details("failed", "5000002"), NOW, NOW)
+    assert add(store, failed_request)[1], "a failed recall may be asked for again"
+
+
+def test_identical_requests_racing_from_threads_make_one_recall(tmp_path: Path) -> None:
+    path = tmp_path / "recallbot.db"
+    Store(path).close()
+    results: list[bool] = []
+
+    def ask() -> None:
+        store = Store(path)  # one connection each, like separate processes
+        results.append(add(store)[1])
+        store.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(True) == 1
+
+
+def test_due_recalls_are_leased_to_one_taker(tmp_path: Path) -> None:
+    path = tmp_path / "recallbot.db"
+    one, other = Store(path), Store(path)
+    recall, _ = add(one)
+    one.mark_submitted(recall.id, details("pending"), NOW, NOW)
+    lease = timedelta(minutes=5)
+    assert [r.id for r in one.claim_due(NOW, 10, lease)] == [recall.id]
+    assert other.claim_due(NOW, 10, lease) == []
+    assert [r.id for r in other.claim_due(NOW + lease, 10, lease)] == [recall.id]
+
+
+def test_a_delivery_is_claimed_once_and_recorded_only_by_its_claimant(store: Store) -> None:
+    recall, _ = add(store)
+    store.mark_submitted(recall.id, details("success"), NOW, NOW)
+    stale = NOW - timedelta(minutes=1)
+    assert store.claim_delivery(recall.id, "a1", NOW, stale) is not None
+    assert store.claim_delivery(recall.id, "a2", NOW, stale) is None
+    assert not store.record_delivery(recall.id, "a2", NOW)
+    assert store.record_delivery(recall.id, "a1", NOW)
+    assert store.undelivered(NOW + timedelta(days=1)) == []
+
+
+def test_a_claim_never_recorded_goes_stale_and_is_claimed_again(store: Store) -> None:
+    recall, _ = add(store)
+    store.mark_submitted(recall.id, details("failed"), NOW, NOW)
+    store.claim_delivery(recall.id, "crashed", NOW, NOW - timedelta(minutes=1))
+    later = NOW + timedelta(minutes=2)
+    assert [r.id for r in store.undelivered(later - timedelta(minutes=1))] == [recall.id]
+    reclaimed = store.claim_delivery(recall.id, "again", later, later - timedelta(minutes=1))
+    assert reclaimed is not None
+    assert reclaimed.delivery_attempt == "again"
+
+
+def test_a_finished_recall_is_never_moved_back_by_a_late_check(store: Store) -> None:
+    recall, _ = add(store)
+    store.mark_submitted(recall.id, details("processing"), NOW, NOW)
+    store.apply_webhook(details("success"), NOW)
+    after = store.record_check(recall.id, details("processing"), NOW, NOW + timedelta(minutes=1))
+    assert after.state is RecallState.SUCCESS
+    assert after.next_check_at is None
+
+
+def test_webhooks_are_applied_once_per_recall_and_status(store: Store) -> None:
+    recall, _ = add(store)
+    store.mark_submitted(recall.id, details("processing"), NOW, NOW + timedelta(hours=1))
+    assert store.apply_webhook(details("success"), NOW) == "accepted"
+    assert store.apply_webhook(details("success"), NOW) == "duplicate"
+    assert store.apply_webhook(details("success", "999"), NOW) == "unknown"
+    assert store.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
+
+
+def test_the_audit_log_is_append_only(store: Store) -> None:
+    store.audit("U1", "requested", None, phrase="truck 42")
+    store.audit("U2", "refused", None, reason="not allowed")
+    assert [(e.actor, e.action) for e in store.audit_log()] == [
+        ("U1", "requested"),
+        ("U2", "refused"),
+    ]
+    assert store.audit_log()[0].detail == {"phrase": "truck 42"}
+    for statement in ("UPDATE audit SET actor = 'x'", "DELETE FROM audit"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            store.db.execute(statement)
+
+
+def test_inbound_event_ids_are_seen_once(store: Store) -> None:
+    assert store.first_time("slack:Ev1", NOW)
+    assert not store.first_time("slack:Ev1", NOW)
+
+
+def test_learned_camera_limits_outlive_the_process(tmp_path: Path) -> None:
+    Store(tmp_path / "db").learn_smart_dashcam("7", NOW)
+    assert Store(tmp_path / "db").smart_dashcams() == {"7"}

@@ -1,0 +1,148 @@
+"""The tracker: polling, webhooks, both at once, expiry, and failures along the way."""
+
+import threading
+from pathlib import Path
+
+from bot.sandbox.faults import Fault
+from bot.sandbox.motive_rules import SandboxSettings
+from bot.store import Delivery, RecallState
+from tests.conftest import eventually, recall_of
+from tests.tracker_world import World, world
+
+
+def run_for(w: World, seconds: float, step: float = 30.0) -> None:
+    """Move time on in steps, letting the tracker do whatever falls due."""
+    elapsed = 0.0
+    while elapsed < seconds:
+        w.advance(step)
+        elapsed += step
+        w.tracker.poll_due()
+
+
+def test_a_recall_completes_by_polling_and_is_delivered_once(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        recall = w.ask(recall_of(w.sandbox))
+        assert recall.state is RecallState.PENDING
+        run_for(w, 20 * 60)
+        final = w.store.get(recall.id)
+        assert final is not None
+        assert final.state is RecallState.SUCCESS
+        assert final.delivery is Delivery.DELIVERED
+        assert [d[:2] for d in w.notifier.deliveries] == [(recall.id, "success")]
+        assert (recall.id, "processing") in w.notifier.statuses
+        assert final.cameras
+        assert all(c.download_url for c in final.cameras)
+        assert 2 <= w.gets() <= 8, "dense checks only while an answer is likely"
+        actions = [e.action for e in w.store.audit_log()]
+        assert actions == ["requested", "submitted", "delivered"]
+
+
+def test_checks_follow_the_schedule_not_a_fixed_interval(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        recall = w.ask(recall_of(w.sandbox))
+        w.tracker.poll_due()
+        assert w.gets() == 0, "nothing is checked before the first check is due"
+        run_for(w, 179, step=179)
+        assert w.gets() == 0
+        run_for(w, 2, step=2)
+        assert w.gets() == 1
+        run_for(w, 240, step=10)
+        assert w.gets() == 1, "quiet until answers become likely at ~9 minutes"
+        assert w.store.get(recall.id).next_check_at is not None  # type: ignore[union-attr]
+
+
+def test_a_recall_completes_by_webhook_without_any_poll(tmp_path: Path) -> None:
+    with world(tmp_path, webhooks=True) as w:
+        recall = w.ask(recall_of(w.sandbox))
+        w.advance(20 * 60)
+        eventually(lambda: w.store.get(recall.id).state is RecallState.SUCCESS)  # type: ignore[union-attr]
+        w.tracker.poll_due()
+        assert [d[:2] for d in w.notifier.deliveries] == [(recall.id, "success")]
+        assert w.gets() == 0, "the signed webhook carries the answer"
+        assert w.sandbox.webhooks.deliveries[int(recall.motive_id or 0)].delivered
+
+
+def test_a_webhook_racing_the_poller_still_delivers_once(tmp_path: Path) -> None:
+    for _ in range(10):
+        with world(tmp_path / str(_), webhooks=True) as w:
+            recall = w.ask(recall_of(w.sandbox))
+            w.sandbox.clock.advance(20 * 60)  # due for polling and webhook at the same time
+            pollers = [threading.Thread(target=w.tracker.poll_due) for _ in range(3)]
+            for poller in pollers:
+                poller.start()
+            for poller in pollers:
+                poller.join()
+            eventually(lambda r=recall.id: w.store.get(r).state is RecallState.SUCCESS)  # type: ignore[union-attr,misc]
+            w.tracker.poll_due()
+            assert len(w.notifier.deliveries) == 1
+
+
+def test_a_lost_webhook_is_caught_by_the_safety_net(tmp_path: Path) -> None:
+    with world(tmp_path, webhooks=True) as w:
+        w.sandbox.faults.arm(Fault(kind="lose_webhook"))
+        recall = w.ask(recall_of(w.sandbox))
+        run_for(w, 25 * 60, step=60)
+        assert [d[0] for d in w.notifier.deliveries] == [recall.id]
+        assert w.gets() >= 1
+
+
+def test_a_recall_that_never_finishes_expires_with_a_message(tmp_path: Path) -> None:
+    settings = SandboxSettings(pending_seconds=10**7, processing_seconds=10**7)
+    with world(tmp_path, settings) as w:
+        recall = w.ask(recall_of(w.sandbox))
+        run_for(w, 25 * 3600, step=1800)
+        final = w.store.get(recall.id)
+        assert final is not None
+        assert final.state is RecallState.EXPIRED
+        assert "stopped following" in (final.last_error or "")
+        assert [d[:2] for d in w.notifier.deliveries] == [(recall.id, "expired")]
+        assert "expired" in [e.action for e in w.store.audit_log()]
+        assert w.gets() < 60, "a day of checks, spaced out"
+
+
+def test_motive_trouble_during_a_check_is_retried_later(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        recall = w.ask(recall_of(w.sandbox))
+        w.sandbox.faults.arm(Fault(kind="error", status=503, count=20))
+        run_for(w, 4 * 60)
+        troubled = w.store.get(recall.id)
+        assert troubled is not None
+        assert troubled.state is RecallState.PENDING
+        assert "503" in (troubled.last_error or "")
+        w.sandbox.faults.clear()
+        run_for(w, 20 * 60)
+        assert w.store.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
+        assert len(w.notifier.deliveries) == 1
+
+
+def test_a_failed_delivery_is_retried_after_its_lease(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        w.notifier.fail_next = 1
+        recall = w.ask(recall_of(w.sandbox))
+        run_for(w, 9 * 60, step=60)  # recall 5000001 finishes at 9 minutes; delivery fails
+        assert w.store.get(recall.id).delivery is Delivery.CLAIMED  # type: ignore[union-attr]
+        run_for(w, 30, step=30)
+        assert w.notifier.deliveries == [], "not before the one-minute lease is up"
+        run_for(w, 60, step=30)
+        assert [d[0] for d in w.notifier.deliveries] == [recall.id]
+        assert w.store.get(recall.id).delivery is Delivery.DELIVERED  # type: ignore[union-attr]
+
+
+def test_status_updates_are_throttled(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        w.ask(recall_of(w.sandbox))
+        run_for(w, 20 * 60, step=5)
+        assert [s for _, s in w.notifier.statuses] == ["processing"]
+
+
+def test_the_same_request_twice_makes_one_recall_and_one_answer(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        first = w.service.submit(recall_of(w.sandbox), "U1")
+        second = w.service.submit(recall_of(w.sandbox), "U2")
+        assert first.new
+        assert not second.new
+        assert second.recall.id == first.recall.id
+        run_for(w, 20 * 60)
+        assert w.sandbox.creates() == 1
+        assert len(w.notifier.deliveries) == 1
+        assert "duplicate" in [e.action for e in w.store.audit_log()]
