@@ -29,9 +29,25 @@ class CheckSchedule(BaseModel):
     busy_gap_s: float = 60.0
     growth: float = 0.10  # then every 10% of the age: the wait stays under 10% of the recall's
     max_gap_s: float = 7200.0  # time, stretching toward hours for a parked truck
+    processing_min_s: float = 300.0
+    """The least time a recall spends uploading ("processing") before it can finish. A recall
+    seen still "pending" cannot finish sooner, so its next check may wait that long (0: never
+    assume it; Motive's status flow is itself a guess in motive-api.md)."""
 
-    def next_gap(self, age_s: float) -> float:
-        """Seconds until the next check of a recall that is ``age_s`` seconds old."""
+    def next_gap(self, age_s: float, pending: bool = False) -> float:
+        """Seconds until the next check of a recall that is ``age_s`` seconds old.
+
+        ``pending``: the check just made found it still waiting for the gateway, so it cannot
+        finish within ``processing_min_s``; the next look is then that long away plus the usual
+        tenth, which keeps the wait under a tenth of the recall's time at far fewer calls.
+        """
+        gap = self._gap(age_s)
+        if pending and self.processing_min_s:
+            earliest = self.processing_min_s
+            gap = max(gap, earliest + self.growth * (age_s + earliest))
+        return min(self.max_gap_s, gap)
+
+    def _gap(self, age_s: float) -> float:
         if age_s < self.first_check_s:
             return self.first_check_s - age_s
         if age_s < self.busy_from_s:
@@ -46,9 +62,11 @@ class CheckSchedule(BaseModel):
         return self.model_copy(update=seconds)
 
 
-# With webhooks, polling only catches a lost webhook: late and sparse.
+# With webhooks (which Motive itself retries at ~1 min, 1 h and 6 h), polling only catches one
+# lost for good: from an hour on, each gap twice the recall's age. If webhooks stop arriving
+# altogether (a wrong secret, a firewall), the tracker notices and polls by the full schedule.
 SAFETY_NET = CheckSchedule(
-    first_check_s=1200.0, busy_from_s=1200.0, busy_until_s=1200.0, growth=0.5
+    first_check_s=3600.0, busy_from_s=3600.0, busy_until_s=3600.0, growth=2.0
 )
 
 
@@ -58,6 +76,8 @@ class TrackingPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     schedule: CheckSchedule = CheckSchedule()
+    fallback: CheckSchedule | None = None
+    """With webhooks: the schedule to poll by when webhooks seem not to be arriving."""
     deadline: timedelta = timedelta(hours=24)
     dedup_window: timedelta = timedelta(hours=12)
     submit_grace: timedelta = timedelta(minutes=2)
@@ -73,6 +93,7 @@ class TrackingPolicy(BaseModel):
         schedule = SAFETY_NET if webhooks else CheckSchedule()
         return cls(
             schedule=schedule.scaled(scale),
+            fallback=CheckSchedule().scaled(scale) if webhooks else None,
             deadline=timedelta(seconds=settings.track_deadline_s / scale),
             dedup_window=timedelta(seconds=settings.dedup_window_s),
             submit_grace=timedelta(seconds=settings.submit_grace_s / scale),

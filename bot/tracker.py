@@ -13,14 +13,15 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from bot.crashpoints import checkpoint
-from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails
+from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails, RecallStatus
 from bot.notifier import Notifier
-from bot.schedule import TrackingPolicy
+from bot.schedule import CheckSchedule, TrackingPolicy
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
 
 _log = logging.getLogger("recallbot.tracker")
@@ -55,6 +56,8 @@ class Tracker:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool = ThreadPoolExecutor(policy.workers, thread_name_prefix="recallbot-check")
+        # Who told us first about the latest finished recalls: True a webhook, False a poll.
+        self._told_by_webhook: deque[bool] = deque(maxlen=10)
 
     # -- running ------------------------------------------------------------------------------
 
@@ -104,7 +107,9 @@ class Tracker:
         return min(self._idle_wait_s, max(0.0, (due - self._clock()).total_seconds()))
 
     def recover(self) -> None:
-        """After a start or a crash: settle orphaned submissions, deliver what is owed."""
+        """After a start or a crash: settle orphaned submissions, deliver what is owed, and
+        forget inbound event ids too old to be redelivered."""
+        self.store.forget_events(self._clock() - timedelta(days=7))
         if self._reconcile is not None:
             before = self._clock() - self.policy.submit_grace
             for orphan in self.store.orphaned_submissions(before):
@@ -122,9 +127,19 @@ class Tracker:
 
     # -- one recall ---------------------------------------------------------------------------
 
-    def _next_check(self, recall: TrackedRecall, now: datetime) -> datetime:
+    def schedule(self) -> CheckSchedule:
+        """The schedule to poll by: with webhooks, the safety net, unless most recent recalls
+        were found finished by polling (webhooks are not arriving) and the fallback applies."""
+        fallback = self.policy.fallback
+        told = self._told_by_webhook
+        if fallback is not None and len(told) >= 5 and told.count(False) * 2 >= len(told):
+            return fallback
+        return self.policy.schedule
+
+    def _next_check(self, recall: TrackedRecall, now: datetime, pending: bool = False) -> datetime:
         age = (now - (recall.submitted_at or recall.created_at)).total_seconds()
-        return now + timedelta(seconds=self.policy.schedule.next_gap(age))
+        later = now + timedelta(seconds=self.schedule().next_gap(age, pending))
+        return min(later, recall.deadline_at)  # the deadline itself is the last check
 
     def _check(self, recall: TrackedRecall) -> None:
         now = self._clock()
@@ -144,9 +159,14 @@ class Tracker:
                 next_check = self._next_check(recall, now)
                 self.store.record_check_failure(recall.id, str(failure), now, next_check)
                 return
+            pending = details.status is RecallStatus.PENDING
             updated = self.store.record_check(
-                recall.id, details, now, self._next_check(recall, now)
+                recall.id, details, now, self._next_check(recall, now, pending)
             )
+            if updated.state.finished and self.policy.fallback is not None:
+                self._told_by_webhook.append(False)
+                if self.schedule() is self.policy.fallback:
+                    _log.warning("recalls are finishing without webhooks; polling by schedule")
             self._maybe_notify_status(updated, now)
         except Exception:  # one recall's trouble must not stop the others
             _log.exception("checking recall %s failed", recall.id)
@@ -210,5 +230,7 @@ class Tracker:
         """Record what a verified webhook says (once per recall and status) and wake up."""
         outcome = self.store.apply_webhook(details, self._clock())
         if outcome == "accepted":
+            if details.status.finished:
+                self._told_by_webhook.append(True)
             self.wake()
         return outcome

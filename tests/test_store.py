@@ -166,3 +166,11 @@ def test_inbound_event_ids_are_seen_once(store: Store) -> None:
 def test_learned_camera_limits_outlive_the_process(tmp_path: Path) -> None:
     Store(tmp_path / "db").learn_smart_dashcam("7", NOW)
     assert Store(tmp_path / "db").smart_dashcams() == {"7"}
+
+
+def test_old_inbound_event_ids_are_forgotten(store: Store) -> None:
+    store.first_time("old", NOW - timedelta(days=8))
+    store.first_time("new", NOW)
+    assert store.forget_events(NOW - timedelta(days=7)) == 1
+    assert store.first_time("old", NOW)
+    assert not store.first_time("new", NOW)

@@ -6,7 +6,7 @@ from pathlib import Path
 from bot.sandbox.faults import Fault
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.store import Delivery, RecallState
-from tests.conftest import eventually, recall_of
+from tests.conftest import eventually, fleet_time, recall_of
 from tests.tracker_world import World, world
 
 
@@ -81,9 +81,26 @@ def test_a_lost_webhook_is_caught_by_the_safety_net(tmp_path: Path) -> None:
     with world(tmp_path, webhooks=True) as w:
         w.sandbox.faults.arm(Fault(kind="lose_webhook"))
         recall = w.ask(recall_of(w.sandbox))
-        run_for(w, 25 * 60, step=60)
+        run_for(w, 50 * 60, step=60)
+        assert w.notifier.deliveries == [], "Motive retries webhooks: polling waits an hour"
+        run_for(w, 15 * 60, step=60)
         assert [d[0] for d in w.notifier.deliveries] == [recall.id]
-        assert w.gets() >= 1
+        assert w.gets() == 1
+
+
+def test_when_webhooks_stop_arriving_polling_returns_to_the_full_schedule(
+    tmp_path: Path,
+) -> None:
+    with world(tmp_path, webhooks=True) as w:
+        w.sandbox.settings.webhook_secret = "not-what-recallbot-expects"  # every webhook: 403
+        for hour in range(6):
+            w.ask(recall_of(w.sandbox, start_time=fleet_time(w.sandbox, 1, 10 + hour)))
+        assert w.tracker.schedule() is w.tracker.policy.schedule
+        run_for(w, 65 * 60, step=60)
+        assert len(w.notifier.deliveries) == 6, "the safety net found them all"
+        assert w.tracker.schedule() is w.tracker.policy.fallback
+        refused = [e for e in w.store.audit_log() if e.action == "webhook_refused"]
+        assert len(refused) >= 6
 
 
 def test_a_recall_that_never_finishes_expires_with_a_message(tmp_path: Path) -> None:

@@ -76,7 +76,8 @@ def world(
     by waitress and the sandbox posts to it."""
     clock = SandboxClock(speed=0)
     settings = settings or SandboxSettings()
-    policy = TrackingPolicy(schedule=SAFETY_NET) if webhooks else TrackingPolicy()
+    full = TrackingPolicy()
+    policy = TrackingPolicy(schedule=SAFETY_NET, fallback=full.schedule) if webhooks else full
     with MotiveSandbox(settings, clock=clock) as sandbox, client_for(sandbox) as client:
         store = Store(tmp_path / "recallbot.db")
         notifier = Recorder()

@@ -70,6 +70,7 @@ class MotiveSandbox:
         port: int = 0,
         clock: SandboxClock | None = None,
         faults: list[Fault] | None = None,
+        auto_webhooks: bool = True,
     ) -> None:
         self.settings = settings or SandboxSettings()
         self.clock = clock or SandboxClock(speed)
@@ -79,6 +80,7 @@ class MotiveSandbox:
         self._bucket = _Bucket(self.settings.rate_limit_per_minute)
         self._server = LoopbackServer(self.handle, port)
         self.webhooks = WebhookSender(self.rules, self.faults, self._webhook_details)
+        self._auto_webhooks = auto_webhooks  # False: the caller sends them with webhooks.tick()
 
     @property
     def url(self) -> str:
@@ -93,7 +95,8 @@ class MotiveSandbox:
     def start(self) -> Self:
         """Serve in the background and deliver webhooks."""
         self._server.start()
-        self.webhooks.start()
+        if self._auto_webhooks:
+            self.webhooks.start()
         return self
 
     def stop(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ class Delivery:
     delivered: bool = False
     lost: bool = False
     last_status: int | None = None
+    sent_real: float | None = None  # time.monotonic() when it was delivered (for latency)
 
 
 class WebhookSender:
@@ -61,7 +63,8 @@ class WebhookSender:
     def stop(self) -> None:
         """Stop watching and sending."""
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
         self._http.close()
 
     def _run(self) -> None:
@@ -100,6 +103,7 @@ class WebhookSender:
             "Content-Type": "application/json",
             "X-KT-Webhook-Signature": webhook_signature(settings.webhook_secret, body),
         }
+        sent = time.monotonic()
         try:
             delivery.last_status = self._http.post(url, content=body, headers=headers).status_code
         except httpx.HTTPError as exc:
@@ -107,6 +111,7 @@ class WebhookSender:
             delivery.last_status = None
         if delivery.last_status is not None and 200 <= delivery.last_status < 300:
             delivery.delivered = True
+            delivery.sent_real = sent
             return
         retries = settings.webhook_retry_seconds
         if delivery.attempts > len(retries):

@@ -423,6 +423,12 @@ class Store:
                 ).rowcount
             )
 
+    def forget_events(self, before: datetime) -> int:
+        """Drop inbound event ids older than ``before`` (redeliveries come within hours)."""
+        with self._write() as db:
+            cursor = db.execute("DELETE FROM inbound_events WHERE received_at < ?", (ts(before),))
+            return int(cursor.rowcount)
+
     def audit(self, actor: str, action: str, recall_id: str | None = None, **detail: Any) -> None:
         """Append one line to the audit log (who did what to which recall, and the details)."""
         with self._write() as db:
