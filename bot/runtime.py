@@ -7,9 +7,8 @@ the same way everywhere and closed in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Self
 
+from bot.closing import ClosedOnExit
 from bot.config import Settings
 from bot.fleet import Fleet
 from bot.motive import MotiveClient, MotiveConfig
@@ -21,7 +20,7 @@ from bot.tracker import Tracker
 
 
 @dataclass
-class Runtime:
+class Runtime(ClosedOnExit):
     """The parts of a running recallbot."""
 
     settings: Settings
@@ -57,14 +56,3 @@ class Runtime:
         """Release the HTTP pool and the database."""
         self.client.close()
         self.store.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

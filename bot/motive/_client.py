@@ -14,12 +14,12 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from bot.closing import ClosedOnExit
 from bot.motive._config import MotiveConfig
 from bot.motive._errors import (
     MotiveAuthError,
@@ -70,7 +70,7 @@ def _existing_id(payload: Any) -> str | None:
     return None
 
 
-class MotiveClient:
+class MotiveClient(ClosedOnExit):
     """A thread-safe client of Motive's fleet API for video recalls.
 
     ``transport``, ``sleep``, ``clock`` and ``rng`` are injectable so tests can drive retries
@@ -113,17 +113,6 @@ class MotiveClient:
     def config(self) -> MotiveConfig:
         """How this client reaches Motive (secrets stay in their SecretStr)."""
         return self._config
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the connection pool."""
