@@ -7,7 +7,7 @@ so that there is exactly one place to look.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -51,6 +51,16 @@ class Settings(BaseSettings):
     """A delivery claimed this long ago and never recorded was cut short and is redone."""
     status_throttle_s: float = Field(30.0, ge=0, validation_alias="RECALLBOT_STATUS_THROTTLE")
     """At most one status update per recall this often (the final answer is never held)."""
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    """An app-level token (xapp-...): with it, ``recallbot run`` uses Socket Mode."""
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
+    confirm: Literal["always", "never"] = Field("always", validation_alias="RECALLBOT_CONFIRM")
+    """``never``: /recall submits at once, without the preview and its Request button."""
+    slack_post_rate_per_s: float = Field(1.0, gt=0, validation_alias="RECALLBOT_SLACK_POST_RATE")
+    """Messages per second recallbot allows itself in one channel (Slack's guidance: about 1)."""
 
     @field_validator("default_tz")
     @classmethod

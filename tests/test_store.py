@@ -32,7 +32,7 @@ def test_the_file_is_private_in_wal_mode_with_foreign_keys(tmp_path: Path) -> No
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
-    assert store.schema_version() == 1
+    assert store.schema_version() == 2
 
 
 def test_migrations_run_once_and_a_newer_schema_is_refused(tmp_path: Path) -> None:

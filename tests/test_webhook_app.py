@@ -75,4 +75,4 @@ def test_other_paths_and_methods_and_the_health_check(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/nowhere").status_code == 404
         health = httpx.get(f"{base}/healthz")
         assert health.status_code == 200
-        assert health.json() == {"ok": True, "schema_version": 1}
+        assert health.json() == {"ok": True, "schema_version": 2}

@@ -101,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
         "--until-done", action="store_true", help="return when nothing is in flight or owed"
     )
 
+    run = commands.add_parser("run", help="the Slack app and its tracker")
+    run.add_argument("--http", action="store_true", help="serve /slack/events over HTTP")
+    run.add_argument("--port", type=int, help="HTTP port (default 3000 with --http; in Socket "
+                     "Mode, serve /motive/webhook and /healthz on it)")  # fmt: skip
+    run.add_argument("--host", default="0.0.0.0", help="address to listen on")  # noqa: S104
+
     sandbox = commands.add_parser("sandbox", help="run a sandbox server on 127.0.0.1")
     services = sandbox.add_subparsers(dest="service", required=True, metavar="SERVICE")
     motive = services.add_parser("motive", help="our own Motive API, for demos and tests")
@@ -138,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.track import run_track
 
         return run_track(args, sys.stdout)
+    if args.command == "run":
+        from bot.cli.run import run_app
+
+        return run_app(args, sys.stdout)
     from bot.cli.sandbox import run_sandbox
 
     return run_sandbox(args, sys.stdout)

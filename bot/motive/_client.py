@@ -34,7 +34,7 @@ from bot.motive._errors import (
     MotiveUnavailable,
 )
 from bot.motive._models import Asset, Pagination, Quota, RecallDetails, Timelines, Vehicle
-from bot.motive._pacing import RateLimiter, backoff_delay, retry_after_seconds
+from bot.pacing import RateLimiter, backoff_delay, retry_after_seconds
 from bot.recall import RecallRequest
 from bot.timefmt import iso_utc
 

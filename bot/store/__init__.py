@@ -29,6 +29,7 @@ from bot.store.rows import (
     AuditEntry,
     Delivery,
     Origin,
+    PendingRequest,
     RecallState,
     TrackedRecall,
     WebhookOutcome,
@@ -39,6 +40,7 @@ __all__ = [
     "AuditEntry",
     "Delivery",
     "Origin",
+    "PendingRequest",
     "RecallState",
     "Store",
     "StoreError",
@@ -47,7 +49,9 @@ __all__ = [
 ]
 
 _FINISHED = tuple(state for state in RecallState if state.finished)
-_SELECT = "SELECT r.*, o.surface, o.team_id, o.channel_id, o.thread_ts, o.status_ts, o.user_id "
+_SELECT = (
+    "SELECT r.*, o.surface, o.team_id, o.channel_id, o.thread_ts, o.status_ts, o.user_id, o.zone "
+)
 _FROM = "FROM recalls r LEFT JOIN origins o ON o.recall_id = r.id "
 
 
@@ -211,6 +215,10 @@ class Store:
         created = self.get(recall_id)
         assert created is not None  # noqa: S101 - inserted above
         return created, True
+
+    def find_duplicate(self, request: RecallRequest, since: datetime) -> TrackedRecall | None:
+        """The recall of the same footage in flight, or delivered successfully since ``since``."""
+        return self._duplicate(request.fingerprint(), since)
 
     def _duplicate(self, fingerprint: str, since: datetime) -> TrackedRecall | None:
         in_flight = _placeholders(IN_FLIGHT)
@@ -410,6 +418,68 @@ class Store:
         if found is None:
             raise StoreError(f"recall {recall_id} vanished from the store")
         return found
+
+    def record_refresh(
+        self, recall_id: str, details: RecallDetails, now: datetime
+    ) -> TrackedRecall:
+        """Fresh camera links from Motive for a finished recall."""
+        cameras = json.dumps([c.model_dump(mode="json") for c in details.cameras])
+        with self._write() as db:
+            db.execute(
+                "UPDATE recalls SET cameras = ?, updated_at = ? WHERE id = ?",
+                (cameras, ts(now), recall_id),
+            )
+        return self._must(recall_id)
+
+    # -- drafts -------------------------------------------------------------------------------
+
+    def add_draft(
+        self,
+        request: RecallRequest,
+        requested_by: str,
+        now: datetime,
+        phrase: str | None = None,
+        origin: Origin | None = None,
+        response_url: str | None = None,
+    ) -> PendingRequest:
+        """Keep a previewed request until its Request button is pressed."""
+        draft_id = "d" + secrets.token_hex(8)
+        with self._write() as db:
+            db.table("drafts").insert(
+                {
+                    "id": draft_id,
+                    "request": request.model_dump_json(),
+                    "phrase": phrase,
+                    "requested_by": requested_by,
+                    "team_id": origin.team_id if origin else None,
+                    "channel_id": origin.channel_id if origin else None,
+                    "thread_ts": origin.thread_ts if origin else None,
+                    "response_url": response_url,
+                    "created_at": ts(now),
+                }
+            )
+        found = self.draft(draft_id)
+        assert found is not None  # noqa: S101 - inserted above
+        return found
+
+    def draft(self, draft_id: str) -> PendingRequest | None:
+        """A draft by id."""
+        with self._lock:
+            rows = list(self.db.query("SELECT * FROM drafts WHERE id = ?", (draft_id,)))
+        if not rows:
+            return None
+        row = {k: v for k, v in rows[0].items() if v is not None}
+        return PendingRequest.model_validate(row | {"request": json.loads(rows[0]["request"])})
+
+    def use_draft(self, draft_id: str, now: datetime) -> PendingRequest | None:
+        """Take a draft for submitting; None when it is unknown or was already used (a second
+        press of Request, or a redelivered action)."""
+        with self._write() as db:
+            used = db.execute(
+                "UPDATE drafts SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                (ts(now), draft_id),
+            ).rowcount
+        return self.draft(draft_id) if used else None
 
     # -- inbound events, audit, learned limits ------------------------------------------------
 

@@ -55,6 +55,7 @@ class Origin(BaseModel):
     thread_ts: str | None = None
     status_ts: str | None = None
     user_id: str | None = None
+    zone: str | None = None  # the requester's IANA zone, for times shown later
 
 
 class TrackedRecall(BaseModel):
@@ -96,3 +97,20 @@ class AuditEntry(BaseModel):
     action: str
     recall_id: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class PendingRequest(BaseModel):
+    """A request previewed in Slack, waiting for its requester to press Request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    request: RecallRequest
+    phrase: str | None = None
+    requested_by: str
+    team_id: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    response_url: str | None = None
+    created_at: AwareDatetime
+    used_at: AwareDatetime | None = None

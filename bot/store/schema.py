@@ -98,5 +98,27 @@ def _v1(db: Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1,)
+def _v2(db: Database) -> None:
+    """Drafts: a previewed request waiting for its Request button (used once)."""
+    db.table("drafts").create(
+        {
+            "id": str,
+            "request": str,
+            "phrase": str,
+            "requested_by": str,
+            "team_id": str,
+            "channel_id": str,
+            "thread_ts": str,
+            "response_url": str,
+            "created_at": str,
+            "used_at": str,
+        },
+        pk="id",
+        not_null={"request", "requested_by", "created_at"},
+    )
+    # The requester's time zone, so messages updated later show their local time.
+    db.table("origins").add_column("zone", str)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2)
 """Append only: a migration, once released, never changes."""

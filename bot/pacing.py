@@ -1,4 +1,4 @@
-"""Pacing calls to Motive: a client-side rate limit, and back-off between retries."""
+"""Pacing calls to other services: a rate limit, and back-off between retries."""
 
 from __future__ import annotations
 

@@ -1,0 +1,106 @@
+"""The Slack app: a synchronous Bolt ``App`` wired to the core, served with its tracker.
+
+HTTP mode serves one WSGI app on waitress (``/slack/events`` for Slack, ``/motive/webhook`` and
+``/healthz`` for the tracker); Socket Mode (the default for internal tools, when an app token is
+set) needs no public URL, and can still serve the webhook and health check on a port.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.notifier import ConsoleNotifier
+from bot.notify import SlackNotifier, SlackPoster, SurfaceNotifier
+from bot.runtime import Runtime
+from bot.slack_desk import SlackDesk, UserZones
+from bot.tracker import Tracker
+from bot.webhook_app import webhook_app
+from handlers import Deps, register
+
+_log = logging.getLogger("recallbot.app")
+
+
+def slack_client(settings: Settings) -> WebClient:
+    """A WebClient that retries 429s (honouring Retry-After) and Slack's server errors."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+@dataclass
+class RecallbotApp:
+    """The Bolt app, the core it calls, and the tracker answering in threads."""
+
+    bolt: App
+    desk: SlackDesk
+    tracker: Tracker
+    runtime: Runtime
+
+    @classmethod
+    def build(cls, settings: Settings) -> RecallbotApp:
+        """Everything from settings (tokens and secrets must be set)."""
+        if settings.slack_bot_token is None or settings.slack_signing_secret is None:
+            raise ValueError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
+        runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None)
+        client = slack_client(settings)
+        bolt = App(signing_secret=settings.slack_signing_secret.get_secret_value(), client=client)
+        poster = SlackPoster(client, settings.slack_post_rate_per_s)
+        default = settings.default_zone
+        notifier = SurfaceNotifier(
+            SlackNotifier(poster, default), ConsoleNotifier(sys.stdout, default)
+        )
+        tracker = runtime.tracker(notifier)
+        zones = UserZones(client, default)
+        desk = SlackDesk(runtime, poster, zones, settings.confirm, wake=tracker.wake)
+        register(bolt, Deps(desk, poster, runtime.store))
+        return cls(bolt, desk, tracker, runtime)
+
+    def wsgi(self) -> WSGIApplication:
+        """One WSGI app: Slack at /slack/events; the Motive webhook and health check beside it."""
+        slack = SlackRequestHandler(self.bolt, path="/slack/events")
+        secret = self.runtime.settings.motive_webhook_secret
+        motive = webhook_app(
+            self.tracker,
+            secret.get_secret_value() if secret else None,
+            self.runtime.client.config.shapes.status_words,
+        )
+
+        def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+            if environ.get("PATH_INFO") == "/slack/events":
+                return slack(environ, start_response)
+            return motive(environ, start_response)
+
+        return app
+
+    def socket_mode(self) -> SocketModeHandler:
+        """A Socket Mode connection for this app (needs SLACK_APP_TOKEN)."""
+        token = self.runtime.settings.slack_app_token
+        if token is None:
+            raise ValueError("Socket Mode needs SLACK_APP_TOKEN (an xapp-... token)")
+        web = WebClient(base_url=self.runtime.settings.slack_api_url)
+        return SocketModeHandler(self.bolt, token.get_secret_value(), web_client=web)
+
+    def close(self) -> None:
+        """Stop the tracker and release everything."""
+        self.tracker.stop()
+        self.runtime.close()

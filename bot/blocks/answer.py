@@ -1,0 +1,74 @@
+"""The answer in the thread: a link per camera with its expiry, or why there is none."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.blocks.base import Message, escape, link, message, note, section
+from bot.blocks.words import target_words
+from bot.ids import ActionId, BlockId
+from bot.recall import CAMERA_WORDS, CameraPosition
+from bot.store import RecallState, TrackedRecall
+from bot.timefmt import local_text
+
+
+def _camera_name(position: CameraPosition | str) -> str:
+    return CAMERA_WORDS[position] if isinstance(position, CameraPosition) else str(position)
+
+
+def answer(recall: TrackedRecall, zone: tzinfo) -> Message:
+    """The reply for a finished recall: footage, failure, expiry or refusal."""
+    target = target_words(recall.request)
+    if recall.state in (RecallState.SUCCESS, RecallState.FAILED) and recall.cameras:
+        return _footage(recall, zone, target)
+    if recall.state is RecallState.EXPIRED:
+        text = (
+            f":hourglass: *No footage yet for {escape(target)}.* Motive had not finished after "
+            f"recallbot followed it until {local_text(recall.deadline_at.astimezone(zone))}. "
+            "A parked vehicle uploads only when it is next online.\n"
+            f"Check again later with `/recall status {recall.id}`, or in Motive's dashboard."
+        )
+    elif recall.state is RecallState.REFUSED:
+        text = (
+            f":no_entry: *Motive refused the recall for {escape(target)}:* "
+            f"{escape(recall.last_error or 'no reason given')}\nNothing was spent. Try another "
+            "time or camera, or `/recall help`."
+        )
+    else:
+        text = (
+            f":x: *No footage for {escape(target)}:* "
+            f"{escape(recall.last_error or 'Motive gave no reason')}\n"
+            "Try a different time or camera; the vehicle must have been recording."
+        )
+    return message(text.replace("*", ""), [section(text), note(f"Recall `{recall.id}`")])
+
+
+def _footage(recall: TrackedRecall, zone: tzinfo, target: str) -> Message:
+    ready = [c for c in recall.cameras if c.status == "success" and c.download_url]
+    failed = [c for c in recall.cameras if c not in ready]
+    if ready:
+        heading = f":white_check_mark: *Footage ready for {escape(target)}*"
+    else:
+        heading = f":x: *No camera's footage could be recalled for {escape(target)}*"
+    blocks: list[Block] = [section(heading)]
+    for camera in ready:
+        name = _camera_name(camera.position)
+        expiry = (
+            f"link expires {local_text(camera.expires_at.astimezone(zone).replace(second=0))}"
+            if camera.expires_at
+            else "link expiry not given"
+        )
+        description = f"*{name}*\n{expiry}"
+        blocks.append(link(f"Download {name}"[:75], camera.download_url or "", ActionId.OPEN_LINK,
+                           description))  # fmt: skip
+    for camera in failed:
+        reason = camera.failure_reason or f"status: {camera.status}"
+        blocks.append(section(f":x: *{_camera_name(camera.position)}* — {escape(reason)}"))
+    if ready:
+        refresh = ButtonElement(text="Refresh links", action_id=ActionId.REFRESH, value=recall.id)
+        blocks.append(ActionsBlock(elements=[refresh], block_id=BlockId.ANSWER_ACTIONS))
+    blocks.append(note(f"Recall `{recall.id}` · Motive {recall.motive_id}. Links expire; "
+                       "Refresh links fetches new ones."))  # fmt: skip
+    return message(heading.replace("*", ""), blocks)

@@ -1,0 +1,81 @@
+"""The ephemeral preview of a /recall: exactly what will be requested, before anything is spent."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.blocks.base import Message, escape, message, note, section
+from bot.blocks.words import camera_words, target_words, window_words
+from bot.ids import ActionId, BlockId
+from bot.phrase import ParsedPhrase, PhraseError
+from bot.service import Preview
+from bot.timefmt import utc_text
+
+
+def phrase_error(phrase: str, error: PhraseError) -> Message:
+    """What was wrong with a phrase, and how to say it instead."""
+    blocks: list[Block] = [
+        section(
+            f":warning: I couldn't read “{escape(phrase)}” as a recall.\n{escape(error.message)}"
+        ),
+        note("Type `/recall help` for examples."),
+    ]
+    return message(f"I couldn't read that as a recall: {error.message}", blocks)
+
+
+def checking(phrase: str) -> Message:
+    """Shown at once, while the vehicle, footage and quota are checked."""
+    return message(
+        "Checking…", [section(f":hourglass_flowing_sand: Checking “{escape(phrase)}” with Motive…")]
+    )
+
+
+def preview(parsed: ParsedPhrase, checked: Preview, draft_id: str | None) -> Message:
+    """The request in words, its checks, what was inferred, and Request / Edit / Cancel."""
+    request = checked.request
+    start = parsed.local_start
+    lines = [
+        f":movie_camera: *{escape(target_words(request))}* · {request.recall_type} · "
+        f"{request.duration} min · {camera_words(request)}",
+        f"*When:* {window_words(start, start + (request.end_time - request.start_time))}",
+        f"*UTC:* {utc_text(request.start_time)} to {utc_text(request.end_time)[11:]}",
+    ]
+    footage = checked.footage
+    if footage.checked:
+        lines.append(
+            "*Footage:* :white_check_mark: available for the whole window"
+            if footage.covered
+            else "*Footage:* :x: missing for part of the window"
+        )
+    elif footage.error:
+        lines.append(f"*Footage:* could not be checked ({escape(footage.error)})")
+    if checked.quota is not None:
+        quota = checked.quota
+        lines.append(
+            f"*Quota:* spends {quota.cost_minutes} of {quota.remaining_minutes:g} "
+            f"{quota.recall_type} minutes left this month"
+        )
+    blocks: list[Block] = [section("\n".join(lines))]
+    for problem in checked.problems:
+        blocks.append(section(f":warning: {escape(problem)}"))
+    if footage.checked and not footage.covered and footage.nearest:
+        zone = start.tzinfo
+        nearest = "\n".join(
+            f"• {window_words(w.start_time.astimezone(zone), w.end_time.astimezone(zone))}"
+            for w in footage.nearest
+        )
+        blocks.append(section(f"*Footage nearby:*\n{nearest}"))
+    inferred = [*checked.notes, *(i.message for i in parsed.inferred)]
+    if inferred:
+        blocks.append(note("\n".join(f"• {escape(text)}" for text in inferred)))
+    buttons: list[ButtonElement] = []
+    if checked.ready and draft_id is not None:
+        buttons.append(ButtonElement(text="Request", action_id=ActionId.SUBMIT, value=draft_id,
+                                     style="primary"))  # fmt: skip
+    if draft_id is not None:
+        buttons.append(ButtonElement(text="Edit", action_id=ActionId.EDIT, value=draft_id))
+    buttons.append(ButtonElement(text="Cancel", action_id=ActionId.CANCEL, value=draft_id or "-"))
+    blocks.append(ActionsBlock(elements=buttons, block_id=BlockId.PREVIEW_ACTIONS))
+    end = start + (request.end_time - request.start_time)
+    summary = f"Recall {target_words(request)}, {window_words(start, end)}"
+    return message(summary, blocks)

@@ -1,0 +1,27 @@
+"""How requests and recalls are named in messages (shared by every builder)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.recall import CAMERA_WORDS, RecallRequest
+from bot.timefmt import clock_text, local_text
+
+
+def target_words(request: RecallRequest) -> str:
+    """'vehicle 42' or 'asset TRL-0093'."""
+    if request.vehicle_number is not None:
+        return f"vehicle {request.vehicle_number}"
+    return f"asset {request.asset_name}"
+
+
+def camera_words(request: RecallRequest) -> str:
+    """'Road-facing, Driver-facing', or 'every camera'."""
+    if request.camera_positions is None:
+        return "every camera"
+    return ", ".join(CAMERA_WORDS[p] for p in request.camera_positions)
+
+
+def window_words(start: datetime, end: datetime) -> str:
+    """'Mon Nov 23, 3:00 PM CST to 3:02 PM' in the zone of ``start``."""
+    return f"{local_text(start)} to {clock_text(end)}"

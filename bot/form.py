@@ -1,0 +1,119 @@
+"""The recall form (the Edit modal): fields in, a validated request or per-field errors out.
+
+The same rules as the phrase language: allowed lengths per type, nothing in the future, wall
+times that never happened or happened twice refused; errors are keyed by the field's block id so
+Slack can show each one under its field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.clock_placement import place
+from bot.ids import BlockId
+from bot.recall import ALLOWED_DURATIONS, CameraPosition, RecallRequest, RecallType
+
+
+class RecallForm(BaseModel):
+    """The modal's fields."""
+
+    model_config = ConfigDict(frozen=True)
+
+    target_kind: Literal["vehicle", "asset"] = "vehicle"
+    target: str | None = None
+    day: date | None = None
+    clock: time | None = None
+    duration: int | None = None
+    cameras: tuple[CameraPosition, ...] = ()  # none ticked: every camera
+    recall_type: RecallType = RecallType.REGULAR
+
+
+class ModalContext(BaseModel):
+    """What a modal must remember between opening and submitting (its private_metadata)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel_id: str
+    team_id: str | None = None
+    thread_ts: str | None = None
+    response_url: str | None = None
+    zone: str = "UTC"
+
+
+def form_from_request(request: RecallRequest, zone: tzinfo) -> RecallForm:
+    """A form prefilled with a request (the Edit button)."""
+    local = request.start_time.astimezone(zone)
+    return RecallForm(
+        target_kind="vehicle" if request.vehicle_number is not None else "asset",
+        target=request.target,
+        day=local.date(),
+        clock=local.time().replace(second=0, microsecond=0),
+        duration=request.duration,
+        cameras=request.camera_positions or (),
+        recall_type=request.recall_type,
+    )
+
+
+def _selected(state: dict[str, Any], block: str) -> Any:
+    element: dict[str, Any] = next(iter(state.get(block, {}).values()), {})
+    for key in ("value", "selected_date", "selected_time"):
+        if element.get(key):
+            return element[key]
+    if element.get("selected_option"):
+        return element["selected_option"]["value"]
+    if "selected_options" in element:
+        return [option["value"] for option in element["selected_options"]]
+    return None
+
+
+def form_from_state(values: dict[str, Any]) -> RecallForm:
+    """The form as Slack's ``view.state.values`` holds it."""
+    target = _selected(values, BlockId.TARGET)
+    kind = "asset" if isinstance(target, str) and target.startswith("asset:") else "vehicle"
+    if isinstance(target, str):
+        target = target.removeprefix("asset:").removeprefix("vehicle:").strip() or None
+    duration = _selected(values, BlockId.DURATION)
+    return RecallForm(
+        target_kind=kind,
+        target=target,
+        day=_selected(values, BlockId.DATE),
+        clock=_selected(values, BlockId.TIME),
+        duration=int(duration) if duration else None,
+        cameras=tuple(_selected(values, BlockId.CAMERAS) or ()),
+        recall_type=_selected(values, BlockId.KIND) or RecallType.REGULAR,
+    )
+
+
+def request_from_form(
+    form: RecallForm, zone: tzinfo, now: datetime
+) -> RecallRequest | dict[str, str]:
+    """The request a form describes, or an error per field that is wrong."""
+    errors: dict[str, str] = {}
+    if not form.target:
+        errors[BlockId.TARGET] = "Name the vehicle or asset, e.g. 42 or TRL-0093."
+    if form.day is None:
+        errors[BlockId.DATE] = "Pick the day."
+    if form.clock is None:
+        errors[BlockId.TIME] = "Pick the time the footage starts."
+    allowed = ALLOWED_DURATIONS[form.recall_type]
+    if form.duration not in allowed:
+        shown = ", ".join(str(m) for m in allowed)
+        errors[BlockId.DURATION] = f"A {form.recall_type} recall lasts {shown} minutes."
+    if errors or form.day is None or form.clock is None or form.duration is None:
+        return errors
+    placed = place(form.day, form.clock, zone)
+    if isinstance(placed, str):
+        return {BlockId.TIME: placed}
+    if placed + timedelta(minutes=form.duration) > now:
+        return {BlockId.TIME: "That window has not happened yet: footage must already be recorded."}
+    target = {"vehicle_number" if form.target_kind == "vehicle" else "asset_name": form.target}
+    try:
+        return RecallRequest(
+            **target, start_time=placed, duration=form.duration,
+            recall_type=form.recall_type, camera_positions=form.cameras or None,
+        )  # fmt: skip
+    except ValidationError as exc:
+        return {BlockId.TARGET: exc.errors()[0]["msg"]}

@@ -1,0 +1,37 @@
+"""Every id recallbot gives Slack (actions, callbacks, blocks), in one place as enums.
+
+Handlers match on these and builders emit them, so an id cannot be misspelled in one of the
+two (the manifest's callback id is checked against ``CallbackId`` by a test).
+"""
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """Buttons and inputs in messages."""
+
+    SUBMIT = "recall_submit"
+    EDIT = "recall_edit"
+    CANCEL = "recall_cancel"
+    REFRESH = "recall_refresh"
+    OPEN_LINK = "recall_open_link"  # a link button: Slack still sends an action to acknowledge
+
+
+class CallbackId(StrEnum):
+    """Shortcuts and modals."""
+
+    FROM_MESSAGE = "recall_from_message"
+    EDIT_MODAL = "recall_edit_modal"
+
+
+class BlockId(StrEnum):
+    """Blocks whose state or position matters to a handler."""
+
+    PREVIEW_ACTIONS = "recall_preview_actions"
+    ANSWER_ACTIONS = "recall_answer_actions"
+    TARGET = "recall_target"
+    DATE = "recall_date"
+    TIME = "recall_time"
+    DURATION = "recall_duration"
+    CAMERAS = "recall_cameras"
+    KIND = "recall_kind"

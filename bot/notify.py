@@ -1,0 +1,138 @@
+"""Posting to Slack: paced messages, and the tracker's notifier for recalls asked in Slack.
+
+The WebClient itself retries 429s (honouring Retry-After) and server errors; ``SlackPoster``
+also paces messages to about one per second per channel, as Slack asks, so a burst of answers
+(a webhook storm, a restart with a backlog) does not get the bot rate-limited in the first place.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+
+from bot.blocks import Message, answer, progress_message
+from bot.notifier import Notifier
+from bot.pacing import RateLimiter
+from bot.store import TrackedRecall
+
+_log = logging.getLogger("recallbot.slack")
+
+
+class SlackPoster:
+    """chat.postMessage / update / postEphemeral / getPermalink, paced per channel."""
+
+    def __init__(self, client: WebClient, rate_per_s: float = 1.0) -> None:
+        self.client = client
+        self._rate = rate_per_s
+        self._limiters: dict[str, RateLimiter] = {}
+        self._lock = threading.Lock()
+
+    def _pace(self, channel: str) -> None:
+        with self._lock:
+            limiter = self._limiters.setdefault(channel, RateLimiter(self._rate, burst=2))
+        limiter.acquire()
+
+    def post(self, channel: str, message: Message, thread_ts: str | None = None) -> str:
+        """Post a message (in a thread when ``thread_ts`` is given); returns its ts."""
+        self._pace(channel)
+        response = self.client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks, thread_ts=thread_ts,
+            unfurl_links=False, unfurl_media=False,
+        )  # fmt: skip
+        return str(response["ts"])
+
+    def update(self, channel: str, ts: str, message: Message) -> None:
+        """Replace a message the bot posted."""
+        self._pace(channel)
+        self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+
+    def ephemeral(
+        self, channel: str, user: str, message: Message, thread_ts: str | None = None
+    ) -> None:
+        """A message only ``user`` sees."""
+        self.client.chat_postEphemeral(
+            channel=channel, user=user, text=message.text, blocks=message.blocks,
+            thread_ts=thread_ts,
+        )  # fmt: skip
+
+    def permalink(self, channel: str | None, ts: str | None) -> str | None:
+        """A link to a message, or None when Slack cannot give one."""
+        if not channel or not ts:
+            return None
+        try:
+            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+        except Exception:  # a missing link is not worth failing an answer for
+            _log.warning("no permalink for %s/%s", channel, ts)
+            return None
+
+
+def zone_of(name: str | None, default: tzinfo) -> tzinfo:
+    """A stored zone name as a tzinfo (the default when missing or unknown)."""
+    if not name:
+        return default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
+class SlackNotifier:
+    """Keeps a Slack recall's status message current and answers in its thread."""
+
+    def __init__(self, poster: SlackPoster, default_zone: tzinfo) -> None:
+        self._poster = poster
+        self._default_zone = default_zone
+
+    def status_changed(self, recall: TrackedRecall) -> None:
+        """Edit the status message in place."""
+        origin = recall.origin
+        if origin is None or not origin.channel_id or not origin.status_ts:
+            return
+        self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+        """The answer in the thread, then the status message's final state. A failure to post
+        the answer raises, so the tracker tries again; the status edit is best effort."""
+        origin = recall.origin
+        if origin is None or not origin.channel_id:
+            raise ValueError(f"recall {recall.id} has no Slack channel to answer in")
+        zone = zone_of(origin.zone, self._default_zone)
+        thread = origin.thread_ts or origin.status_ts
+        self._poster.post(origin.channel_id, answer(recall, zone), thread_ts=thread)
+        if origin.status_ts:
+            try:
+                self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
+            except Exception:
+                _log.exception("could not update the status message of %s", recall.id)
+
+    def _progress(self, recall: TrackedRecall) -> Message:
+        origin = recall.origin
+        zone = zone_of(origin.zone if origin else None, self._default_zone)
+        return progress_message(
+            recall.request, recall.state, recall.requested_by, zone, recall.id, recall.motive_id
+        )
+
+
+class SurfaceNotifier:
+    """Sends each recall's news to the surface it was asked on (Slack, or anything else)."""
+
+    def __init__(self, slack: Notifier, other: Notifier) -> None:
+        self._slack = slack
+        self._other = other
+
+    def _for(self, recall: TrackedRecall) -> Notifier:
+        if recall.origin is not None and recall.origin.surface == "slack":
+            return self._slack
+        return self._other
+
+    def status_changed(self, recall: TrackedRecall) -> None:
+        """Route a status change."""
+        self._for(recall).status_changed(recall)
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+        """Route a final answer."""
+        self._for(recall).deliver(recall, attempt)

@@ -1,0 +1,501 @@
+"""Our own Slack: the Web API methods recallbot calls, response URLs, Socket Mode, and a driver.
+
+A real HTTP server on 127.0.0.1. The Web API lives under ``/api/`` (point ``SLACK_API_URL``
+there), answers like Slack (``{"ok": false, "error": ...}`` with HTTP 200, 429 with
+Retry-After), checks tokens and channel membership, and records every call with its full body.
+Failures can be injected per method (``fail``). ``response_url``s it hands out are served at
+``/response/<id>``; ``apps.connections.open`` returns a loopback WebSocket for Socket Mode.
+
+The driver half sends what Slack sends to an app, correctly signed (``X-Slack-Signature``,
+HMAC-SHA256 over ``v0:<timestamp>:<body>``): slash commands, block actions, message shortcuts,
+view submissions, event callbacks; or, over Socket Mode, the same payloads as envelopes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode
+
+import httpx
+from pydantic import BaseModel, Field
+
+from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
+from bot.sandbox.websocket import Connection, WebSocketServer
+
+
+def _users() -> dict[str, dict[str, str]]:
+    return {
+        "U0DEMO": {"name": "dana", "tz": "America/Chicago"},
+        "U0LA": {"name": "lee", "tz": "America/Los_Angeles"},
+        "U0NOTZ": {"name": "sam", "tz": ""},
+    }
+
+
+def _channels() -> dict[str, dict[str, Any]]:
+    return {
+        "C0SAFETY": {"name": "safety", "members": ["U0RECALLBOT", "U0DEMO", "U0LA", "U0NOTZ"]},
+        "C0RANDOM": {"name": "random", "members": ["U0DEMO"]},  # the bot was never invited
+    }
+
+
+class SlackSettings(BaseModel):
+    """The emulated workspace: tokens, the bot, people and channels."""
+
+    bot_token: str = "xoxb-sandbox"  # noqa: S105 - the emulator's public default
+    app_token: str = "xapp-sandbox"  # noqa: S105
+    signing_secret: str = "sandbox-signing-secret"  # noqa: S105 - the emulator's public default
+    team_id: str = "T0SANDBOX"
+    bot_user_id: str = "U0RECALLBOT"
+    bot_id: str = "B0RECALLBOT"
+    users: dict[str, dict[str, str]] = Field(default_factory=_users)
+    channels: dict[str, dict[str, Any]] = Field(default_factory=_channels)
+
+
+@dataclass
+class Call:
+    """One Web API call as it arrived."""
+
+    method: str
+    args: dict[str, Any]
+    at: float
+    error: str | None = None
+
+
+@dataclass
+class Posted:
+    """A message the bot posted, and every later version of it."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None
+    at: float
+    edits: list[tuple[float, str, list[dict[str, Any]]]] = field(default_factory=list)
+
+
+@dataclass
+class Failure:
+    """What a method answers instead of working, for the next ``count`` calls."""
+
+    error: str
+    status: int = 200
+    retry_after: int | None = None
+    count: int = 1
+
+
+class SlackSandbox:
+    """The emulated Slack workspace and its Web API server."""
+
+    def __init__(self, settings: SlackSettings | None = None, port: int = 0) -> None:
+        self.settings = settings or SlackSettings()
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[str, str], Posted] = {}
+        self.ephemerals: list[Call] = []
+        self.responses: dict[str, list[dict[str, Any]]] = {}
+        self.envelope_acks: dict[str, dict[str, Any]] = {}
+        self._failures: dict[str, list[Failure]] = {}
+        self._lock = threading.Lock()
+        self._clock = itertools.count(1)
+        self._started = time.time()
+        self._server = LoopbackServer(self.handle, port)
+        self._sockets = WebSocketServer(self._socket_opened, self._socket_text)
+        self._acked = threading.Condition()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return self._server.url
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL (``SLACK_API_URL``)."""
+        return f"{self.url}/api/"
+
+    def start(self) -> Self:
+        """Serve in the background."""
+        self._server.start()
+        self._sockets.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self._sockets.stop()
+        self._server.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def fail(
+        self,
+        method: str,
+        error: str,
+        status: int = 200,
+        retry_after: int | None = None,
+        count: int = 1,
+    ) -> None:
+        """Make the next ``count`` calls of ``method`` fail like Slack would."""
+        with self._lock:
+            self._failures.setdefault(method, []).append(Failure(error, status, retry_after, count))
+
+    def _next_ts(self) -> str:
+        return f"{self._started + next(self._clock) / 1000:.6f}"
+
+    # -- the Web API ----------------------------------------------------------------------------
+
+    def handle(self, request: HttpRequest) -> HttpReply:
+        """Answer one HTTP request."""
+        if request.path.startswith("/response/"):
+            return self._response_url(request)
+        if not request.path.startswith("/api/"):
+            return HttpReply(404, b"not found")
+        method = request.path.removeprefix("/api/")
+        args = self._args(request)
+        call = Call(method, args, time.monotonic())
+        with self._lock:
+            self.calls.append(call)
+            failures = self._failures.get(method, [])
+            failure = failures[0] if failures else None
+            if failure is not None:
+                failure.count -= 1
+                if failure.count <= 0:
+                    failures.pop(0)
+        if failure is not None:
+            call.error = failure.error
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            return HttpReply.json({"ok": False, "error": failure.error}, failure.status, **headers)
+        answer = self._method(method, args, request)
+        if not answer.get("ok"):
+            call.error = answer.get("error")
+        return HttpReply.json(answer)
+
+    @staticmethod
+    def _args(request: HttpRequest) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        kind = request.headers.get("Content-Type", "")
+        if request.body and "json" in kind:
+            args.update(request.json())
+        elif request.body:
+            args.update(parse_qsl(request.body.decode()))
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        auth = request.headers.get("Authorization", "")
+        args.setdefault("token", auth.removeprefix("Bearer ").strip())
+        return args
+
+    def _method(self, method: str, args: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+        settings = self.settings
+        token = args.get("token")
+        if method == "apps.connections.open":
+            if token != settings.app_token:
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": True, "url": f"{self._sockets.url}/link/?ticket={uuid.uuid4()}"}
+        if token != settings.bot_token:
+            return {"ok": False, "error": "invalid_auth"}
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        answer: dict[str, Any] = handler(args)
+        return answer
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "ok": True,
+            "url": "https://sandbox.slack.com/",
+            "team": "Sandbox",
+            "user": "recallbot",
+            "team_id": s.team_id,
+            "user_id": s.bot_user_id,
+            "bot_id": s.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.settings.users.get(str(args.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        tz = user.get("tz") or None
+        return {
+            "ok": True,
+            "user": {"id": args["user"], "name": user["name"], "tz": tz, "is_bot": False},
+        }
+
+    def _membership(self, channel: str, user: str | None = None) -> str | None:
+        found = self.settings.channels.get(channel)
+        if found is None:
+            return "channel_not_found"
+        if self.settings.bot_user_id not in found["members"]:
+            return "not_in_channel"
+        if user is not None and user not in found["members"]:
+            return "user_not_in_channel"
+        return None
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        error = self._membership(channel)
+        if error:
+            return {"ok": False, "error": error}
+        thread_ts = args.get("thread_ts") or None
+        posted = Posted(
+            channel,
+            self._next_ts(),
+            str(args.get("text", "")),
+            list(args.get("blocks") or []),
+            thread_ts,
+            time.monotonic(),
+        )
+        with self._lock:
+            self.messages[(channel, posted.ts)] = posted
+        message = {
+            "ts": posted.ts,
+            "text": posted.text,
+            "blocks": posted.blocks,
+            "user": self.settings.bot_user_id,
+            "bot_id": self.settings.bot_id,
+        }
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        return {"ok": True, "channel": channel, "ts": posted.ts, "message": message}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        key = (str(args.get("channel")), str(args.get("ts")))
+        posted = self.messages.get(key)
+        if posted is None:
+            return {"ok": False, "error": "message_not_found"}
+        text, new_blocks = str(args.get("text", "")), list(args.get("blocks") or [])
+        with self._lock:
+            posted.edits.append((time.monotonic(), text, new_blocks))
+            posted.text, posted.blocks = text, new_blocks
+        return {"ok": True, "channel": key[0], "ts": key[1], "text": text}
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        error = self._membership(str(args.get("channel")), str(args.get("user")))
+        if error:
+            return {"ok": False, "error": error}
+        with self._lock:
+            self.ephemerals.append(Call("chat.postEphemeral", args, time.monotonic()))
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel")), str(args.get("message_ts"))
+        if (channel, ts) not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        return {
+            "ok": True,
+            "channel": channel,
+            "permalink": f"https://sandbox.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+        }
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        return {"ok": True, "view": {"id": f"V{uuid.uuid4().hex[:8].upper()}", **args["view"]}}
+
+    _views_update = _views_open
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": f"V{uuid.uuid4().hex[:8].upper()}", **args["view"]}}
+
+    # -- response_url -----------------------------------------------------------------------------
+
+    def response_url(self) -> str:
+        """A new response_url (as Slack attaches to commands and interactions)."""
+        key = uuid.uuid4().hex
+        with self._lock:
+            self.responses[key] = []
+        return f"{self.url}/response/{key}"
+
+    def _response_url(self, request: HttpRequest) -> HttpReply:
+        key = request.path.removeprefix("/response/")
+        if key not in self.responses:
+            return HttpReply(404, b"no such response_url")
+        payload = request.json() | {"_at": time.monotonic()}
+        with self._lock:
+            self.responses[key].append(payload)
+        return HttpReply(200, b"ok", {"Content-Type": "text/plain"})
+
+    def responses_to(self, response_url: str) -> list[dict[str, Any]]:
+        """What the app sent to a response_url, in order."""
+        return self.responses.get(response_url.rsplit("/", 1)[-1], [])
+
+    # -- Socket Mode ------------------------------------------------------------------------------
+
+    def _socket_opened(self, connection: Connection) -> None:
+        hello = {
+            "type": "hello",
+            "num_connections": len(self._sockets.connections),
+            "connection_info": {"app_id": "A0SANDBOX"},
+            "debug_info": {"host": "sandbox"},
+        }
+        connection.send_text(json.dumps(hello))
+
+    def _socket_text(self, connection: Connection, text: str) -> None:
+        message = json.loads(text)
+        if "envelope_id" in message:
+            with self._acked:
+                self.envelope_acks[message["envelope_id"]] = message.get("payload") or {}
+                self._acked.notify_all()
+
+    def socket_connected(self) -> bool:
+        """Whether an app is connected over Socket Mode."""
+        return bool(self._sockets.connections)
+
+    def send_envelope(
+        self, kind: str, payload: dict[str, Any], timeout: float = 10.0
+    ) -> dict[str, Any]:
+        """Deliver a payload over Socket Mode and wait for the app's ack (its payload)."""
+        envelope_id = str(uuid.uuid4())
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+        self._sockets.connections[-1].send_text(json.dumps(envelope))
+        with self._acked:
+            if not self._acked.wait_for(lambda: envelope_id in self.envelope_acks, timeout):
+                raise TimeoutError("the app did not ack the envelope")
+            return self.envelope_acks[envelope_id]
+
+    # -- the driver: what Slack sends to apps -----------------------------------------------------
+
+    def signed(
+        self, body: bytes, timestamp: int | None = None, secret: str | None = None
+    ) -> dict[str, str]:
+        """Headers that make ``body`` a request from Slack."""
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        base = f"v0:{stamp}:".encode() + body
+        key = (secret or self.settings.signing_secret).encode()
+        signature = "v0=" + hmac.new(key, base, hashlib.sha256).hexdigest()
+        return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
+
+    def command_payload(
+        self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY", command: str = "/recall"
+    ) -> dict[str, str]:
+        """The fields of a slash command."""
+        return {
+            "token": "legacy",
+            "team_id": self.settings.team_id,
+            "team_domain": "sandbox",
+            "channel_id": channel,
+            "channel_name": self.settings.channels.get(channel, {}).get("name", ""),
+            "user_id": user,
+            "user_name": self.settings.users.get(user, {}).get("name", user),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0SANDBOX",
+            "response_url": self.response_url(),
+            "trigger_id": f"trig.{uuid.uuid4().hex}",
+        }
+
+    def action_payload(
+        self,
+        action_id: str,
+        value: str,
+        response_url: str,
+        user: str = "U0DEMO",
+        channel: str = "C0SAFETY",
+        message_ts: str = "",
+        ephemeral: bool = True,
+        message: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A button press (``block_actions``)."""
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": self.settings.team_id},
+            "api_app_id": "A0SANDBOX",
+            "token": "legacy",
+            "trigger_id": f"trig.{uuid.uuid4().hex}",
+            "team": {"id": self.settings.team_id, "domain": "sandbox"},
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            },
+            "channel": {"id": channel},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    def event_payload(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+        """An Events API callback."""
+        return {
+            "token": "legacy",
+            "team_id": self.settings.team_id,
+            "api_app_id": "A0SANDBOX",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "team_id": self.settings.team_id,
+                    "user_id": self.settings.bot_user_id,
+                    "is_bot": True,
+                }
+            ],
+        }
+
+    def post_form(self, app_url: str, fields: dict[str, Any], **sign: Any) -> httpx.Response:
+        """POST form fields (slash commands) or a ``payload`` (interactions), signed."""
+        body = urlencode(fields).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **self.signed(body, **sign)}
+        return httpx.post(app_url, content=body, headers=headers, timeout=10)
+
+    def post_interaction(
+        self, app_url: str, payload: dict[str, Any], **sign: Any
+    ) -> httpx.Response:
+        """POST an interaction payload, signed."""
+        return self.post_form(app_url, {"payload": json.dumps(payload)}, **sign)
+
+    def post_event(self, app_url: str, payload: dict[str, Any], **sign: Any) -> httpx.Response:
+        """POST an event callback (JSON), signed."""
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", **self.signed(body, **sign)}
+        return httpx.post(app_url, content=body, headers=headers, timeout=10)
+
+    # -- looking at the workspace -----------------------------------------------------------------
+
+    def posted(self, channel: str | None = None) -> list[Posted]:
+        """Messages the bot posted (optionally in one channel), oldest first."""
+        with self._lock:
+            found = [m for m in self.messages.values() if channel is None or m.channel == channel]
+        return sorted(found, key=lambda m: float(m.ts))
+
+    def thread(self, channel: str, ts: str) -> list[Posted]:
+        """Replies in a thread."""
+        return [m for m in self.posted(channel) if m.thread_ts == ts]
+
+    def calls_of(self, method: str) -> list[Call]:
+        """Every call of one method."""
+        with self._lock:
+            return [c for c in self.calls if c.method == method]

@@ -1,0 +1,264 @@
+"""What recallbot does for each Slack interaction, independent of Bolt.
+
+Handlers ack and call one of these; each returns the ``Message`` to show the person (or does
+its posting through ``SlackPoster``). The order of the Request path is the point: find a
+duplicate (spend nothing), post the status message in the channel (proves the bot may post
+there, and makes the thread), then create the recall, then keep the status message current.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Literal
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks
+from bot.blocks import Message
+from bot.form import ModalContext, RecallForm, form_from_request, request_from_form
+from bot.motive import MotiveError
+from bot.notify import SlackPoster, zone_of
+from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
+from bot.recall import RecallRequest
+from bot.runtime import Runtime
+from bot.store import Origin, PendingRequest
+
+_log = logging.getLogger("recallbot.slack")
+
+# Slack errors that mean "recallbot may not post here": nothing is spent, the person is told.
+_CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+
+
+class UserZones:
+    """Each person's Slack time zone (``users.info``), cached for an hour."""
+
+    def __init__(self, client: WebClient, default: tzinfo, ttl_s: float = 3600.0) -> None:
+        self._client = client
+        self._default = default
+        self._ttl = ttl_s
+        self._cache: dict[str, tuple[float, tzinfo]] = {}
+        self._lock = threading.Lock()
+
+    def zone(self, user_id: str) -> tzinfo:
+        """The user's zone, or the configured default when Slack does not say."""
+        with self._lock:
+            cached = self._cache.get(user_id)
+        if cached and time.monotonic() - cached[0] < self._ttl:
+            return cached[1]
+        try:
+            name = self._client.users_info(user=user_id)["user"].get("tz")
+        except SlackApiError as exc:
+            _log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            return self._default
+        zone = zone_of(name, self._default)
+        with self._lock:
+            self._cache[user_id] = (time.monotonic(), zone)
+        return zone
+
+
+@dataclass
+class SlackDesk:
+    """recallbot's answers to Slack, on top of the core."""
+
+    runtime: Runtime
+    poster: SlackPoster
+    zones: UserZones
+    confirm: Literal["always", "never"] = "always"
+    wake: Callable[[], None] = lambda: None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    # -- /recall <phrase> ---------------------------------------------------------------------
+
+    def read(
+        self, phrase: str, user: str, now: datetime | None = None
+    ) -> ParsedPhrase | PhraseError:
+        """The phrase in the user's time zone (``now``: when it was written)."""
+        return parse_phrase(phrase, self.zones.zone(user), now or self.clock())
+
+    def preview(
+        self,
+        phrase: str,
+        parsed: ParsedPhrase,
+        user: str,
+        origin: Origin,
+        response_url: str | None = None,
+    ) -> Message:
+        """The preview with Request/Edit/Cancel (or, with RECALLBOT_CONFIRM=never, the request
+        itself)."""
+        store = self.runtime.store
+        checked = self.runtime.service.preview(parsed.request)
+        if not checked.ready:
+            store.audit(user, "refused", phrase=phrase, problems=list(checked.problems))
+            return blocks.preview(parsed, checked, None)
+        draft = store.add_draft(checked.request, user, self.clock(), phrase, origin, response_url)
+        if self.confirm == "never":
+            return self.request(draft.id, user)
+        return blocks.preview(parsed, checked, draft.id)
+
+    def refused_phrase(self, phrase: str, error: PhraseError, user: str) -> Message:
+        """A phrase that is not a recall, audited."""
+        self.runtime.store.audit(user, "refused", phrase=phrase, code=str(error.code))
+        return blocks.phrase_error(phrase, error)
+
+    # -- Request / Cancel -----------------------------------------------------------------------
+
+    def request(self, draft_id: str, user: str) -> Message:
+        """Request a previewed recall: duplicate check, status message, create."""
+        store = self.runtime.store
+        draft = store.draft(draft_id)
+        if draft is None:
+            return blocks.notice("This preview is no longer known. Ask again with `/recall`.")
+        if draft.requested_by != user:
+            return blocks.notice(f"Only <@{draft.requested_by}> can request this preview.")
+        now = self.clock()
+        existing = store.find_duplicate(
+            draft.request, now - self.runtime.service.policy.dedup_window
+        )
+        if existing is not None:
+            store.use_draft(draft_id, now)
+            store.audit(user, "duplicate", existing.id)
+            origin = existing.origin
+            where = self.poster.permalink(
+                origin.channel_id if origin else None, origin.status_ts if origin else None
+            )
+            thread = f"<{where}|its thread>" if where else "its thread"
+            return blocks.notice(
+                f"This footage was already requested: recall `{existing.id}` is "
+                f"*{existing.state}* — see {thread}. Nothing more was spent."
+            )
+        if store.use_draft(draft_id, now) is None:
+            return blocks.notice("Already requested (the button was pressed before).")
+        return self._post_and_submit(draft, user)
+
+    def _post_and_submit(self, draft: PendingRequest, user: str) -> Message:
+        zone = self.zones.zone(user)
+        channel = draft.channel_id or ""
+        requesting = blocks.progress_message(draft.request, "requesting", user, zone)
+        try:
+            status_ts = self.poster.post(channel, requesting, thread_ts=draft.thread_ts)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error not in _CANNOT_POST:
+                raise
+            self.runtime.store.audit(user, "refused", reason=error, channel=channel)
+            return blocks.notice(
+                f":no_entry: I can't post in this channel (`{error}`), so I did not ask Motive "
+                "for anything. Invite me with `/invite @recallbot` and try again."
+            )
+        origin = Origin(
+            surface="slack", team_id=draft.team_id, channel_id=channel,
+            thread_ts=draft.thread_ts or status_ts, status_ts=status_ts, user_id=user,
+            zone=getattr(zone, "key", None),
+        )  # fmt: skip
+        try:
+            submission = self.runtime.service.submit(draft.request, user, origin)
+        except MotiveError as exc:
+            self.wake()  # the refused recall's answer goes to the thread like any other
+            return blocks.notice(f":no_entry: Motive refused it: {exc.motive_message or exc}")
+        recall = submission.recall
+        if not submission.new:  # lost a race with an identical request
+            self.poster.update(channel, status_ts, blocks.notice(
+                f"Already requested as recall `{recall.id}`; follow that one."))  # fmt: skip
+            return blocks.notice(f"Already requested as recall `{recall.id}`.")
+        self.poster.update(channel, status_ts, blocks.progress_message(
+            draft.request, recall.state, user, zone, recall.id, recall.motive_id))  # fmt: skip
+        self.wake()
+        where = self.poster.permalink(channel, status_ts)
+        thread = f"<{where}|the thread>" if where else "the thread"
+        return blocks.notice(
+            f":white_check_mark: Requested: recall `{recall.id}`. Its status and the footage "
+            f"will appear in {thread}."
+        )
+
+    def cancel(self, draft_id: str, user: str) -> Message:
+        """Drop a preview without spending anything."""
+        self.runtime.store.use_draft(draft_id, self.clock())
+        self.runtime.store.audit(user, "cancelled", draft=draft_id)
+        return blocks.notice("Cancelled. Nothing was requested.")
+
+    # -- the modal ------------------------------------------------------------------------------
+
+    def edit_form(self, draft_id: str, user: str) -> tuple[RecallForm, tzinfo] | None:
+        """The form prefilled from a preview's request (None when the preview is gone)."""
+        draft = self.runtime.store.draft(draft_id)
+        if draft is None or draft.requested_by != user:
+            return None
+        zone = self.zones.zone(user)
+        return form_from_request(draft.request, zone), zone
+
+    def submit_form(
+        self, form: RecallForm, context: ModalContext, user: str
+    ) -> dict[str, str] | Message:
+        """A submitted modal: field errors, or the new preview (sent to the person)."""
+        zone = zone_of(context.zone, self.zones.zone(user))
+        request = request_from_form(form, zone, self.clock())
+        if isinstance(request, dict):
+            return request
+        origin = Origin(surface="slack", team_id=context.team_id, channel_id=context.channel_id,
+                        thread_ts=context.thread_ts, user_id=user)  # fmt: skip
+        return self.preview_request(request, zone, user, origin, context.response_url)
+
+    def preview_request(
+        self,
+        request: RecallRequest,
+        zone: tzinfo,
+        user: str,
+        origin: Origin,
+        response_url: str | None,
+    ) -> Message:
+        """A preview of a request that did not come from a phrase (the modal)."""
+        parsed = ParsedPhrase(
+            request=request, local_start=request.start_time.astimezone(zone),
+            zone_label=str(getattr(zone, "key", zone)),
+        )  # fmt: skip
+        return self.preview(f"(form) {request.target}", parsed, user, origin, response_url)
+
+    # -- answers in threads ---------------------------------------------------------------------
+
+    def refresh(self, recall_id: str, user: str, channel: str, message_ts: str) -> None:
+        """Fetch fresh links from Motive and update the answer where it was pressed."""
+        store = self.runtime.store
+        recall = store.get(recall_id)
+        if recall is None or recall.motive_id is None:
+            return
+        details = self.runtime.client.get_recall(recall.motive_id)
+        updated = store.record_refresh(recall.id, details, self.clock())
+        origin = updated.origin
+        zone = zone_of(origin.zone if origin else None, self.zones.zone(user))
+        self.poster.update(channel, message_ts, blocks.answer(updated, zone))
+        store.audit(user, "links_refreshed", recall.id, channel=channel)
+
+    # -- subcommands ----------------------------------------------------------------------------
+
+    def status(self, recall_id: str, user: str) -> Message:
+        """One recall's state, with a link to its thread."""
+        recall = self.runtime.store.get(recall_id.strip())
+        if recall is None:
+            return blocks.notice(f"There is no recall `{recall_id}`. `/recall list` shows yours.")
+        origin = recall.origin
+        link = self.poster.permalink(origin.channel_id, origin.status_ts) if origin else None
+        return blocks.status_message(recall, self.zones.zone(user), link)
+
+    def recent(self, user: str) -> Message:
+        """The user's latest recalls."""
+        recalls = self.runtime.store.recent(10, requested_by=user)
+        links = [
+            (
+                r,
+                self.poster.permalink(r.origin.channel_id, r.origin.status_ts)
+                if r.origin
+                else None,
+            )
+            for r in recalls
+        ]
+        return blocks.list_message(links, self.zones.zone(user))
+
+    def quota(self) -> Message:
+        """The company's recall minutes."""
+        return blocks.quota_message(self.runtime.client.quota().quota_info)

@@ -1,0 +1,50 @@
+"""Events: ``@recallbot <phrase>`` in a thread, and redelivered events dropped by id."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.phrase import PhraseError
+from bot.store import Origin
+from handlers import Deps
+
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def mention_text(text: str) -> str:
+    """A mention's phrase: user mentions removed and Slack's &amp; &lt; &gt; undone."""
+    return html.unescape(_MENTION.sub(" ", text)).strip()
+
+
+def register(app: App, deps: Deps) -> None:
+    """Wire events and the redelivery filter."""
+    desk, store = deps.desk, deps.store
+
+    @app.middleware
+    def drop_redelivered(body: dict[str, Any], ack: Ack, next: Callable[[], None]) -> None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not store.first_time(f"slack-event:{event_id}", desk.clock()):
+            ack()  # seen before: Slack retried it; answer once only
+            return
+        next()
+
+    @app.event("app_mention")
+    def mentioned(event: dict[str, Any]) -> None:
+        user, channel = event["user"], event["channel"]
+        thread = event.get("thread_ts") or event["ts"]
+        phrase = mention_text(event.get("text", ""))
+        written = datetime.fromtimestamp(float(event["ts"]), UTC)
+        parsed = desk.read(phrase, user, now=written)
+        if isinstance(parsed, PhraseError):
+            message = desk.refused_phrase(phrase, parsed, user)
+        else:
+            origin = Origin(surface="slack", team_id=event.get("team"), channel_id=channel,
+                            thread_ts=thread, user_id=user)  # fmt: skip
+            message = desk.preview(phrase, parsed, user, origin)
+        deps.poster.ephemeral(channel, user, message, thread_ts=thread)

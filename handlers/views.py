@@ -1,0 +1,35 @@
+"""The recall modal's submission: field errors inline, or a fresh preview for the person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.form import ModalContext, form_from_state, request_from_form
+from bot.notify import zone_of
+from bot.store import Origin
+from handlers import Deps, send
+
+
+def register(app: App, deps: Deps) -> None:
+    """Wire the modal."""
+    desk = deps.desk
+
+    @app.view("recall_edit_modal")
+    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        context = ModalContext.model_validate_json(view["private_metadata"])
+        zone = zone_of(context.zone, desk.zones.zone(user))
+        request = request_from_form(form_from_state(view["state"]["values"]), zone, desk.clock())
+        if isinstance(request, dict):
+            ack(response_action="errors", errors=request)
+            return
+        ack()  # the preview's Motive checks run after the modal closes
+        origin = Origin(surface="slack", team_id=context.team_id, channel_id=context.channel_id,
+                        thread_ts=context.thread_ts, user_id=user)  # fmt: skip
+        preview = desk.preview_request(request, zone, user, origin, context.response_url)
+        if context.response_url:
+            send(context.response_url, preview, replace_original=True)
+        else:
+            deps.poster.ephemeral(context.channel_id, user, preview, thread_ts=context.thread_ts)
