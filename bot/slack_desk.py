@@ -133,7 +133,7 @@ class SlackDesk:
                 f"*{existing.state}* — see {thread}. Nothing more was spent."
             )
         if store.use_draft(draft_id, now) is None:
-            return blocks.notice("Already requested (the button was pressed before).")
+            return blocks.notice("This preview was already used (requested or cancelled).")
         return self._post_and_submit(draft, user)
 
     def _post_and_submit(self, draft: PendingRequest, user: str) -> Message:
@@ -229,10 +229,10 @@ class SlackDesk:
             return
         details = self.runtime.client.get_recall(recall.motive_id)
         updated = store.record_refresh(recall.id, details, self.clock())
+        store.audit(user, "links_refreshed", recall.id, channel=channel)
         origin = updated.origin
         zone = zone_of(origin.zone if origin else None, self.zones.zone(user))
         self.poster.update(channel, message_ts, blocks.answer(updated, zone))
-        store.audit(user, "links_refreshed", recall.id, channel=channel)
 
     # -- subcommands ----------------------------------------------------------------------------
 

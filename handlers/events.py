@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
+from slack_bolt.response import BoltResponse
 
 from bot.phrase import PhraseError
 from bot.store import Origin
@@ -27,12 +28,11 @@ def register(app: App, deps: Deps) -> None:
     desk, store = deps.desk, deps.store
 
     @app.middleware
-    def drop_redelivered(body: dict[str, Any], ack: Ack, next: Callable[[], None]) -> None:
+    def drop_redelivered(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not store.first_time(f"slack-event:{event_id}", desk.clock()):
-            ack()  # seen before: Slack retried it; answer once only
-            return
-        next()
+            return BoltResponse(status=200, body="")  # Slack retried it: answer once only
+        return next()
 
     @app.event("app_mention")
     def mentioned(event: dict[str, Any]) -> None:

@@ -465,6 +465,34 @@ class SlackSandbox:
             ],
         }
 
+    def shortcut_payload(
+        self, message: dict[str, Any], user: str = "U0DEMO", channel: str = "C0SAFETY"
+    ) -> dict[str, Any]:
+        """A message shortcut ("Recall dashcam video") on ``message``."""
+        return {
+            "type": "message_action",
+            "callback_id": "recall_from_message",
+            "trigger_id": f"trig.{uuid.uuid4().hex}",
+            "response_url": self.response_url(),
+            "team": {"id": self.settings.team_id, "domain": "sandbox"},
+            "channel": {"id": channel},
+            "user": {"id": user},
+            "message": message,
+        }
+
+    def view_payload(
+        self, view: dict[str, Any], values: dict[str, Any], user: str = "U0DEMO"
+    ) -> dict[str, Any]:
+        """Submitting a modal the app opened, with the fields set to ``values``."""
+        return {
+            "type": "view_submission",
+            "team": {"id": self.settings.team_id},
+            "user": {"id": user},
+            "api_app_id": "A0SANDBOX",
+            "trigger_id": f"trig.{uuid.uuid4().hex}",
+            "view": {**view, "state": {"values": values}},
+        }
+
     def post_form(self, app_url: str, fields: dict[str, Any], **sign: Any) -> httpx.Response:
         """POST form fields (slash commands) or a ``payload`` (interactions), signed."""
         body = urlencode(fields).encode()

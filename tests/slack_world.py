@@ -1,0 +1,150 @@
+"""The whole product on loopback: Motive sandbox, Slack emulator, and the real Bolt app over HTTP.
+
+Motive's ten minutes run 600x faster, and so does the tracker (RECALLBOT_TIME_SCALE), so a
+recall's life takes about a second of real time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from bot.app import RecallbotApp
+from bot.config import Settings
+from bot.sandbox.motive import MotiveSandbox
+from bot.sandbox.motive_rules import SandboxSettings
+from bot.sandbox.slack import Posted, SlackSandbox
+from bot.serving import Served, serve_in_background
+
+SPEED = 600.0
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
+    """Poll until ``check()`` returns something truthy; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.02)
+
+
+def button(message: dict[str, Any], action_id: str) -> dict[str, Any] | None:
+    """The button with this action id in a message's blocks."""
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == action_id:
+                return dict(element)
+        accessory = block.get("accessory") or {}
+        if accessory.get("action_id") == action_id:
+            return dict(accessory)
+    return None
+
+
+def text_of(message: dict[str, Any] | Posted) -> str:
+    """All the text a person would read in a message."""
+    blocks = message.blocks if isinstance(message, Posted) else message.get("blocks", [])
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                parts.append(node["text"])
+            if node.get("type") == "link":
+                parts.append(node.get("url", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return "\n".join(parts)
+
+
+@dataclass
+class SlackWorld:
+    motive: MotiveSandbox
+    slack: SlackSandbox
+    app: RecallbotApp
+    served: Served
+    settings: Settings
+
+    @property
+    def url(self) -> str:
+        return f"{self.served.url}/slack/events"
+
+    def command(self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY"
+                ) -> tuple[httpx.Response, dict[str, str]]:  # fmt: skip
+        payload = self.slack.command_payload(text, user, channel)
+        return self.slack.post_form(self.url, payload), payload
+
+    def preview(self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY"
+                ) -> tuple[dict[str, Any], dict[str, str]]:  # fmt: skip
+        """Type /recall and wait for the preview that replaces "Checking…"."""
+        answer, payload = self.command(text, user, channel)
+        assert answer.status_code == 200
+        responses = wait_for(lambda: self.slack.responses_to(payload["response_url"]))
+        return responses[-1], payload
+
+    def press(self, message: dict[str, Any], action_id: str, payload: dict[str, str],
+              **extra: Any) -> dict[str, Any]:  # fmt: skip
+        """Press a button of an ephemeral message; wait for the answer to its response_url."""
+        found = button(message, action_id)
+        assert found is not None, f"no {action_id} button"
+        before = len(self.slack.responses_to(payload["response_url"]))
+        action = self.slack.action_payload(action_id, found.get("value", ""), payload["response_url"],
+                                           user=payload["user_id"], channel=payload["channel_id"],
+                                           **extra)  # fmt: skip
+        assert self.slack.post_interaction(self.url, action).status_code == 200
+        responses = wait_for(
+            lambda: self.slack.responses_to(payload["response_url"])[before:]
+        )
+        return dict(responses[-1])
+
+    def answered(self, channel: str = "C0SAFETY") -> list[Posted]:
+        """Wait for a thread reply in the channel; the replies."""
+        return list(wait_for(lambda: [m for m in self.slack.posted(channel) if m.thread_ts]))
+
+
+def settings_for(motive: MotiveSandbox, slack: SlackSandbox, db: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": SecretStr(slack.settings.bot_token),
+        "slack_signing_secret": SecretStr(slack.settings.signing_secret),
+        "slack_api_url": slack.api_url,
+        "motive_base_url": motive.api_url,
+        "motive_api_key": SecretStr("sandbox"),
+        "db_path": str(db),
+        "time_scale": SPEED,
+        "slack_post_rate_per_s": 50.0,
+    }
+    return Settings(_env_file=None, **(values | overrides))
+
+
+@contextmanager
+def running_app(settings: Settings) -> Iterator[tuple[RecallbotApp, Served]]:
+    app = RecallbotApp.build(settings)
+    app.tracker.start()
+    served = serve_in_background(app.wsgi(), threads=8)
+    try:
+        yield app, served
+    finally:
+        served.close()
+        app.close()
+
+
+@contextmanager
+def slack_world(tmp_path: Path, motive_settings: SandboxSettings | None = None,
+                **overrides: Any) -> Iterator[SlackWorld]:  # fmt: skip
+    with MotiveSandbox(motive_settings, speed=SPEED) as motive, SlackSandbox() as slack:
+        settings = settings_for(motive, slack, tmp_path / "recallbot.db", **overrides)
+        with running_app(settings) as (app, served):
+            yield SlackWorld(motive, slack, app, served, settings)
