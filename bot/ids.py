@@ -7,6 +7,12 @@ two (the manifest's callback id is checked against ``CallbackId`` by a test).
 from enum import StrEnum
 
 
+class Command(StrEnum):
+    """Slash commands (the manifest's are checked against this by a test)."""
+
+    RECALL = "/recall"
+
+
 class ActionId(StrEnum):
     """Buttons and inputs in messages."""
 

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot import blocks
+from bot.ids import Command
 from bot.phrase import PhraseError
 from bot.store import Origin
 from handlers import Deps, reply
@@ -16,7 +17,7 @@ def register(app: App, deps: Deps) -> None:
     """Wire /recall."""
     desk = deps.desk
 
-    @app.command("/recall")
+    @app.command(Command.RECALL)
     def recall(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         text = (command.get("text") or "").strip()
         user = command["user_id"]

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.form import ModalContext, form_from_state, request_from_form
+from bot.ids import CallbackId
 from bot.notify import zone_of
 from bot.store import Origin
 from handlers import Deps, send
@@ -16,7 +17,7 @@ def register(app: App, deps: Deps) -> None:
     """Wire the modal."""
     desk = deps.desk
 
-    @app.view("recall_edit_modal")
+    @app.view(CallbackId.EDIT_MODAL)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
         context = ModalContext.model_validate_json(view["private_metadata"])

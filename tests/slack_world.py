@@ -14,16 +14,29 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 from pydantic import SecretStr
 
 from bot.app import RecallbotApp
 from bot.config import Settings
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
-from bot.sandbox.slack import Posted, SlackSandbox
+from bot.sandbox.slack import Posted, SlackSandbox, SlackSettings
 from bot.serving import Served, serve_in_background
 
 SPEED = 600.0
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+
+
+def manifest() -> dict[str, Any]:
+    """manifest.yml, parsed."""
+    loaded: dict[str, Any] = yaml.safe_load(MANIFEST.read_text())
+    return loaded
+
+
+def manifest_scopes() -> frozenset[str]:
+    """The bot scopes manifest.yml asks for: the emulated workspace grants exactly these."""
+    return frozenset(manifest()["oauth_config"]["scopes"]["bot"])
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
@@ -82,32 +95,38 @@ class SlackWorld:
     def url(self) -> str:
         return f"{self.served.url}/slack/events"
 
-    def command(self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY"
-                ) -> tuple[httpx.Response, dict[str, str]]:  # fmt: skip
+    def command(
+        self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY"
+    ) -> tuple[httpx.Response, dict[str, str]]:
         payload = self.slack.command_payload(text, user, channel)
         return self.slack.post_form(self.url, payload), payload
 
-    def preview(self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY"
-                ) -> tuple[dict[str, Any], dict[str, str]]:  # fmt: skip
+    def preview(
+        self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY"
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         """Type /recall and wait for the preview that replaces "Checking…"."""
         answer, payload = self.command(text, user, channel)
         assert answer.status_code == 200
         responses = wait_for(lambda: self.slack.responses_to(payload["response_url"]))
         return responses[-1], payload
 
-    def press(self, message: dict[str, Any], action_id: str, payload: dict[str, str],
-              **extra: Any) -> dict[str, Any]:  # fmt: skip
+    def press(
+        self, message: dict[str, Any], action_id: str, payload: dict[str, str], **extra: Any
+    ) -> dict[str, Any]:
         """Press a button of an ephemeral message; wait for the answer to its response_url."""
         found = button(message, action_id)
         assert found is not None, f"no {action_id} button"
         before = len(self.slack.responses_to(payload["response_url"]))
-        action = self.slack.action_payload(action_id, found.get("value", ""), payload["response_url"],
-                                           user=payload["user_id"], channel=payload["channel_id"],
-                                           **extra)  # fmt: skip
-        assert self.slack.post_interaction(self.url, action).status_code == 200
-        responses = wait_for(
-            lambda: self.slack.responses_to(payload["response_url"])[before:]
+        action = self.slack.action_payload(
+            action_id,
+            found.get("value", ""),
+            payload["response_url"],
+            user=payload["user_id"],
+            channel=payload["channel_id"],
+            **extra,
         )
+        assert self.slack.post_interaction(self.url, action).status_code == 200
+        responses = wait_for(lambda: self.slack.responses_to(payload["response_url"])[before:])
         return dict(responses[-1])
 
     def answered(self, channel: str = "C0SAFETY") -> list[Posted]:
@@ -115,7 +134,9 @@ class SlackWorld:
         return list(wait_for(lambda: [m for m in self.slack.posted(channel) if m.thread_ts]))
 
 
-def settings_for(motive: MotiveSandbox, slack: SlackSandbox, db: Path, **overrides: Any) -> Settings:
+def settings_for(
+    motive: MotiveSandbox, slack: SlackSandbox, db: Path, **overrides: Any
+) -> Settings:
     values: dict[str, Any] = {
         "slack_bot_token": SecretStr(slack.settings.bot_token),
         "slack_signing_secret": SecretStr(slack.settings.signing_secret),
@@ -142,9 +163,11 @@ def running_app(settings: Settings) -> Iterator[tuple[RecallbotApp, Served]]:
 
 
 @contextmanager
-def slack_world(tmp_path: Path, motive_settings: SandboxSettings | None = None,
-                **overrides: Any) -> Iterator[SlackWorld]:  # fmt: skip
-    with MotiveSandbox(motive_settings, speed=SPEED) as motive, SlackSandbox() as slack:
+def slack_world(
+    tmp_path: Path, motive_settings: SandboxSettings | None = None, **overrides: Any
+) -> Iterator[SlackWorld]:
+    workspace = SlackSettings(scopes=manifest_scopes())
+    with MotiveSandbox(motive_settings, speed=SPEED) as motive, SlackSandbox(workspace) as slack:
         settings = settings_for(motive, slack, tmp_path / "recallbot.db", **overrides)
         with running_app(settings) as (app, served):
             yield SlackWorld(motive, slack, app, served, settings)

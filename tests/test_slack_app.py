@@ -58,8 +58,9 @@ def test_a_recall_from_slash_command_to_links_in_the_thread(world: SlackWorld) -
     edits = [text for _, text, _ in anchor.edits]
     assert edits[0].endswith("pending")
     assert edits[-1].endswith("success")
-    recall = world.app.runtime.store.recent(1)[0]
-    assert recall.delivery is Delivery.DELIVERED
+    store = world.app.runtime.store
+    delivered = [Delivery.DELIVERED]
+    recall = wait_for(lambda: next((r for r in store.recent(1) if r.delivery in delivered), None))
     assert recall.origin is not None
     assert (recall.origin.channel_id, recall.origin.thread_ts) == ("C0SAFETY", anchor.ts)
     actions = [e.action for e in world.app.runtime.store.audit_log()]
@@ -126,7 +127,7 @@ def test_a_429_from_slack_when_posting_is_waited_out(world: SlackWorld) -> None:
     assert len(world.answered()) == 1
     anchors = [m for m in world.slack.posted("C0SAFETY") if m.thread_ts is None]
     assert len(anchors) == 1
-    assert [c.error for c in world.slack.calls_of("chat.postMessage")][0] == "ratelimited"
+    assert next(c.error for c in world.slack.calls_of("chat.postMessage")) == "ratelimited"
 
 
 @pytest.mark.parametrize("forgery", ["wrong-secret", "stale-timestamp"])
@@ -134,8 +135,11 @@ def test_forged_or_stale_requests_are_rejected_and_spend_nothing(
     world: SlackWorld, forgery: str
 ) -> None:
     payload = world.slack.command_payload(PHRASE)
-    sign = {"secret": "not-the-secret"} if forgery == "wrong-secret" else {
-        "timestamp": int(time.time()) - 600}  # fmt: skip
+    sign = (
+        {"secret": "not-the-secret"}
+        if forgery == "wrong-secret"
+        else {"timestamp": int(time.time()) - 600}
+    )
     answer = world.slack.post_form(world.url, payload, **sign)
     assert answer.status_code == 401
     time.sleep(0.3)
@@ -145,8 +149,13 @@ def test_forged_or_stale_requests_are_rejected_and_spend_nothing(
 
 
 def test_a_redelivered_event_is_answered_once(world: SlackWorld) -> None:
-    event = {"type": "app_mention", "user": "U0DEMO", "channel": "C0SAFETY",
-             "text": "<@U0RECALLBOT> truck 42 yesterday 3pm", "ts": f"{time.time():.6f}"}  # fmt: skip
+    event = {
+        "type": "app_mention",
+        "user": "U0DEMO",
+        "channel": "C0SAFETY",
+        "text": "<@U0RECALLBOT> truck 42 yesterday 3pm",
+        "ts": f"{time.time():.6f}",
+    }
     payload = world.slack.event_payload(event, event_id="Ev0REDELIVERED")
     for _ in range(3):
         assert world.slack.post_event(world.url, payload).status_code == 200
@@ -173,12 +182,17 @@ def test_refresh_links_fetches_fresh_links_into_the_same_reply(world: SlackWorld
     (reply,) = world.answered()
     old = button({"blocks": reply.blocks}, ActionId.OPEN_LINK)
     refresh = button({"blocks": reply.blocks}, ActionId.REFRESH)
-    assert old is not None and refresh is not None
+    assert old is not None
+    assert refresh is not None
     world.motive.clock.advance(3600)
     action = world.slack.action_payload(
-        ActionId.REFRESH, refresh["value"], world.slack.response_url(), message_ts=reply.ts,
-        ephemeral=False, message={"ts": reply.ts, "blocks": reply.blocks},
-    )  # fmt: skip
+        ActionId.REFRESH,
+        refresh["value"],
+        world.slack.response_url(),
+        message_ts=reply.ts,
+        ephemeral=False,
+        message={"ts": reply.ts, "blocks": reply.blocks},
+    )
     assert world.slack.post_interaction(world.url, action).status_code == 200
     wait_for(lambda: reply.edits)
     new = button({"blocks": reply.blocks}, ActionId.OPEN_LINK)
@@ -211,8 +225,12 @@ def test_subcommands_help_status_list_and_quota(world: SlackWorld) -> None:
     world.press(preview, ActionId.SUBMIT, payload)
     world.answered()
     recall = world.app.runtime.store.recent(1)[0]
-    for text, expected in ((f"status {recall.id}", recall.id), ("list", recall.id),
-                           ("quota", "2 of 600 minutes used"), ("status r404", "no recall")):  # fmt: skip
+    for text, expected in (
+        (f"status {recall.id}", recall.id),
+        ("list", recall.id),
+        ("quota", "2 of 600 minutes used"),
+        ("status r404", "no recall"),
+    ):
         answer, sent = world.command(text)
         assert answer.status_code == 200
         response = wait_for(lambda sent=sent: world.slack.responses_to(sent["response_url"]))

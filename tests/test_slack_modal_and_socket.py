@@ -8,8 +8,16 @@ from pydantic import SecretStr
 from bot.app import RecallbotApp
 from bot.ids import ActionId, BlockId
 from bot.sandbox.motive import MotiveSandbox
-from bot.sandbox.slack import SlackSandbox
-from tests.slack_world import SPEED, button, settings_for, slack_world, text_of, wait_for
+from bot.sandbox.slack import SlackSandbox, SlackSettings
+from tests.slack_world import (
+    SPEED,
+    button,
+    manifest_scopes,
+    settings_for,
+    slack_world,
+    text_of,
+    wait_for,
+)
 
 PHRASE = "truck 42 yesterday 3pm 2 min front only"
 
@@ -91,8 +99,12 @@ def test_the_modal_answers_field_errors_inline(tmp_path: Path) -> None:
 
 def test_the_message_shortcut_opens_the_modal_prefilled_from_the_message(tmp_path: Path) -> None:
     with slack_world(tmp_path) as world:
-        message = {"type": "message", "user": "U0LA", "ts": "1795900000.000100",
-                   "text": "Harsh braking - Vehicle 42 - 11/23/2026 03:01 PM CST"}  # fmt: skip
+        message = {
+            "type": "message",
+            "user": "U0LA",
+            "ts": "1795900000.000100",
+            "text": "Harsh braking - Vehicle 42 - 11/23/2026 03:01 PM CST",
+        }
         shortcut = world.slack.shortcut_payload(message)
         assert world.slack.post_interaction(world.url, shortcut).status_code == 200
         view = opened_view(world.slack)
@@ -104,7 +116,8 @@ def test_the_message_shortcut_opens_the_modal_prefilled_from_the_message(tmp_pat
 
 
 def test_the_whole_flow_over_socket_mode(tmp_path: Path) -> None:
-    with MotiveSandbox(speed=SPEED) as motive, SlackSandbox() as slack:
+    workspace = SlackSettings(scopes=manifest_scopes())
+    with MotiveSandbox(speed=SPEED) as motive, SlackSandbox(workspace) as slack:
         settings = settings_for(
             motive, slack, tmp_path / "db", slack_app_token=SecretStr(slack.settings.app_token)
         )

@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 from pydantic import BaseModel, Field
 
+from bot.ids import CallbackId
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
 from bot.sandbox.websocket import Connection, WebSocketServer
 
@@ -46,6 +47,25 @@ def _channels() -> dict[str, dict[str, Any]]:
     }
 
 
+# The scope each Web API method and each delivery to the app needs; methods not listed need none.
+METHOD_SCOPES = {
+    "users.info": "users:read",
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+}
+COMMAND_SCOPE = "commands"  # slash commands and shortcuts
+EVENT_SCOPES = {"app_mention": "app_mentions:read"}
+
+
+class MissingScope(Exception):
+    """Slack would not deliver this to an app that lacks ``scope``."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"the app was not granted {scope}")
+        self.scope = scope
+
+
 class SlackSettings(BaseModel):
     """The emulated workspace: tokens, the bot, people and channels."""
 
@@ -57,6 +77,7 @@ class SlackSettings(BaseModel):
     bot_id: str = "B0RECALLBOT"
     users: dict[str, dict[str, str]] = Field(default_factory=_users)
     channels: dict[str, dict[str, Any]] = Field(default_factory=_channels)
+    scopes: frozenset[str] | None = None  # the bot token's scopes; None grants every scope
 
 
 @dataclass
@@ -109,6 +130,7 @@ class SlackSandbox:
         self._server = LoopbackServer(self.handle, port)
         self._sockets = WebSocketServer(self._socket_opened, self._socket_text)
         self._acked = threading.Condition()
+        self.scopes_used: set[str] = set()
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -206,11 +228,25 @@ class SlackSandbox:
             return {"ok": True, "url": f"{self._sockets.url}/link/?ticket={uuid.uuid4()}"}
         if token != settings.bot_token:
             return {"ok": False, "error": "invalid_auth"}
+        needed = METHOD_SCOPES.get(method)
+        if needed is not None and not self._granted(needed):
+            provided = ",".join(sorted(settings.scopes or ()))
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
         answer: dict[str, Any] = handler(args)
         return answer
+
+    def _granted(self, scope: str) -> bool:
+        """Whether the app holds ``scope``; every use is remembered for ``scopes_used``."""
+        with self._lock:
+            self.scopes_used.add(scope)
+        return self.settings.scopes is None or scope in self.settings.scopes
+
+    def _deliverable(self, scope: str) -> None:
+        if not self._granted(scope):
+            raise MissingScope(scope)
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
@@ -390,6 +426,7 @@ class SlackSandbox:
         self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY", command: str = "/recall"
     ) -> dict[str, str]:
         """The fields of a slash command."""
+        self._deliverable(COMMAND_SCOPE)
         return {
             "token": "legacy",
             "team_id": self.settings.team_id,
@@ -448,6 +485,8 @@ class SlackSandbox:
 
     def event_payload(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
         """An Events API callback."""
+        if event.get("type") in EVENT_SCOPES:
+            self._deliverable(EVENT_SCOPES[event["type"]])
         return {
             "token": "legacy",
             "team_id": self.settings.team_id,
@@ -469,9 +508,10 @@ class SlackSandbox:
         self, message: dict[str, Any], user: str = "U0DEMO", channel: str = "C0SAFETY"
     ) -> dict[str, Any]:
         """A message shortcut ("Recall dashcam video") on ``message``."""
+        self._deliverable(COMMAND_SCOPE)
         return {
             "type": "message_action",
-            "callback_id": "recall_from_message",
+            "callback_id": CallbackId.FROM_MESSAGE,
             "trigger_id": f"trig.{uuid.uuid4().hex}",
             "response_url": self.response_url(),
             "team": {"id": self.settings.team_id, "domain": "sandbox"},

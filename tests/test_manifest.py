@@ -1,0 +1,95 @@
+"""manifest.yml creates the app recallbot's listeners expect, and Slack would accept it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bot.ids import ActionId, CallbackId, Command
+from bot.sandbox.slack import MissingScope, SlackSandbox, SlackSettings
+from tests.slack_world import manifest, slack_world, wait_for
+
+SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared/slack/manifest.schema.1.0.0.json"
+
+
+@pytest.fixture(scope="module")
+def app_manifest() -> dict[str, Any]:
+    return manifest()
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft7Validator:
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def test_the_manifest_is_valid_against_slacks_schema(
+    app_manifest: dict[str, Any], validator: jsonschema.Draft7Validator
+) -> None:
+    assert [e.message for e in validator.iter_errors(app_manifest)] == []
+
+
+def test_the_schema_catches_a_broken_manifest(
+    app_manifest: dict[str, Any], validator: jsonschema.Draft7Validator
+) -> None:
+    """Guards the test above: the validator really reads our shapes."""
+    features = {**app_manifest["features"], "shortcuts": [{"name": "x" * 25}]}
+    messages = [e.message for e in validator.iter_errors({**app_manifest, "features": features})]
+    assert any("is too long" in m for m in messages)
+    assert any("'callback_id' is a required property" in m for m in messages)
+
+
+def test_the_manifest_names_what_the_handlers_listen_for(app_manifest: dict[str, Any]) -> None:
+    features = app_manifest["features"]
+    (command,) = features["slash_commands"]
+    assert command["command"] == Command.RECALL
+    assert "truck 42" in command["usage_hint"]
+    (shortcut,) = features["shortcuts"]
+    assert (shortcut["name"], shortcut["type"]) == ("Recall dashcam video", "message")
+    assert shortcut["callback_id"] == CallbackId.FROM_MESSAGE
+    settings = app_manifest["settings"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_mention"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+
+
+def test_the_manifest_scopes_are_exactly_the_ones_a_recall_uses(
+    app_manifest: dict[str, Any], tmp_path: Path
+) -> None:
+    """The emulated workspace grants only the manifest's scopes and notes each one used:
+    a mention, a command, a preview, a request and its answer need every scope and no other."""
+    granted = set(app_manifest["oauth_config"]["scopes"]["bot"])
+    assert set(app_manifest["oauth_config"]["scopes"]) == {"bot"}
+    with slack_world(tmp_path) as world:
+        said = "<@U0RECALLBOT> truck 42 yesterday 3pm"
+        event = {"type": "app_mention", "user": "U0DEMO", "channel": "C0SAFETY", "text": said}
+        event["ts"] = f"{time.time():.6f}"
+        world.slack.post_event(world.url, world.slack.event_payload(event))
+        preview, payload = world.preview("truck 42 yesterday 3pm 2 min front only")
+        world.press(preview, ActionId.SUBMIT, payload)
+        world.answered()
+        wait_for(lambda: world.slack.ephemerals)
+        assert [c.error for c in world.slack.calls if c.error] == []
+        assert world.slack.scopes_used == granted
+
+
+def test_slack_refuses_what_an_app_was_not_granted() -> None:
+    with SlackSandbox(SlackSettings(scopes=frozenset({"chat:write"}))) as slack:
+        with pytest.raises(MissingScope, match="commands"):
+            slack.command_payload("help")
+        answer = slack_call(slack, "users.info", user="U0DEMO")
+        assert answer == {**answer, "ok": False, "error": "missing_scope", "needed": "users:read"}
+
+
+def slack_call(slack: SlackSandbox, method: str, **args: str) -> dict[str, Any]:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {slack.settings.bot_token}"}
+    reply: dict[str, Any] = httpx.post(slack.api_url + method, data=args, headers=headers).json()
+    return reply
