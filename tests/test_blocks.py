@@ -64,7 +64,7 @@ def test_a_link_too_long_for_a_button_becomes_a_text_link() -> None:
     (link,) = [e for e in rich["elements"][0]["elements"] if e["type"] == "link"]
     assert link["url"] == url
     assert link["text"] == "Download Road-facing"
-    expected = "Road-facing\nlink expires Sun Dec 6, 12:00 PM CST: Download Road-facing"
+    expected = "Road-facing\nlink expires Sun Dec 6, 12:00 PM CST: \nDownload Road-facing"
     assert expected in text_of({"blocks": built.blocks})
 
 
