@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# A real recall, start to finish, on recallbot's own Motive sandbox (sandbox time runs 120x, so
-# Motive's ~10 minutes of processing take about 5 seconds).
+# The whole product on loopback: Motive sandbox, Slack emulator, `recallbot run --http`, a /recall
+# typed in Slack and answered in its thread (sandbox time runs 120x: Motive's 12 minutes take 6 s).
 demo: $(STAMP)
-	$(BIN)/recallbot request --sandbox --tz America/Chicago "truck 42 yesterday 3pm 2 min front and driver"
+	$(BIN)/recallbot demo
 
 test: lint typecheck unit
 

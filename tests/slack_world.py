@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.sandbox.slack import Posted, SlackSandbox, SlackSettings
+from bot.sandbox.slack_view import button
 from bot.serving import Served, serve_in_background
 
 SPEED = 600.0
@@ -48,39 +49,6 @@ def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
             return found
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.02)
-
-
-def button(message: dict[str, Any], action_id: str) -> dict[str, Any] | None:
-    """The button with this action id in a message's blocks."""
-    for block in message.get("blocks", []):
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("action_id") == action_id:
-                return dict(element)
-        accessory = block.get("accessory") or {}
-        if accessory.get("action_id") == action_id:
-            return dict(accessory)
-    return None
-
-
-def text_of(message: dict[str, Any] | Posted) -> str:
-    """All the text a person would read in a message."""
-    blocks = message.blocks if isinstance(message, Posted) else message.get("blocks", [])
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                parts.append(node["text"])
-            if node.get("type") == "link":
-                parts.append(node.get("url", ""))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(blocks)
-    return "\n".join(parts)
 
 
 @dataclass

@@ -15,9 +15,9 @@ from bot.fleet import Match, NoMatch, TargetKind
 from bot.ids import ActionId
 from bot.motive import CameraResult
 from bot.phrase import ParsedPhrase, parse_phrase
+from bot.sandbox.slack_view import button, text_of
 from bot.service import FootageCheck, Preview, QuotaCheck
 from bot.store import RecallState, TrackedRecall
-from tests.slack_world import button, text_of
 
 CHICAGO = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
@@ -163,7 +163,7 @@ def test_the_preview_shows_the_window_in_both_zones_the_checks_and_the_inference
     quota = QuotaCheck("dashcam", 2, 598, 600)
     built = blocks.preview(parsed(), checked(footage=FootageCheck(True, True), quota=quota), "d1")
     text = text_of({"blocks": built.blocks})
-    assert "Road-facing" in text
+    assert "*vehicle 42* (Motive id 1001) · regular · 2 min · Road-facing" in text
     assert "Sat Nov 28, 3:00 PM CST to 3:02 PM" in text
     assert "*UTC:* 2026-11-28 21:00 UTC to 21:02 UTC" in text
     assert "available for the whole window" in text

@@ -7,8 +7,9 @@ import pytest
 
 from bot.ids import ActionId
 from bot.sandbox.motive_rules import SandboxSettings
+from bot.sandbox.slack_view import button, text_of
 from bot.store import Delivery, RecallState
-from tests.slack_world import SlackWorld, button, running_app, slack_world, text_of, wait_for
+from tests.slack_world import SlackWorld, running_app, slack_world, wait_for
 
 PHRASE = "truck 42 yesterday 3pm 2 min front only"
 

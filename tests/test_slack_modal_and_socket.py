@@ -9,15 +9,8 @@ from bot.app import RecallbotApp
 from bot.ids import ActionId, BlockId
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.slack import SlackSandbox, SlackSettings
-from tests.slack_world import (
-    SPEED,
-    button,
-    manifest_scopes,
-    settings_for,
-    slack_world,
-    text_of,
-    wait_for,
-)
+from bot.sandbox.slack_view import button, text_of
+from tests.slack_world import SPEED, manifest_scopes, settings_for, slack_world, wait_for
 
 PHRASE = "truck 42 yesterday 3pm 2 min front only"
 

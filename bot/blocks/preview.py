@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.blocks.base import Message, escape, message, note, section
 from bot.blocks.words import camera_words, target_words, window_words
+from bot.fleet import Match
 from bot.ids import ActionId, BlockId
 from bot.phrase import ParsedPhrase, PhraseError
 from bot.service import Preview
@@ -34,8 +35,9 @@ def preview(parsed: ParsedPhrase, checked: Preview, draft_id: str | None) -> Mes
     """The request in words, its checks, what was inferred, and Request / Edit / Cancel."""
     request = checked.request
     start = parsed.local_start
+    known = f" (Motive id {checked.target.motive_id})" if isinstance(checked.target, Match) else ""
     lines = [
-        f":movie_camera: *{escape(target_words(request))}* · {request.recall_type} · "
+        f":movie_camera: *{escape(target_words(request))}*{known} · {request.recall_type} · "
         f"{request.duration} min · {camera_words(request)}",
         f"*When:* {window_words(start, start + (request.end_time - request.start_time))}",
         f"*UTC:* {utc_text(request.start_time)} to {utc_text(request.end_time)[11:]}",

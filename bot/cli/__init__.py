@@ -107,6 +107,15 @@ def _parser() -> argparse.ArgumentParser:
                      "Mode, serve /motive/webhook and /healthz on it)")  # fmt: skip
     run.add_argument("--host", default="0.0.0.0", help="address to listen on")  # noqa: S104
 
+    demo = commands.add_parser(
+        "demo",
+        help="the whole product on loopback: Motive sandbox, Slack emulator, recallbot run",
+        description="Run the Motive sandbox, the Slack emulator and `recallbot run --http`, then "
+        "type a /recall, press Request and print the Slack conversation with timings.",
+    )
+    demo.add_argument("phrase", nargs="?", help="what the demo user types after /recall")
+    demo.add_argument("--speed", type=float, default=120.0, help="sandbox seconds per real second")
+
     sandbox = commands.add_parser("sandbox", help="run a sandbox server on 127.0.0.1")
     services = sandbox.add_subparsers(dest="service", required=True, metavar="SERVICE")
     motive = services.add_parser("motive", help="our own Motive API, for demos and tests")
@@ -148,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.run import run_app
 
         return run_app(args, sys.stdout)
+    if args.command == "demo":
+        from bot.cli.demo import run_demo
+
+        return run_demo(args, sys.stdout)
     from bot.cli.sandbox import run_sandbox
 
     return run_sandbox(args, sys.stdout)

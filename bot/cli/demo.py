@@ -1,0 +1,225 @@
+"""``recallbot demo``: the whole product on loopback, told as the Slack conversation it makes.
+
+Our Motive sandbox, our Slack emulator and ``recallbot run --http`` as its own process; then a
+demo user in America/Chicago types ``/recall``, reads the preview and presses Request, and the
+channel shows the status message and the thread reply with a link per camera, which the demo
+downloads. Sandbox time runs ``--speed`` times faster, and so does the tracker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from bot.ids import ActionId
+from bot.sandbox.app_process import AppProcess, free_port
+from bot.sandbox.motive import MotiveSandbox
+from bot.sandbox.motive_rules import SandboxSettings
+from bot.sandbox.slack import Posted, SlackSandbox
+from bot.sandbox.slack_view import Shown, button, render
+from bot.store import RecallState
+
+USER, CHANNEL = "U0DEMO", "C0SAFETY"
+PHRASE = "truck 42 yesterday 3pm 2 min front and driver"
+WAIT_S = 25.0
+
+
+class DemoFailed(Exception):
+    """The conversation did not go as it should; the message says where."""
+
+
+@dataclass
+class Narrator:
+    """Prints the conversation with the seconds since the demo began."""
+
+    out: TextIO
+    slack: SlackSandbox
+    began: float = field(default_factory=time.monotonic)
+
+    def since(self, moment: float | None = None) -> float:
+        """Seconds from the start to ``moment`` (default: now)."""
+        return (moment if moment is not None else time.monotonic()) - self.began
+
+    def say(self, text: str, at: float | None = None) -> None:
+        """One line of narration."""
+        self.out.write(f"{self.since(at):6.2f}s  {text}\n")
+        self.out.flush()
+
+    def show(self, heading: str, message: Shown, at: float | None = None) -> None:
+        """A message as the person sees it, under a heading saying who sees it where."""
+        self.say(heading, at)
+        blocks = message.blocks if isinstance(message, Posted) else message.get("blocks", [])
+        for line in render(blocks, self._name):
+            self.out.write(f"         │ {line}\n")
+        self.out.flush()
+
+    def _name(self, user: str) -> str:
+        return self.slack.settings.users.get(user, {}).get("name", user)
+
+
+def wait_until(check: Any, what: str, timeout: float = WAIT_S) -> Any:
+    """Poll ``check`` until it returns something truthy; fail saying what never happened."""
+    deadline = time.monotonic() + timeout
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            raise DemoFailed(f"{what} did not happen within {timeout:g} s")
+        time.sleep(0.01)
+    return found
+
+
+class Conversation:
+    """The demo's one recall, driven through the Slack emulator and watched as it unfolds."""
+
+    def __init__(self, slack: SlackSandbox, app_url: str, narrator: Narrator) -> None:
+        self.slack = slack
+        self.events_url = f"{app_url}/slack/events"
+        self.narrator = narrator
+        self.figures: dict[str, float] = {}
+
+    def type_command(self, phrase: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """/recall, its ack, and the preview that replaces "Checking…"."""
+        n = self.narrator
+        n.say(f"#safety · dana (America/Chicago) types:  /recall {phrase}")
+        payload = self.slack.command_payload(phrase, USER, CHANNEL)
+        sent = time.monotonic()
+        answer = self.slack.post_form(self.events_url, payload)
+        self.figures["ack_ms"] = (time.monotonic() - sent) * 1000
+        if answer.status_code != 200:
+            raise DemoFailed(f"/recall was answered with HTTP {answer.status_code}")
+        n.show(f"acked in {self.figures['ack_ms']:.0f} ms · only visible to you:", answer.json())
+        url = payload["response_url"]
+        preview = wait_until(lambda: self._with_button(url, ActionId.SUBMIT), "the preview")
+        self.figures["preview_s"] = preview["_at"] - sent
+        n.show("only visible to you (replaces the above):", preview, preview["_at"])
+        return preview, payload
+
+    def _with_button(self, response_url: str, action_id: str) -> dict[str, Any] | None:
+        shown = self.slack.responses_to(response_url)
+        return shown[-1] if shown and button(shown[-1], action_id) else None
+
+    def press_request(self, preview: dict[str, Any], payload: dict[str, str]) -> Posted:
+        """Press Request; the anchor message; its updates and the thread reply as they come."""
+        n = self.narrator
+        submit = button(preview, ActionId.SUBMIT)
+        if submit is None:
+            raise DemoFailed("the preview has no Request button")
+        url = payload["response_url"]
+        before = len(self.slack.responses_to(url))
+        n.say("dana presses [Request]")
+        click = self.slack.action_payload(ActionId.SUBMIT, submit["value"], url, USER, CHANNEL)
+        pressed = time.monotonic()
+        self.slack.post_interaction(self.events_url, click)
+        anchor: Posted = wait_until(lambda: self._anchor(), "the status message in #safety")
+        self.figures["anchor_ms"] = (anchor.at - pressed) * 1000
+        n.show(
+            f"#safety · recallbot posts ({self.figures['anchor_ms']:.0f} ms after the click):",
+            {"blocks": anchor.edits[0][2] if anchor.edits else anchor.blocks}, anchor.at,
+        )  # fmt: skip
+        reply = self._follow(anchor, url, before)
+        self.figures["links_s"] = reply.at - pressed
+        return reply
+
+    def _anchor(self) -> Posted | None:
+        top = [m for m in self.slack.posted(CHANNEL) if m.thread_ts is None]
+        return top[0] if top else None
+
+    def _follow(self, anchor: Posted, response_url: str, before: int) -> Posted:
+        """Print each edit of the status message, the ephemeral's answer, and the thread reply."""
+        shown_edits, reply, settled = 0, None, False
+        deadline = time.monotonic() + WAIT_S
+        while reply is None or not settled:
+            if time.monotonic() > deadline:
+                raise DemoFailed(f"the answer did not reach the thread within {WAIT_S:g} s")
+            time.sleep(0.01)
+            seen: list[tuple[float, str, Shown]] = []
+            for answer in self.slack.responses_to(response_url)[before:]:
+                seen.append((answer["_at"], "only visible to you (replaces the preview):", answer))
+                before += 1
+            for at, text, blocks in anchor.edits[shown_edits:]:
+                seen.append(
+                    (at, "#safety · the status message updates in place:", {"blocks": blocks})
+                )
+                shown_edits += 1
+                settled = _final(text)
+            if reply is None and (replies := self.slack.thread(CHANNEL, anchor.ts)):
+                reply = replies[0]
+                seen.append((reply.at, "#safety · recallbot replies in the thread:", reply))
+            for at, heading, message in sorted(seen, key=lambda item: item[0]):
+                self.narrator.show(heading, message, at)
+        return reply
+
+
+def _final(status_text: str) -> bool:
+    """Whether a status message's text ("Dashcam recall for …: success") names a final state."""
+    try:
+        return RecallState(status_text.rpartition(": ")[2]).finished
+    except ValueError:  # "requesting", before the recall has a state
+        return False
+
+
+def download_links(reply: Posted, narrator: Narrator) -> int:
+    """Fetch every camera's link as a person clicking it would; how many worked."""
+    fetched = 0
+    for block in reply.blocks:
+        accessory = block.get("accessory") or {}
+        if accessory.get("action_id") != ActionId.OPEN_LINK:
+            continue
+        answer = httpx.get(accessory["url"], timeout=10)
+        kind = answer.headers.get("Content-Type", "?")
+        narrator.say(
+            f"{accessory['text']['text']}: HTTP {answer.status_code}, {kind}, "
+            f"{len(answer.content):,} bytes"
+        )
+        fetched += answer.status_code == 200
+    return fetched
+
+
+def run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the conversation; 0 when every step happened and the app stopped cleanly."""
+    speed = float(args.speed)
+    if speed <= 0:
+        raise SystemExit("recallbot demo: --speed must be above 0")
+    motive_settings = SandboxSettings()
+    motive_s = motive_settings.pending_seconds + motive_settings.processing_seconds
+    out.write(
+        "recallbot demo: our Motive sandbox, our Slack emulator and `recallbot run --http`, all "
+        f"on 127.0.0.1.\nSandbox time runs {speed:g}x faster (Motive's {motive_s / 60:.0f} "
+        f"minutes of fetching and uploading take about {motive_s / speed:.0f} s).\n\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="recallbot-demo-") as workdir, ExitStack() as stack:
+        port = free_port()
+        motive_settings.webhook_url = f"http://127.0.0.1:{port}/motive/webhook"
+        motive = stack.enter_context(MotiveSandbox(motive_settings, speed=speed))
+        slack = stack.enter_context(SlackSandbox())
+        narrator = Narrator(out, slack)
+        narrator.say(f"Motive sandbox on {motive.api_url}; Slack emulator on {slack.api_url}")
+        app = AppProcess(motive, slack, Path(workdir), port, speed)
+        try:
+            app.start()
+            narrator.say(f"recallbot run --http is up on {app.url} (/slack/events, "
+                         "/motive/webhook, /healthz)\n")  # fmt: skip
+            conversation = Conversation(slack, app.url, narrator)
+            preview, payload = conversation.type_command(args.phrase or PHRASE)
+            reply = conversation.press_request(preview, payload)
+            downloaded = download_links(reply, narrator)
+        except (DemoFailed, RuntimeError) as failure:  # RuntimeError: the app did not start
+            app.stop()
+            out.write(f"\ndemo failed: {failure}\nrecallbot run said:\n{app.log_tail()}\n")
+            return 1
+        code = app.stop()
+        narrator.say(f"recallbot run stopped on SIGTERM (exit {code})")
+        figures = conversation.figures
+        out.write(
+            f"\nack {figures['ack_ms']:.0f} ms · preview {figures['preview_s']:.2f} s after "
+            f"typing · status message {figures['anchor_ms']:.0f} ms after Request · links "
+            f"{figures['links_s']:.1f} s after Request · {motive.creates()} Motive recall · "
+            f"{downloaded} videos downloaded · {narrator.since():.1f} s in all\n"
+        )
+        return 0 if code == 0 and downloaded > 0 and motive.creates() == 1 else 1

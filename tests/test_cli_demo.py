@@ -1,0 +1,36 @@
+"""The README's demo command: the whole product on loopback, as a real process, exit 0."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.processes import ROOT
+
+
+def test_the_demo_runs_the_whole_conversation_and_exits_cleanly() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", "--speed", "600"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = done.stdout
+    steps = [
+        "types:  /recall truck 42 yesterday 3pm 2 min front and driver",
+        "only visible to you:",
+        ", 3:00 PM C",  # yesterday 3pm in Chicago (CST or CDT, whenever this runs)
+        "[Request] [Edit] [Cancel]",
+        "dana presses [Request]",
+        "recallbot posts (",
+        "asked by @dana",
+        "recallbot replies in the thread:",
+        "[Download Road-facing] http://127.0.0.1:",
+        "[Download Driver-facing] http://127.0.0.1:",
+        "Ready — links are in the thread",
+        "Download Road-facing: HTTP 200, video/mp4",
+        "stopped on SIGTERM (exit 0)",
+        "1 Motive recall · 2 videos downloaded",
+    ]
+    positions = [said.find(step) for step in steps]
+    assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p < 0]
+    assert positions[:5] == sorted(positions[:5])
