@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.background import Background
 from bot.config import Settings
 from bot.notifier import ConsoleNotifier
 from bot.notify import SlackNotifier, SlackPoster, SurfaceNotifier
@@ -55,6 +56,7 @@ class RecallbotApp:
     desk: SlackDesk
     tracker: Tracker
     runtime: Runtime
+    deps: Deps
 
     @classmethod
     def build(cls, settings: Settings) -> RecallbotApp:
@@ -72,8 +74,11 @@ class RecallbotApp:
         tracker = runtime.tracker(notifier)
         zones = UserZones(client, default)
         desk = SlackDesk(runtime, poster, zones, settings.confirm, wake=tracker.wake)
-        register(bolt, Deps(desk, poster, runtime.store))
-        return cls(bolt, desk, tracker, runtime)
+        workers = settings.slack_workers
+        deps = Deps(desk, poster, runtime.store, checks=Background("checks", workers, False),
+                    requests=Background("requests", workers, True))  # fmt: skip
+        register(bolt, deps)
+        return cls(bolt, desk, tracker, runtime, deps)
 
     def wsgi(self) -> WSGIApplication:
         """One WSGI app: Slack at /slack/events; the Motive webhook and health check beside it."""
@@ -101,6 +106,9 @@ class RecallbotApp:
         return SocketModeHandler(self.bolt, token.get_secret_value(), web_client=web)
 
     def close(self) -> None:
-        """Stop the tracker and release everything."""
+        """After the listeners stopped: finish requests (previews still queued are told to ask
+        again), stop the tracker and release everything."""
+        self.deps.checks.close()
+        self.deps.requests.close()
         self.tracker.stop()
         self.runtime.close()

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     """``never``: /recall submits at once, without the preview and its Request button."""
     slack_post_rate_per_s: float = Field(1.0, gt=0, validation_alias="RECALLBOT_SLACK_POST_RATE")
     """Messages per second recallbot allows itself in one channel (Slack's guidance: about 1)."""
+    slack_workers: int = Field(8, ge=1, le=64, validation_alias="RECALLBOT_SLACK_WORKERS")
+    """Threads for work after an ack (previews, lookups); Request clicks get as many again."""
 
     @field_validator("default_tz")
     @classmethod

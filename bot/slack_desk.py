@@ -17,11 +17,11 @@ from datetime import UTC, datetime, tzinfo
 from typing import Literal
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import blocks
 from bot.blocks import Message
-from bot.form import ModalContext, RecallForm, form_from_request, request_from_form
+from bot.form import RecallForm, form_from_request
 from bot.motive import MotiveError
 from bot.notify import SlackPoster, zone_of
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
@@ -45,16 +45,31 @@ class UserZones:
         self._cache: dict[str, tuple[float, tzinfo]] = {}
         self._lock = threading.Lock()
 
-    def zone(self, user_id: str) -> tzinfo:
-        """The user's zone, or the configured default when Slack does not say."""
+    @property
+    def default(self) -> tzinfo:
+        """The configured zone for people Slack gives none."""
+        return self._default
+
+    def cached(self, user_id: str) -> tzinfo | None:
+        """The user's zone if known without asking Slack (so it can be used before an ack)."""
         with self._lock:
             cached = self._cache.get(user_id)
         if cached and time.monotonic() - cached[0] < self._ttl:
             return cached[1]
+        return None
+
+    def zone(self, user_id: str) -> tzinfo:
+        """The user's zone, or the configured default when Slack does not say."""
+        known = self.cached(user_id)
+        if known is not None:
+            return known
         try:
             name = self._client.users_info(user=user_id)["user"].get("tz")
         except SlackApiError as exc:
             _log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            return self._default
+        except (SlackClientError, OSError) as exc:  # Slack unreachable: not the person's fault
+            _log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
             return self._default
         zone = zone_of(name, self._default)
         with self._lock:
@@ -191,18 +206,6 @@ class SlackDesk:
             return None
         zone = self.zones.zone(user)
         return form_from_request(draft.request, zone), zone
-
-    def submit_form(
-        self, form: RecallForm, context: ModalContext, user: str
-    ) -> dict[str, str] | Message:
-        """A submitted modal: field errors, or the new preview (sent to the person)."""
-        zone = zone_of(context.zone, self.zones.zone(user))
-        request = request_from_form(form, zone, self.clock())
-        if isinstance(request, dict):
-            return request
-        origin = Origin(surface="slack", team_id=context.team_id, channel_id=context.channel_id,
-                        thread_ts=context.thread_ts, user_id=user)  # fmt: skip
-        return self.preview_request(request, zone, user, origin, context.response_url)
 
     def preview_request(
         self,

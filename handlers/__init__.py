@@ -1,17 +1,22 @@
 """Thin Slack listeners, one module per surface: each acks, calls one core function, renders.
 
 ``register(app, deps)`` wires them all to a Bolt ``App``; the core they call (``SlackDesk``)
-knows nothing of Bolt.
+knows nothing of Bolt. Anything slower than reading the store runs after the ack, on
+``deps.checks`` (previews, lookups) or ``deps.requests`` (Request), never on Bolt's own few
+listener threads (see ``bot.background``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk.webhook import WebhookClient
 
+from bot import blocks
+from bot.background import Background, OnError, ShuttingDown
 from bot.blocks import Message
 from bot.notify import SlackPoster
 from bot.slack_desk import SlackDesk
@@ -25,6 +30,8 @@ class Deps:
     desk: SlackDesk
     poster: SlackPoster
     store: Store
+    checks: Background
+    requests: Background
 
 
 def reply(message: Message, **extra: Any) -> dict[str, Any]:
@@ -35,6 +42,19 @@ def reply(message: Message, **extra: Any) -> dict[str, Any]:
 def send(response_url: str, message: Message, **extra: Any) -> None:
     """Answer through a response_url (what ``respond`` does, for code outside a listener)."""
     WebhookClient(response_url).send(**reply(message, **extra))
+
+
+def failed(tell: Callable[[Message], object], doing: str, after: str = "") -> OnError:
+    """What the person is told when work done for them after the ack fails (the log has why)."""
+
+    def answer(exc: BaseException) -> None:
+        if isinstance(exc, ShuttingDown):
+            text = f":warning: recallbot restarted before {doing}. Nothing was spent; ask again."
+        else:
+            text = f":warning: Something went wrong while {doing}. {after or 'Nothing was spent.'}"
+        tell(blocks.notice(text))
+
+    return answer
 
 
 def register(app: App, deps: Deps) -> None:

@@ -8,10 +8,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import blocks
+from bot.blocks import Message
 from bot.blocks.modal import recall_modal
 from bot.form import ModalContext
 from bot.ids import ActionId
-from handlers import Deps, reply
+from handlers import Deps, failed, reply
 
 
 def _channel(body: dict[str, Any]) -> str:
@@ -25,7 +26,14 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ActionId.SUBMIT)
     def request(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        respond(**reply(desk.request(action["value"], body["user"]["id"]), replace_original=True))
+
+        def tell(message: Message) -> None:
+            respond(**reply(message, replace_original=True))
+
+        deps.requests.run(
+            lambda: tell(desk.request(action["value"], body["user"]["id"])),
+            failed(tell, "requesting it", "`/recall list` shows whether it was requested."),
+        )
 
     @app.action(ActionId.CANCEL)
     def cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
@@ -50,10 +58,14 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=recall_modal(form, context))
 
     @app.action(ActionId.REFRESH)
-    def refresh(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def refresh(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         message_ts = (body.get("message") or {}).get("ts") or body["container"]["message_ts"]
-        desk.refresh(action["value"], body["user"]["id"], _channel(body), message_ts)
+        deps.checks.run(
+            lambda: desk.refresh(action["value"], body["user"]["id"], _channel(body), message_ts),
+            failed(lambda m: respond(**reply(m, replace_original=False)), "refreshing the links",
+                   "The old links still work until they expire; try again shortly."),
+        )  # fmt: skip
 
     @app.action(ActionId.OPEN_LINK)
     def link_opened(ack: Ack) -> None:

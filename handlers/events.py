@@ -11,9 +11,10 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.response import BoltResponse
 
+from bot.blocks import Message
 from bot.phrase import PhraseError
 from bot.store import Origin
-from handlers import Deps
+from handlers import Deps, failed
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -40,11 +41,17 @@ def register(app: App, deps: Deps) -> None:
         thread = event.get("thread_ts") or event["ts"]
         phrase = mention_text(event.get("text", ""))
         written = datetime.fromtimestamp(float(event["ts"]), UTC)
-        parsed = desk.read(phrase, user, now=written)
-        if isinstance(parsed, PhraseError):
-            message = desk.refused_phrase(phrase, parsed, user)
-        else:
+
+        def tell(message: Message) -> None:
+            deps.poster.ephemeral(channel, user, message, thread_ts=thread)
+
+        def preview() -> None:
+            parsed = desk.read(phrase, user, now=written)
+            if isinstance(parsed, PhraseError):
+                tell(desk.refused_phrase(phrase, parsed, user))
+                return
             origin = Origin(surface="slack", team_id=event.get("team"), channel_id=channel,
                             thread_ts=thread, user_id=user)  # fmt: skip
-            message = desk.preview(phrase, parsed, user, origin)
-        deps.poster.ephemeral(channel, user, message, thread_ts=thread)
+            tell(desk.preview(phrase, parsed, user, origin))
+
+        deps.checks.run(preview, failed(tell, "checking it with Motive"))

@@ -1,11 +1,13 @@
 """/recall end to end: signed requests through the real Bolt app, over HTTP, to both emulators."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from bot.ids import ActionId
+from bot.sandbox.faults import Fault, FaultKind
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.sandbox.slack_view import button, text_of
 from bot.store import Delivery, RecallState
@@ -69,16 +71,30 @@ def test_a_recall_from_slash_command_to_links_in_the_thread(world: SlackWorld) -
     assert world.motive.creates() == 1
 
 
-def test_a_phrase_error_answers_at_once_with_an_example_and_spends_nothing(
-    world: SlackWorld,
-) -> None:
+def test_a_phrase_error_is_answered_with_an_example_and_spends_nothing(world: SlackWorld) -> None:
+    """A person's first /recall needs their zone from Slack, so it is read after the ack."""
+    answer, payload = world.command("truck 42 tomorrow 3pm")
+    assert "Checking" in text_of(answer.json())
+    (shown,) = wait_for(lambda: world.slack.responses_to(payload["response_url"]))
+    text = text_of(shown)
+    assert "tomorrow" in text
+    assert "e.g." in text
+    assert shown["replace_original"] is True
+    assert button(shown, ActionId.SUBMIT) is None
+    assert world.motive.creates() == 0
+    assert world.app.runtime.store.audit_log()[-1].action == "refused"
+
+
+def test_once_the_zone_is_known_a_phrase_error_is_the_ack_itself(world: SlackWorld) -> None:
+    world.preview(PHRASE)  # recallbot now knows dana's zone
+    calls = len(world.slack.calls_of("users.info"))
     answer, payload = world.command("truck 42 tomorrow 3pm")
     text = text_of(answer.json())
     assert "tomorrow" in text
     assert "e.g." in text
     assert world.slack.responses_to(payload["response_url"]) == []
+    assert len(world.slack.calls_of("users.info")) == calls
     assert world.motive.creates() == 0
-    assert world.app.runtime.store.audit_log()[-1].action == "refused"
 
 
 def test_no_footage_is_shown_before_anything_is_spent(world: SlackWorld) -> None:
@@ -255,3 +271,17 @@ def test_a_restart_between_request_and_completion_still_answers_in_the_thread(
         wait_for(lambda: restarted.runtime.store.get(recall.id).delivery is Delivery.DELIVERED)  # type: ignore[union-attr]
         assert restarted.runtime.store.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
     assert world.motive.creates() == 1
+
+
+def test_a_slow_motive_never_holds_up_the_acks(world: SlackWorld) -> None:
+    """Every /recall of a burst larger than Bolt's listener threads and recallbot's workers is
+    acked while Motive is still sitting on the first checks; the previews follow."""
+    world.motive.faults.arm(Fault(kind=FaultKind.SLOW, delay=3.0, count=30))
+    burst = [f"truck 42 yesterday 3:{m:02d}pm 1 min front only" for m in range(16)]
+    with ThreadPoolExecutor(16) as pool:
+        sent = list(pool.map(world.command, burst))
+    assert all("Checking" in answer.json()["text"] for answer, _ in sent)
+    assert [world.slack.responses_to(p["response_url"]) for _, p in sent] == [[]] * len(sent)
+    previews = [wait_for(lambda p=p: world.slack.responses_to(p["response_url"]), timeout=60)
+                for _, p in sent]  # fmt: skip
+    assert all(button(shown[-1], ActionId.SUBMIT) for shown in previews)

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Self
 
@@ -35,8 +36,15 @@ class AppProcess:
     """The Slack app, its tracker and its webhook endpoint in a child process."""
 
     def __init__(
-        self, motive: MotiveSandbox, slack: SlackSandbox, workdir: Path, port: int, speed: float
+        self,
+        motive: MotiveSandbox,
+        slack: SlackSandbox,
+        workdir: Path,
+        port: int,
+        speed: float,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
+        """``settings``: more environment settings (e.g. ``RECALLBOT_SLACK_POST_RATE``)."""
         self.port = port
         self.workdir = workdir
         self.log_path = workdir / "recallbot-run.log"
@@ -51,7 +59,7 @@ class AppProcess:
             "RECALLBOT_DB": str(workdir / "recallbot.db"),
             "RECALLBOT_TIME_SCALE": str(speed),
             "PYTHONUNBUFFERED": "1",
-        }
+        } | dict(settings or {})
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 

@@ -1,0 +1,67 @@
+"""Work that must not hold up Slack's ack: previews, requests and refreshes run here.
+
+Bolt answers Slack as soon as a listener calls ``ack()``, but only once one of its few listener
+threads is free to run the listener at all. A listener that goes on to call Motive keeps its
+thread for as long as Motive takes, so a burst of ``/recall`` would queue the next acks behind
+Motive and past Slack's 3 seconds. Listeners therefore ack and hand the slow part to a
+``Background`` pool; requests get a pool of their own so a Request click never waits behind a
+burst of previews.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from bot.closing import ClosedOnExit
+
+_log = logging.getLogger("recallbot.background")
+
+Job = Callable[[], None]
+OnError = Callable[[BaseException], None]
+
+
+class ShuttingDown(Exception):
+    """The process stopped before a queued job could run."""
+
+
+class Background(ClosedOnExit):
+    """A bounded pool of threads for jobs whose failures are answered, never lost silently."""
+
+    def __init__(self, name: str, workers: int, finish_on_close: bool) -> None:
+        """``finish_on_close``: run what is queued before closing (else answer it ShuttingDown)."""
+        self.name = name
+        self.failures = 0
+        self._finish = finish_on_close
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix=f"recallbot-{name}")
+        self._lock = threading.Lock()
+
+    def run(self, job: Job, on_error: OnError) -> None:
+        """Queue ``job``; if it raises (or never runs), ``on_error`` tells the person."""
+        future = self._pool.submit(self._guarded, job, on_error)
+        future.add_done_callback(lambda done: self._dropped(done, on_error))
+
+    def _guarded(self, job: Job, on_error: OnError) -> None:
+        try:
+            job()
+        except Exception as exc:
+            with self._lock:
+                self.failures += 1
+            _log.exception("%s job failed", self.name)
+            self._answer(on_error, exc)
+
+    def _dropped(self, future: Future[None], on_error: OnError) -> None:
+        if future.cancelled():
+            self._answer(on_error, ShuttingDown())
+
+    def _answer(self, on_error: OnError, exc: BaseException) -> None:
+        try:
+            on_error(exc)
+        except Exception:
+            _log.exception("%s: telling the person about a failure failed too", self.name)
+
+    def close(self) -> None:
+        """Finish or answer every queued job, then stop the threads."""
+        self._pool.shutdown(wait=True, cancel_futures=not self._finish)
