@@ -58,6 +58,13 @@ COMMAND_SCOPE = "commands"  # slash commands and shortcuts
 EVENT_SCOPES = {"app_mention": "app_mentions:read"}
 
 
+def signature_headers(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack signs a request with: HMAC-SHA256 of ``v0:<timestamp>:<body>``."""
+    stamp = str(timestamp if timestamp is not None else int(time.time()))
+    signature = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256)
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + signature.hexdigest()}
+
+
 class MissingScope(Exception):
     """Slack would not deliver this to an app that lacks ``scope``."""
 
@@ -416,11 +423,7 @@ class SlackSandbox:
         self, body: bytes, timestamp: int | None = None, secret: str | None = None
     ) -> dict[str, str]:
         """Headers that make ``body`` a request from Slack."""
-        stamp = str(timestamp if timestamp is not None else int(time.time()))
-        base = f"v0:{stamp}:".encode() + body
-        key = (secret or self.settings.signing_secret).encode()
-        signature = "v0=" + hmac.new(key, base, hashlib.sha256).hexdigest()
-        return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
+        return signature_headers(body, secret or self.settings.signing_secret, timestamp)
 
     def command_payload(
         self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY", command: str = "/recall"
