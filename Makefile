@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/motive.py
 	$(BIN)/python bench/tracker.py
+	$(BIN)/python bench/ack.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

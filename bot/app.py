@@ -65,7 +65,11 @@ class RecallbotApp:
             raise ValueError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
         runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None)
         client = slack_client(settings)
-        bolt = App(signing_secret=settings.slack_signing_secret.get_secret_value(), client=client)
+        bolt = App(
+            signing_secret=settings.slack_signing_secret.get_secret_value(),
+            client=client,
+            process_before_response=True,  # listeners only ack and hand off: see bot.background
+        )
         poster = SlackPoster(client, settings.slack_post_rate_per_s)
         default = settings.default_zone
         notifier = SurfaceNotifier(

@@ -4,8 +4,9 @@ Bolt answers Slack as soon as a listener calls ``ack()``, but only once one of i
 threads is free to run the listener at all. A listener that goes on to call Motive keeps its
 thread for as long as Motive takes, so a burst of ``/recall`` would queue the next acks behind
 Motive and past Slack's 3 seconds. Listeners therefore ack and hand the slow part to a
-``Background`` pool; requests get a pool of their own so a Request click never waits behind a
-burst of previews.
+``Background`` pool. Request clicks, and audit records kept out of the ack's way, get a pool of
+their own, which finishes its queue on stop; a Request click never waits behind a burst of
+previews, and the ack of a phrase error never waits for the store.
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ class Background(ClosedOnExit):
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix=f"recallbot-{name}")
         self._lock = threading.Lock()
 
-    def run(self, job: Job, on_error: OnError) -> None:
-        """Queue ``job``; if it raises (or never runs), ``on_error`` tells the person."""
+    def run(self, job: Job, on_error: OnError | None = None) -> None:
+        """Queue ``job``; if it raises (or never runs), ``on_error`` tells the person waiting
+        for it (when nobody is, the log alone has it)."""
         future = self._pool.submit(self._guarded, job, on_error)
         future.add_done_callback(lambda done: self._dropped(done, on_error))
 
-    def _guarded(self, job: Job, on_error: OnError) -> None:
+    def _guarded(self, job: Job, on_error: OnError | None) -> None:
         try:
             job()
         except Exception as exc:
@@ -52,11 +54,14 @@ class Background(ClosedOnExit):
             _log.exception("%s job failed", self.name)
             self._answer(on_error, exc)
 
-    def _dropped(self, future: Future[None], on_error: OnError) -> None:
+    def _dropped(self, future: Future[None], on_error: OnError | None) -> None:
         if future.cancelled():
+            _log.warning("%s job dropped: recallbot is stopping", self.name)
             self._answer(on_error, ShuttingDown())
 
-    def _answer(self, on_error: OnError, exc: BaseException) -> None:
+    def _answer(self, on_error: OnError | None, exc: BaseException) -> None:
+        if on_error is None:
+            return
         try:
             on_error(exc)
         except Exception:

@@ -61,8 +61,10 @@ class Settings(BaseSettings):
     """``never``: /recall submits at once, without the preview and its Request button."""
     slack_post_rate_per_s: float = Field(1.0, gt=0, validation_alias="RECALLBOT_SLACK_POST_RATE")
     """Messages per second recallbot allows itself in one channel (Slack's guidance: about 1)."""
-    slack_workers: int = Field(8, ge=1, le=64, validation_alias="RECALLBOT_SLACK_WORKERS")
-    """Threads for work after an ack (previews, lookups); Request clicks get as many again."""
+    slack_workers: int = Field(4, ge=1, le=64, validation_alias="RECALLBOT_SLACK_WORKERS")
+    """Threads for work after an ack (previews, lookups); Request clicks get as many again.
+    Motive's rate limit, not threads, bounds how fast previews go; fewer threads leave the acks
+    more of the CPU (bench/ack.py)."""
 
     @field_validator("default_tz")
     @classmethod

@@ -116,10 +116,10 @@ class SlackDesk:
             return self.request(draft.id, user)
         return blocks.preview(parsed, checked, draft.id)
 
-    def refused_phrase(self, phrase: str, error: PhraseError, user: str) -> Message:
-        """A phrase that is not a recall, audited."""
+    def record_refusal(self, phrase: str, error: PhraseError, user: str) -> None:
+        """Audit a phrase that is not a recall (the person is answered with
+        ``blocks.phrase_error``, without waiting for the store)."""
         self.runtime.store.audit(user, "refused", phrase=phrase, code=str(error.code))
-        return blocks.phrase_error(phrase, error)
 
     # -- Request / Cancel -----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -50,7 +51,8 @@ def register(app: App, deps: Deps) -> None:
         if desk.zones.cached(user) is not None:  # no Slack call needed: answer errors at once
             parsed = desk.read(text, user, now=now)
             if isinstance(parsed, PhraseError):
-                ack(**reply(desk.refused_phrase(text, parsed, user)))
+                ack(**reply(blocks.phrase_error(text, parsed)))
+                deps.requests.run(partial(desk.record_refusal, text, parsed, user))
                 return
         ack(**reply(blocks.checking(text)))
         origin = Origin(surface="slack", team_id=command.get("team_id"),
@@ -59,7 +61,8 @@ def register(app: App, deps: Deps) -> None:
         def preview() -> None:
             read = parsed or desk.read(text, user, now=now)
             if isinstance(read, PhraseError):
-                shown = desk.refused_phrase(text, read, user)
+                desk.record_refusal(text, read, user)
+                shown = blocks.phrase_error(text, read)
             else:
                 shown = desk.preview(text, read, user, origin, command.get("response_url"))
             answer(respond, replace=True)(shown)

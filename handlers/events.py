@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.response import BoltResponse
 
+from bot import blocks
 from bot.blocks import Message
 from bot.phrase import PhraseError
 from bot.store import Origin
@@ -48,7 +49,8 @@ def register(app: App, deps: Deps) -> None:
         def preview() -> None:
             parsed = desk.read(phrase, user, now=written)
             if isinstance(parsed, PhraseError):
-                tell(desk.refused_phrase(phrase, parsed, user))
+                desk.record_refusal(phrase, parsed, user)
+                tell(blocks.phrase_error(phrase, parsed))
                 return
             origin = Origin(surface="slack", team_id=event.get("team"), channel_id=channel,
                             thread_ts=thread, user_id=user)  # fmt: skip
