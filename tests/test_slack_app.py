@@ -285,3 +285,34 @@ def test_a_slow_motive_never_holds_up_the_acks(world: SlackWorld) -> None:
     previews = [wait_for(lambda p=p: world.slack.responses_to(p["response_url"]), timeout=60)
                 for _, p in sent]  # fmt: skip
     assert all(button(shown[-1], ActionId.SUBMIT) for shown in previews)
+
+
+def test_a_slack_server_error_when_posting_is_retried(world: SlackWorld) -> None:
+    world.slack.fail("chat.postMessage", "internal_error", status=503)
+    preview, payload = world.preview(PHRASE)
+    assert "Requested: recall" in world.press(preview, ActionId.SUBMIT, payload)["text"]
+    assert [c.error for c in world.slack.calls_of("chat.postMessage")][:2] == [
+        "internal_error",
+        None,
+    ]
+    assert len([m for m in world.slack.posted("C0SAFETY") if m.thread_ts is None]) == 1
+    assert world.motive.creates() == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "says"),
+    [
+        ("channel_not_found", "I can't post in this channel (`channel_not_found`)"),
+        ("invalid_auth", "Something went wrong while requesting it"),
+    ],
+)
+def test_when_slack_refuses_the_status_message_nothing_is_spent(
+    world: SlackWorld, error: str, says: str
+) -> None:
+    preview, payload = world.preview(PHRASE)
+    world.slack.fail("chat.postMessage", error)
+    answer = world.press(preview, ActionId.SUBMIT, payload)
+    assert says in answer["text"]
+    assert world.motive.creates() == 0
+    assert world.slack.posted("C0SAFETY") == []
+    assert world.app.runtime.store.recent(5) == []
