@@ -63,11 +63,7 @@ def describe_preview(preview: Preview) -> list[str]:
     elif footage.error:
         lines.append(f"footage: could not be checked ({footage.error})")
     if preview.quota is not None:
-        quota = preview.quota
-        lines.append(
-            f"quota: spends {quota.cost_minutes} of {quota.remaining_minutes:g} "
-            f"{quota.recall_type} minutes left this month"
-        )
+        lines.append(f"quota: {preview.quota}")
     lines += [f"✗ {problem}" for problem in preview.problems]
     return lines
 

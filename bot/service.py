@@ -56,6 +56,13 @@ class QuotaCheck:
         """Whether the remaining minutes cover this recall."""
         return self.remaining_minutes >= self.cost_minutes
 
+    def __str__(self) -> str:
+        """How the preview says it, in the terminal and in Slack alike."""
+        return (
+            f"spends {self.cost_minutes} of {self.remaining_minutes:g} {self.recall_type} "
+            "minutes left this month"
+        )
+
 
 @dataclass(frozen=True)
 class Preview:

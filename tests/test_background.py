@@ -46,28 +46,29 @@ def queue_behind_a_busy_worker(pool: Background, ran: list[int], told: list[Base
     return release
 
 
-def test_on_stop_queued_previews_are_told_to_ask_again() -> None:
-    ran: list[int] = []
-    told: list[BaseException] = []
-    pool = Background("checks", 1, finish_on_close=False)
-    release = queue_behind_a_busy_worker(pool, ran, told)
+def stop_while_busy(pool: Background, release: threading.Event, told: list[BaseException],
+                    dropped: int) -> None:  # fmt: skip
+    """Close the pool while its worker is busy; once ``dropped`` jobs were answered, free it."""
     closing = threading.Thread(target=pool.close)
     closing.start()
-    wait_for(lambda: len(told) == 3)  # cancelled (and answered) while the worker is still busy
+    wait_for(lambda: len(told) == dropped)  # cancelled (and answered) while the worker is busy
     release.set()
     closing.join(10)
-    assert ran == []
-    assert [type(e) for e in told] == [ShuttingDown] * 3
+    assert not closing.is_alive()
 
 
-def test_on_stop_queued_requests_still_run() -> None:
+@pytest.mark.parametrize(
+    ("finish_on_close", "runs", "answers"),
+    [(False, [], [ShuttingDown] * 3), (True, [0, 1, 2], [])],
+    ids=["queued previews are told to ask again", "queued requests still run"],
+)
+def test_what_happens_to_queued_jobs_on_stop(
+    finish_on_close: bool, runs: list[int], answers: list[type[BaseException]]
+) -> None:
     ran: list[int] = []
     told: list[BaseException] = []
-    pool = Background("requests", 1, finish_on_close=True)
+    pool = Background("test", 1, finish_on_close=finish_on_close)
     release = queue_behind_a_busy_worker(pool, ran, told)
-    closing = threading.Thread(target=pool.close)
-    closing.start()
-    release.set()
-    closing.join(10)
-    assert ran == [0, 1, 2]
-    assert told == []
+    stop_while_busy(pool, release, told, len(answers))
+    assert ran == runs
+    assert [type(e) for e in told] == answers

@@ -52,11 +52,7 @@ def preview(parsed: ParsedPhrase, checked: Preview, draft_id: str | None) -> Mes
     elif footage.error:
         lines.append(f"*Footage:* could not be checked ({escape(footage.error)})")
     if checked.quota is not None:
-        quota = checked.quota
-        lines.append(
-            f"*Quota:* spends {quota.cost_minutes} of {quota.remaining_minutes:g} "
-            f"{quota.recall_type} minutes left this month"
-        )
+        lines.append(f"*Quota:* {checked.quota}")
     blocks: list[Block] = [section("\n".join(lines))]
     for problem in checked.problems:
         blocks.append(section(f":warning: {escape(problem)}"))
