@@ -16,55 +16,66 @@ from bot.store import Origin
 from handlers import Deps, failed, reply
 
 
+def _responder(respond: Respond, replace: bool = False) -> Callable[[Message], None]:
+    """Send a message through the command's response_url (ephemeral)."""
+
+    def send(message: Message) -> None:
+        respond(**reply(message, replace_original=replace))
+
+    return send
+
+
+def _look_up(deps: Deps, respond: Respond, subcommand: str, rest: str, user: str) -> None:
+    """status / list / quota, answered after the ack."""
+    desk = deps.desk
+    lookups: dict[str, Callable[[], Message]] = {
+        "status": lambda: desk.status(rest, user),
+        "list": lambda: desk.recent(user),
+        "quota": desk.quota,
+    }
+    send = _responder(respond)
+    deps.checks.run(lambda: send(lookups[subcommand]()), failed(send, "looking that up"))
+
+
+def _read_phrase(deps: Deps, ack: Ack, respond: Respond, command: dict[str, Any]) -> None:
+    """A phrase: its error in the ack when that needs no Slack call, else "Checking…" and the
+    preview (or the error) after it."""
+    desk, text = deps.desk, (command.get("text") or "").strip()
+    user, now = command["user_id"], desk.clock()  # "today" is when it was typed
+    parsed: ParsedPhrase | PhraseError | None = None
+    if desk.zones.cached(user) is not None:
+        parsed = desk.read(text, user, now=now)
+        if isinstance(parsed, PhraseError):
+            ack(**reply(blocks.phrase_error(text, parsed)))
+            deps.requests.run(partial(desk.record_refusal, text, parsed, user))
+            return
+    ack(**reply(blocks.checking(text)))
+    origin = Origin(surface="slack", team_id=command.get("team_id"),
+                    channel_id=command["channel_id"], user_id=user)  # fmt: skip
+    send = _responder(respond, replace=True)
+
+    def preview() -> None:
+        read = parsed or desk.read(text, user, now=now)
+        if isinstance(read, PhraseError):
+            desk.record_refusal(text, read, user)
+            send(blocks.phrase_error(text, read))
+        else:
+            send(desk.preview(text, read, user, origin, command.get("response_url")))
+
+    deps.checks.run(preview, failed(send, "checking it with Motive"))
+
+
 def register(app: App, deps: Deps) -> None:
     """Wire /recall."""
-    desk = deps.desk
-
-    def answer(respond: Respond, replace: bool = False) -> Callable[[Message], None]:
-        def send(message: Message) -> None:
-            respond(**reply(message, replace_original=replace))
-
-        return send
 
     @app.command(Command.RECALL)
     def recall(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        text = (command.get("text") or "").strip()
-        user, now = command["user_id"], desk.clock()  # "today" is when it was typed
-        word, _, rest = text.partition(" ")
+        word, _, rest = (command.get("text") or "").strip().partition(" ")
         subcommand = word.lower()
         if subcommand in ("", "help"):
             ack(**reply(blocks.help_message()))
-            return
-        if subcommand in ("status", "list", "quota"):
+        elif subcommand in ("status", "list", "quota"):
             ack()
-            lookups = {
-                "status": lambda: desk.status(rest, user),
-                "list": lambda: desk.recent(user),
-                "quota": desk.quota,
-            }
-            job = lookups[subcommand]
-            deps.checks.run(
-                lambda: answer(respond)(job()), failed(answer(respond), "looking that up")
-            )
-            return
-        parsed: ParsedPhrase | PhraseError | None = None
-        if desk.zones.cached(user) is not None:  # no Slack call needed: answer errors at once
-            parsed = desk.read(text, user, now=now)
-            if isinstance(parsed, PhraseError):
-                ack(**reply(blocks.phrase_error(text, parsed)))
-                deps.requests.run(partial(desk.record_refusal, text, parsed, user))
-                return
-        ack(**reply(blocks.checking(text)))
-        origin = Origin(surface="slack", team_id=command.get("team_id"),
-                        channel_id=command["channel_id"], user_id=user)  # fmt: skip
-
-        def preview() -> None:
-            read = parsed or desk.read(text, user, now=now)
-            if isinstance(read, PhraseError):
-                desk.record_refusal(text, read, user)
-                shown = blocks.phrase_error(text, read)
-            else:
-                shown = desk.preview(text, read, user, origin, command.get("response_url"))
-            answer(respond, replace=True)(shown)
-
-        deps.checks.run(preview, failed(answer(respond, replace=True), "checking it with Motive"))
+            _look_up(deps, respond, subcommand, rest, command["user_id"])
+        else:
+            _read_phrase(deps, ack, respond, command)
