@@ -6,7 +6,16 @@ zone to a ``RecallRequest``, with every inference reported).
 """
 
 from bot.phrase.calendar import warm_up
+from bot.phrase.context import Context
 from bot.phrase.parser import parse_phrase
 from bot.phrase.result import Inference, InferenceKind, ParsedPhrase, PhraseError
 
-__all__ = ["Inference", "InferenceKind", "ParsedPhrase", "PhraseError", "parse_phrase", "warm_up"]
+__all__ = [
+    "Context",
+    "Inference",
+    "InferenceKind",
+    "ParsedPhrase",
+    "PhraseError",
+    "parse_phrase",
+    "warm_up",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.phrase.cameras import resolve_cameras
+from bot.phrase.context import Context, borrow
 from bot.phrase.draft import Draft, ZoneSpec
 from bot.phrase.grammar import read_draft
 from bot.phrase.lengths import resolve_duration, resolve_type
@@ -17,7 +18,7 @@ from bot.recall import PhraseErrorCode, RecallRequest
 from bot.timefmt import local_text
 
 
-def _zone(draft: Draft, requester: tzinfo) -> tuple[tzinfo, ZoneSpec | None, Inference]:
+def reading_zone(draft: Draft, requester: tzinfo) -> tuple[tzinfo, ZoneSpec | None, Inference]:
     """The zone to read the phrase in: the one it names, or the requester's."""
     named = {spec.label: spec for spec in draft.zones if spec.tz is not None}
     if len(named) > 1:
@@ -50,11 +51,15 @@ def _ignored(draft: Draft) -> list[Inference]:
     ]
 
 
-def _parse(text: str, tz: tzinfo, now: datetime) -> ParsedPhrase:
-    draft = read_draft(tokenize(text))
+def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> ParsedPhrase:
+    draft, reading_now = read_draft(tokenize(text)), now
+    borrowed: list[Inference] = []
+    if context is not None:
+        draft, borrowed_now, borrowed = borrow(draft, context, tz)
+        reading_now = min(borrowed_now, now) if borrowed_now else now
     target, target_notes = resolve_target(draft)
-    reading_tz, zone, zone_note = _zone(draft, tz)
-    moment, time_notes = resolve_moment(draft, now, reading_tz, zone)
+    reading_tz, zone, zone_note = reading_zone(draft, tz)
+    moment, time_notes = resolve_moment(draft, reading_now, reading_tz, zone)
     recall_type, type_notes = resolve_type(draft)
     minutes, duration_notes = resolve_duration(
         draft, recall_type, moment.range_seconds, moment.range_text
@@ -87,6 +92,7 @@ def _parse(text: str, tz: tzinfo, now: datetime) -> ParsedPhrase:
         camera_positions=cameras,
     )
     notes = [
+        *borrowed,
         *target_notes,
         zone_note,
         *time_notes,
@@ -103,17 +109,20 @@ def _parse(text: str, tz: tzinfo, now: datetime) -> ParsedPhrase:
     )
 
 
-def parse_phrase(text: str, tz: tzinfo, now: datetime) -> ParsedPhrase | PhraseError:
+def parse_phrase(
+    text: str, tz: tzinfo, now: datetime, context: Context | None = None
+) -> ParsedPhrase | PhraseError:
     """Read a phrase typed by a person into a recall request, or say why it can't be one.
 
     Pure and fast: no I/O (besides dateparser's one-time data load for month-name dates), no
     clock of its own. ``tz`` is the requester's zone (used unless the phrase names one) and
     ``now`` the aware moment the phrase was written, which decides what "yesterday" means and
-    what is still in the future.
+    what is still in the future. ``context``: the message the phrase answers, whose target and
+    time are used when the phrase names none (see ``bot.phrase.context``).
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     try:
-        return _parse(text, tz, now.astimezone(UTC))
+        return _parse(text, tz, now.astimezone(UTC), context)
     except PhraseProblem as problem:
         return problem.error
