@@ -26,8 +26,10 @@ from bot.background import Background
 from bot.config import Settings
 from bot.notifier import ConsoleNotifier
 from bot.notify import SlackNotifier, SlackPoster, SurfaceNotifier
+from bot.policy import Gate
 from bot.runtime import Runtime
 from bot.slack_desk import SlackDesk, UserZones
+from bot.slack_directory import SlackDirectory
 from bot.tracker import Tracker
 from bot.webhook_app import webhook_app
 from handlers import Deps, register
@@ -77,7 +79,8 @@ class RecallbotApp:
         )
         tracker = runtime.tracker(notifier)
         zones = UserZones(client, default)
-        desk = SlackDesk(runtime, poster, zones, settings.confirm, wake=tracker.wake)
+        gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit)
+        desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake)
         workers = settings.slack_workers
         deps = Deps(desk, poster, runtime.store, checks=Background("checks", workers, False),
                     requests=Background("requests", workers, True))  # fmt: skip

@@ -6,12 +6,15 @@ so that there is exactly one place to look.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.policy import Policy
 
 
 class Settings(BaseSettings):
@@ -66,6 +69,26 @@ class Settings(BaseSettings):
     Motive's rate limit, not threads, bounds how fast previews go; fewer threads leave the acks
     more of the CPU (bench/ack.py)."""
 
+    # The access policy (bot/policy.py): comma-separated Slack ids; empty means no restriction.
+    allowed_channels: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias="RECALLBOT_CHANNELS"
+    )
+    """Channels (C…/G…) recallbot may be used in (default: any the bot is in)."""
+    requesters: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias="RECALLBOT_REQUESTERS"
+    )
+    """Users (U…/W…) and user groups (S…) who may request (default: everyone)."""
+    driver_facing: Annotated[frozenset[str] | None, NoDecode] = Field(
+        None, validation_alias="RECALLBOT_DRIVER_FACING"
+    )
+    """Users and user groups who may request the driver-facing camera (default: requesters)."""
+    links_in_public: bool = Field(True, validation_alias="RECALLBOT_LINKS_IN_PUBLIC")
+    """Whether download links may be posted in public channels."""
+    policy_contact: str = Field(
+        "your recallbot admin", min_length=1, validation_alias="RECALLBOT_POLICY_CONTACT"
+    )
+    """Who people are told can change the policy (e.g. ``<@U024BE7LH>`` or ``#fleet-safety``)."""
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -74,6 +97,34 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/Chicago)") from exc
         return value
+
+    @field_validator("allowed_channels", "requesters", "driver_facing", mode="before")
+    @classmethod
+    def _slack_ids(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        ids = frozenset(part for part in re.split(r"[\s,]+", value) if part)
+        if info.field_name == "driver_facing" and not ids:
+            return None
+        prefixes = "CG" if info.field_name == "allowed_channels" else "UWS"
+        wrong = sorted(i for i in ids if not re.fullmatch(f"[{prefixes}][A-Z0-9]{{2,}}", i))
+        if wrong:
+            kinds = "channel ids (C…)" if prefixes == "CG" else "user (U…) or user group (S…) ids"
+            raise ValueError(
+                f"{', '.join(wrong)}: not Slack {kinds}. Give ids separated by commas, e.g. "
+                + ("C024BE91L,C0SAFETY" if prefixes == "CG" else "U024BE7LH,S0FLEETSAFETY")
+            )
+        return ids
+
+    def policy(self) -> Policy:
+        """The access policy these settings describe."""
+        return Policy(
+            channels=self.allowed_channels,
+            requesters=self.requesters,
+            driver_facing=self.driver_facing,
+            links_in_public=self.links_in_public,
+            contact=self.policy_contact,
+        )
 
     @property
     def default_zone(self) -> ZoneInfo:

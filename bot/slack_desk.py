@@ -25,6 +25,7 @@ from bot.form import RecallForm, form_from_request
 from bot.motive import MotiveError
 from bot.notify import SlackPoster, zone_of
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
+from bot.policy import Gate
 from bot.recall import RecallRequest
 from bot.runtime import Runtime
 from bot.store import Origin, PendingRequest
@@ -84,6 +85,7 @@ class SlackDesk:
     runtime: Runtime
     poster: SlackPoster
     zones: UserZones
+    gate: Gate
     confirm: Literal["always", "never"] = "always"
     wake: Callable[[], None] = lambda: None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -105,7 +107,10 @@ class SlackDesk:
         response_url: str | None = None,
     ) -> Message:
         """The preview with Request/Edit/Cancel (or, with RECALLBOT_CONFIRM=never, the request
-        itself)."""
+        itself). Nothing is checked with Motive for a request the policy refuses."""
+        refused = self.gate.request(user, origin.channel_id, parsed.request)
+        if refused is not None:
+            return blocks.refusal(refused.message)
         store = self.runtime.store
         checked = self.runtime.service.preview(parsed.request)
         if not checked.ready:
@@ -131,6 +136,9 @@ class SlackDesk:
             return blocks.notice("This preview is no longer known. Ask again with `/recall`.")
         if draft.requested_by != user:
             return blocks.notice(f"Only <@{draft.requested_by}> can request this preview.")
+        refused = self.gate.request(user, draft.channel_id, draft.request)  # it may have changed
+        if refused is not None:
+            return blocks.refusal(refused.message)
         now = self.clock()
         existing = store.find_duplicate(
             draft.request, now - self.runtime.service.policy.dedup_window
@@ -224,23 +232,34 @@ class SlackDesk:
 
     # -- answers in threads ---------------------------------------------------------------------
 
-    def refresh(self, recall_id: str, user: str, channel: str, message_ts: str) -> None:
-        """Fetch fresh links from Motive and update the answer where it was pressed."""
+    def refresh(self, recall_id: str, user: str, channel: str, message_ts: str) -> Message | None:
+        """Fetch fresh links from Motive and update the answer where it was pressed (None), or
+        say why not (only to the person who pressed)."""
         store = self.runtime.store
         recall = store.get(recall_id)
         if recall is None or recall.motive_id is None:
-            return
+            return blocks.notice("recallbot no longer knows this recall.")
+        origin = recall.origin
+        if origin is None or origin.channel_id != channel:  # links stay in the asking thread
+            store.audit(user, "refused", recall.id, reason="other_channel", channel=channel)
+            return blocks.refusal("This recall's links belong to the thread that asked for it.")
+        refused = self.gate.request(user, channel, recall.request, recall.id)
+        if refused is not None:
+            return blocks.refusal(refused.message)
         details = self.runtime.client.get_recall(recall.motive_id)
         updated = store.record_refresh(recall.id, details, self.clock())
         store.audit(user, "links_refreshed", recall.id, channel=channel)
-        origin = updated.origin
-        zone = zone_of(origin.zone if origin else None, self.zones.zone(user))
+        zone = zone_of(origin.zone, self.zones.zone(user))
         self.poster.update(channel, message_ts, blocks.answer(updated, zone))
+        return None
 
     # -- subcommands ----------------------------------------------------------------------------
 
-    def status(self, recall_id: str, user: str) -> Message:
+    def status(self, recall_id: str, user: str, channel: str) -> Message:
         """One recall's state, with a link to its thread."""
+        refused = self.gate.use(user, channel)
+        if refused is not None:
+            return blocks.refusal(refused.message)
         recall = self.runtime.store.get(recall_id.strip())
         if recall is None:
             return blocks.notice(f"There is no recall `{recall_id}`. `/recall list` shows yours.")
@@ -248,8 +267,11 @@ class SlackDesk:
         link = self.poster.permalink(origin.channel_id, origin.status_ts) if origin else None
         return blocks.status_message(recall, self.zones.zone(user), link)
 
-    def recent(self, user: str) -> Message:
+    def recent(self, user: str, channel: str) -> Message:
         """The user's latest recalls."""
+        refused = self.gate.use(user, channel)
+        if refused is not None:
+            return blocks.refusal(refused.message)
         recalls = self.runtime.store.recent(10, requested_by=user)
         links = [
             (

@@ -61,9 +61,15 @@ def register(app: App, deps: Deps) -> None:
     def refresh(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         message_ts = (body.get("message") or {}).get("ts") or body["container"]["message_ts"]
+
+        def tell(message: Message | None) -> None:
+            if message is not None:
+                respond(**reply(message, replace_original=False))
+
         deps.checks.run(
-            lambda: desk.refresh(action["value"], body["user"]["id"], _channel(body), message_ts),
-            failed(lambda m: respond(**reply(m, replace_original=False)), "refreshing the links",
+            lambda: tell(desk.refresh(action["value"], body["user"]["id"], _channel(body),
+                                      message_ts)),
+            failed(tell, "refreshing the links",
                    "The old links still work until they expire; try again shortly."),
         )  # fmt: skip
 

@@ -25,12 +25,13 @@ def _responder(respond: Respond, replace: bool = False) -> Callable[[Message], N
     return send
 
 
-def _look_up(deps: Deps, respond: Respond, subcommand: str, rest: str, user: str) -> None:
+def _look_up(deps: Deps, respond: Respond, subcommand: str, rest: str, command: dict[str, Any]
+             ) -> None:  # fmt: skip
     """status / list / quota, answered after the ack."""
-    desk = deps.desk
+    desk, user, channel = deps.desk, command["user_id"], command["channel_id"]
     lookups: dict[str, Callable[[], Message]] = {
-        "status": lambda: desk.status(rest, user),
-        "list": lambda: desk.recent(user),
+        "status": lambda: desk.status(rest, user, channel),
+        "list": lambda: desk.recent(user, channel),
         "quota": desk.quota,
     }
     send = _responder(respond)
@@ -76,6 +77,6 @@ def register(app: App, deps: Deps) -> None:
             ack(**reply(blocks.help_message()))
         elif subcommand in ("status", "list", "quota"):
             ack()
-            _look_up(deps, respond, subcommand, rest, command["user_id"])
+            _look_up(deps, respond, subcommand, rest, command)
         else:
             _read_phrase(deps, ack, respond, command)

@@ -6,7 +6,14 @@ nothing here calls Slack.
 
 from bot.blocks.answer import answer
 from bot.blocks.base import Message
-from bot.blocks.info import help_message, list_message, notice, quota_message, status_message
+from bot.blocks.info import (
+    help_message,
+    list_message,
+    notice,
+    quota_message,
+    refusal,
+    status_message,
+)
 from bot.blocks.preview import checking, phrase_error, preview
 from bot.blocks.progress import progress_message
 
@@ -21,5 +28,6 @@ __all__ = [
     "preview",
     "progress_message",
     "quota_message",
+    "refusal",
     "status_message",
 ]

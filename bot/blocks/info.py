@@ -75,3 +75,8 @@ def quota_message(quota: QuotaInfo) -> Message:
 def notice(text: str) -> Message:
     """A one-line answer (not in channel, already requested, cancelled...)."""
     return message(text.replace("*", ""), [section(text)])
+
+
+def refusal(text: str) -> Message:
+    """What the access policy (or where the links belong) does not allow: nothing was spent."""
+    return notice(f":no_entry: {text} Nothing was requested.")

@@ -49,17 +49,21 @@ class AppProcess:
         self.workdir = workdir
         self.log_path = workdir / "recallbot-run.log"
         base = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-        self.env = base | {
-            "SLACK_BOT_TOKEN": slack.settings.bot_token,
-            "SLACK_SIGNING_SECRET": slack.settings.signing_secret,
-            "SLACK_API_URL": slack.api_url,
-            "MOTIVE_BASE_URL": motive.api_url,
-            "MOTIVE_API_KEY": motive.settings.api_key,
-            "MOTIVE_WEBHOOK_SECRET": motive.settings.webhook_secret,
-            "RECALLBOT_DB": str(workdir / "recallbot.db"),
-            "RECALLBOT_TIME_SCALE": str(speed),
-            "PYTHONUNBUFFERED": "1",
-        } | dict(settings or {})
+        self.env = (
+            base
+            | {
+                "SLACK_BOT_TOKEN": slack.settings.bot_token,
+                "SLACK_SIGNING_SECRET": slack.settings.signing_secret,
+                "SLACK_API_URL": slack.api_url,
+                "MOTIVE_BASE_URL": motive.api_url,
+                "MOTIVE_API_KEY": motive.settings.api_key,
+                "MOTIVE_WEBHOOK_SECRET": motive.settings.webhook_secret,
+                "RECALLBOT_DB": str(workdir / "recallbot.db"),
+                "RECALLBOT_TIME_SCALE": str(speed),
+                "PYTHONUNBUFFERED": "1",
+            }
+            | dict(settings or {})
+        )
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 

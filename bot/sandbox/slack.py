@@ -2,125 +2,40 @@
 
 A real HTTP server on 127.0.0.1. The Web API lives under ``/api/`` (point ``SLACK_API_URL``
 there), answers like Slack (``{"ok": false, "error": ...}`` with HTTP 200, 429 with
-Retry-After), checks tokens and channel membership, and records every call with its full body.
-Failures can be injected per method (``fail``). ``response_url``s it hands out are served at
-``/response/<id>``; ``apps.connections.open`` returns a loopback WebSocket for Socket Mode.
-
-The driver half sends what Slack sends to an app, correctly signed (``X-Slack-Signature``,
-HMAC-SHA256 over ``v0:<timestamp>:<body>``): slash commands, block actions, message shortcuts,
-view submissions, event callbacks; or, over Socket Mode, the same payloads as envelopes.
+Retry-After), checks tokens, scopes and channel membership, and records every call with its full
+body. Failures can be injected per method (``fail``). ``response_url``s it hands out are served
+at ``/response/<id>``; ``apps.connections.open`` returns a loopback WebSocket for Socket Mode.
+The workspace it plays is ``slack_workspace``; the driver sending what Slack sends to an app is
+``slack_driver``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
-import httpx
-from pydantic import BaseModel, Field
-
-from bot.ids import CallbackId
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
+from bot.sandbox.slack_driver import SlackDriver
+from bot.sandbox.slack_workspace import (
+    METHOD_SCOPES,
+    Call,
+    Failure,
+    MissingScope,
+    Posted,
+    SlackSettings,
+    signature_headers,
+)
 from bot.sandbox.websocket import Connection, WebSocketServer
 
-
-def _users() -> dict[str, dict[str, str]]:
-    return {
-        "U0DEMO": {"name": "dana", "tz": "America/Chicago"},
-        "U0LA": {"name": "lee", "tz": "America/Los_Angeles"},
-        "U0NOTZ": {"name": "sam", "tz": ""},
-    }
+__all__ = ["MissingScope", "Posted", "SlackSandbox", "SlackSettings", "signature_headers"]
 
 
-def _channels() -> dict[str, dict[str, Any]]:
-    return {
-        "C0SAFETY": {"name": "safety", "members": ["U0RECALLBOT", "U0DEMO", "U0LA", "U0NOTZ"]},
-        "C0RANDOM": {"name": "random", "members": ["U0DEMO"]},  # the bot was never invited
-    }
-
-
-# The scope each Web API method and each delivery to the app needs; methods not listed need none.
-METHOD_SCOPES = {
-    "users.info": "users:read",
-    "chat.postMessage": "chat:write",
-    "chat.update": "chat:write",
-    "chat.postEphemeral": "chat:write",
-}
-COMMAND_SCOPE = "commands"  # slash commands and shortcuts
-EVENT_SCOPES = {"app_mention": "app_mentions:read"}
-
-
-def signature_headers(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
-    """The headers Slack signs a request with: HMAC-SHA256 of ``v0:<timestamp>:<body>``."""
-    stamp = str(timestamp if timestamp is not None else int(time.time()))
-    signature = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256)
-    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + signature.hexdigest()}
-
-
-class MissingScope(Exception):
-    """Slack would not deliver this to an app that lacks ``scope``."""
-
-    def __init__(self, scope: str) -> None:
-        super().__init__(f"the app was not granted {scope}")
-        self.scope = scope
-
-
-class SlackSettings(BaseModel):
-    """The emulated workspace: tokens, the bot, people and channels."""
-
-    bot_token: str = "xoxb-sandbox"  # noqa: S105 - the emulator's public default
-    app_token: str = "xapp-sandbox"  # noqa: S105
-    signing_secret: str = "sandbox-signing-secret"  # noqa: S105 - the emulator's public default
-    team_id: str = "T0SANDBOX"
-    bot_user_id: str = "U0RECALLBOT"
-    bot_id: str = "B0RECALLBOT"
-    users: dict[str, dict[str, str]] = Field(default_factory=_users)
-    channels: dict[str, dict[str, Any]] = Field(default_factory=_channels)
-    scopes: frozenset[str] | None = None  # the bot token's scopes; None grants every scope
-
-
-@dataclass
-class Call:
-    """One Web API call as it arrived."""
-
-    method: str
-    args: dict[str, Any]
-    at: float
-    error: str | None = None
-
-
-@dataclass
-class Posted:
-    """A message the bot posted, and every later version of it."""
-
-    channel: str
-    ts: str
-    text: str
-    blocks: list[dict[str, Any]]
-    thread_ts: str | None
-    at: float
-    edits: list[tuple[float, str, list[dict[str, Any]]]] = field(default_factory=list)
-
-
-@dataclass
-class Failure:
-    """What a method answers instead of working, for the next ``count`` calls."""
-
-    error: str
-    status: int = 200
-    retry_after: int | None = None
-    count: int = 1
-
-
-class SlackSandbox:
+class SlackSandbox(SlackDriver):
     """The emulated Slack workspace and its Web API server."""
 
     def __init__(self, settings: SlackSettings | None = None, port: int = 0) -> None:
@@ -250,10 +165,6 @@ class SlackSandbox:
         with self._lock:
             self.scopes_used.add(scope)
         return self.settings.scopes is None or scope in self.settings.scopes
-
-    def _deliverable(self, scope: str) -> None:
-        if not self._granted(scope):
-            raise MissingScope(scope)
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
@@ -416,143 +327,6 @@ class SlackSandbox:
             if not self._acked.wait_for(lambda: envelope_id in self.envelope_acks, timeout):
                 raise TimeoutError("the app did not ack the envelope")
             return self.envelope_acks[envelope_id]
-
-    # -- the driver: what Slack sends to apps -----------------------------------------------------
-
-    def signed(
-        self, body: bytes, timestamp: int | None = None, secret: str | None = None
-    ) -> dict[str, str]:
-        """Headers that make ``body`` a request from Slack."""
-        return signature_headers(body, secret or self.settings.signing_secret, timestamp)
-
-    def command_payload(
-        self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY", command: str = "/recall"
-    ) -> dict[str, str]:
-        """The fields of a slash command."""
-        self._deliverable(COMMAND_SCOPE)
-        return {
-            "token": "legacy",
-            "team_id": self.settings.team_id,
-            "team_domain": "sandbox",
-            "channel_id": channel,
-            "channel_name": self.settings.channels.get(channel, {}).get("name", ""),
-            "user_id": user,
-            "user_name": self.settings.users.get(user, {}).get("name", user),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0SANDBOX",
-            "response_url": self.response_url(),
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
-        }
-
-    def action_payload(
-        self,
-        action_id: str,
-        value: str,
-        response_url: str,
-        user: str = "U0DEMO",
-        channel: str = "C0SAFETY",
-        message_ts: str = "",
-        ephemeral: bool = True,
-        message: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """A button press (``block_actions``)."""
-        payload: dict[str, Any] = {
-            "type": "block_actions",
-            "user": {"id": user, "team_id": self.settings.team_id},
-            "api_app_id": "A0SANDBOX",
-            "token": "legacy",
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
-            "team": {"id": self.settings.team_id, "domain": "sandbox"},
-            "container": {
-                "type": "message",
-                "message_ts": message_ts,
-                "channel_id": channel,
-                "is_ephemeral": ephemeral,
-            },
-            "channel": {"id": channel},
-            "response_url": response_url,
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": "b",
-                    "value": value,
-                    "type": "button",
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
-        if message is not None:
-            payload["message"] = message
-        return payload
-
-    def event_payload(self, event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
-        """An Events API callback."""
-        if event.get("type") in EVENT_SCOPES:
-            self._deliverable(EVENT_SCOPES[event["type"]])
-        return {
-            "token": "legacy",
-            "team_id": self.settings.team_id,
-            "api_app_id": "A0SANDBOX",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}",
-            "event_time": int(time.time()),
-            "authorizations": [
-                {
-                    "team_id": self.settings.team_id,
-                    "user_id": self.settings.bot_user_id,
-                    "is_bot": True,
-                }
-            ],
-        }
-
-    def shortcut_payload(
-        self, message: dict[str, Any], user: str = "U0DEMO", channel: str = "C0SAFETY"
-    ) -> dict[str, Any]:
-        """A message shortcut ("Recall dashcam video") on ``message``."""
-        self._deliverable(COMMAND_SCOPE)
-        return {
-            "type": "message_action",
-            "callback_id": CallbackId.FROM_MESSAGE,
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
-            "response_url": self.response_url(),
-            "team": {"id": self.settings.team_id, "domain": "sandbox"},
-            "channel": {"id": channel},
-            "user": {"id": user},
-            "message": message,
-        }
-
-    def view_payload(
-        self, view: dict[str, Any], values: dict[str, Any], user: str = "U0DEMO"
-    ) -> dict[str, Any]:
-        """Submitting a modal the app opened, with the fields set to ``values``."""
-        return {
-            "type": "view_submission",
-            "team": {"id": self.settings.team_id},
-            "user": {"id": user},
-            "api_app_id": "A0SANDBOX",
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
-            "view": {**view, "state": {"values": values}},
-        }
-
-    def post_form(self, app_url: str, fields: dict[str, Any], **sign: Any) -> httpx.Response:
-        """POST form fields (slash commands) or a ``payload`` (interactions), signed."""
-        body = urlencode(fields).encode()
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **self.signed(body, **sign)}
-        return httpx.post(app_url, content=body, headers=headers, timeout=10)
-
-    def post_interaction(
-        self, app_url: str, payload: dict[str, Any], **sign: Any
-    ) -> httpx.Response:
-        """POST an interaction payload, signed."""
-        return self.post_form(app_url, {"payload": json.dumps(payload)}, **sign)
-
-    def post_event(self, app_url: str, payload: dict[str, Any], **sign: Any) -> httpx.Response:
-        """POST an event callback (JSON), signed."""
-        body = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", **self.signed(body, **sign)}
-        return httpx.post(app_url, content=body, headers=headers, timeout=10)
 
     # -- looking at the workspace -----------------------------------------------------------------
 
