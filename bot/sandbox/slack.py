@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
 from bot.sandbox.slack_driver import SlackDriver
 from bot.sandbox.slack_workspace import (
+    CHANNEL_SCOPES,
     METHOD_SCOPES,
     Call,
     Failure,
@@ -33,6 +34,8 @@ from bot.sandbox.slack_workspace import (
 from bot.sandbox.websocket import Connection, WebSocketServer
 
 __all__ = ["MissingScope", "Posted", "SlackSandbox", "SlackSettings", "signature_headers"]
+
+TRIGGER_LIFETIME_S = 3.0  # a trigger_id opens a view only this soon after Slack sent it
 
 
 class SlackSandbox(SlackDriver):
@@ -53,6 +56,9 @@ class SlackSandbox(SlackDriver):
         self._sockets = WebSocketServer(self._socket_opened, self._socket_text)
         self._acked = threading.Condition()
         self.scopes_used: set[str] = set()
+        self.triggers: dict[str, float] = {}  # trigger_id: when it was handed to the app
+        self.views: dict[str, list[dict[str, Any]]] = {}  # view id: its versions
+        self.homes: dict[str, list[dict[str, Any]]] = {}  # user: the Home tabs published
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -150,7 +156,7 @@ class SlackSandbox(SlackDriver):
             return {"ok": True, "url": f"{self._sockets.url}/link/?ticket={uuid.uuid4()}"}
         if token != settings.bot_token:
             return {"ok": False, "error": "invalid_auth"}
-        needed = METHOD_SCOPES.get(method)
+        needed = self._needed_scope(method, args)
         if needed is not None and not self._granted(needed):
             provided = ",".join(sorted(settings.scopes or ()))
             return {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
@@ -159,6 +165,13 @@ class SlackSandbox(SlackDriver):
             return {"ok": False, "error": "unknown_method"}
         answer: dict[str, Any] = handler(args)
         return answer
+
+    def _needed_scope(self, method: str, args: dict[str, Any]) -> str | None:
+        if method in CHANNEL_SCOPES:
+            channel = self.settings.channels.get(str(args.get("channel")), {})
+            public, private = CHANNEL_SCOPES[method]
+            return private if channel.get("private") else public
+        return METHOD_SCOPES.get(method)
 
     def _granted(self, scope: str) -> bool:
         """Whether the app holds ``scope``; every use is remembered for ``scopes_used``."""
@@ -255,15 +268,69 @@ class SlackSandbox(SlackDriver):
             "permalink": f"https://sandbox.slack.com/archives/{channel}/p{ts.replace('.', '')}",
         }
 
-    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not args.get("trigger_id"):
-            return {"ok": False, "error": "invalid_trigger_id"}
-        return {"ok": True, "view": {"id": f"V{uuid.uuid4().hex[:8].upper()}", **args["view"]}}
+    def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        members = self.settings.usergroups.get(str(args.get("usergroup")))
+        if members is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(members)}
 
-    _views_update = _views_open
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        found = self.settings.channels.get(channel)
+        if found is None:
+            return {"ok": False, "error": "channel_not_found"}
+        private = bool(found.get("private"))
+        member = self.settings.bot_user_id in found["members"]
+        return {"ok": True, "channel": {"id": channel, "name": found["name"], "is_channel": True,
+                                        "is_private": private, "is_member": member}}  # fmt: skip
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        error = self._membership(channel)
+        if error:
+            return {"ok": False, "error": error}
+        with self._lock:
+            thread = [m for m in self.messages.values() if m.channel == channel
+                      and (m.ts == ts or m.thread_ts == ts)]  # fmt: skip
+        if not any(m.ts == ts for m in thread):
+            return {"ok": False, "error": "thread_not_found"}
+        limit = int(args.get("limit") or 1000)
+        shown = sorted(thread, key=lambda m: float(m.ts))[:limit]
+        s = self.settings
+        return {"ok": True, "messages": [m.as_slack(s.bot_user_id, s.bot_id) for m in shown],
+                "has_more": len(thread) > limit}  # fmt: skip
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        issued = self.triggers.get(str(args.get("trigger_id")))
+        if issued is None:
+            return {"ok": False, "error": "invalid_trigger_id"}
+        if time.monotonic() - issued > TRIGGER_LIFETIME_S:
+            return {"ok": False, "error": "expired_trigger_id"}
+        return {"ok": True, "view": self._store_view(f"V{uuid.uuid4().hex[:8].upper()}", args)}
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view_id = str(args.get("view_id"))
+        versions = self.views.get(view_id)
+        if not versions:
+            return {"ok": False, "error": "not_found"}
+        if args.get("hash") and args["hash"] != versions[-1]["hash"]:
+            return {"ok": False, "error": "hash_conflict"}
+        return {"ok": True, "view": self._store_view(view_id, args)}
+
+    def _store_view(self, view_id: str, args: dict[str, Any]) -> dict[str, Any]:
+        view = {**args["view"], "id": view_id, "hash": uuid.uuid4().hex[:12]}
+        with self._lock:
+            self.views.setdefault(view_id, []).append(view)
+        return view
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "view": {"id": f"V{uuid.uuid4().hex[:8].upper()}", **args["view"]}}
+        user = str(args.get("user_id"))
+        if user not in self.settings.users:
+            return {"ok": False, "error": "user_not_found"}
+        view = {**args["view"], "id": f"V{uuid.uuid4().hex[:8].upper()}"}
+        with self._lock:
+            self.homes.setdefault(user, []).append(view)
+        return {"ok": True, "view": view}
 
     # -- response_url -----------------------------------------------------------------------------
 
@@ -333,8 +400,26 @@ class SlackSandbox(SlackDriver):
     def posted(self, channel: str | None = None) -> list[Posted]:
         """Messages the bot posted (optionally in one channel), oldest first."""
         with self._lock:
-            found = [m for m in self.messages.values() if channel is None or m.channel == channel]
+            found = [m for m in self.messages.values()
+                     if m.user is None and (channel is None or m.channel == channel)]  # fmt: skip
         return sorted(found, key=lambda m: float(m.ts))
+
+    def say(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> Posted:
+        """A person (or another bot's user) posts a message, e.g. an alert to start a thread."""
+        said = Posted(channel, self._next_ts(), text, [], thread_ts, time.monotonic(), user=user)
+        with self._lock:
+            self.messages[(channel, said.ts)] = said
+        return said
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        """The latest version of a view the app opened."""
+        with self._lock:
+            return self.views[view_id][-1]
+
+    def opened_views(self) -> list[str]:
+        """The ids of every view the app opened, oldest first."""
+        with self._lock:
+            return list(self.views)
 
     def thread(self, channel: str, ts: str) -> list[Posted]:
         """Replies in a thread."""

@@ -22,6 +22,7 @@ from bot.sandbox.slack_workspace import (
     COMMAND_SCOPE,
     EVENT_SCOPES,
     MissingScope,
+    Posted,
     SlackSettings,
     signature_headers,
 )
@@ -33,6 +34,14 @@ class SlackDriver:
     settings: SlackSettings
     response_url: Callable[[], str]  # the emulator's: a new response_url
     _granted: Callable[[str], bool]  # the emulator's: whether the app holds a scope
+
+    triggers: dict[str, float]  # the emulator's: trigger_id -> when it was handed out
+
+    def _trigger(self) -> str:
+        """A trigger_id, good for opening one view within Slack's 3 seconds."""
+        trigger = f"trig.{uuid.uuid4().hex}"
+        self.triggers[trigger] = time.monotonic()
+        return trigger
 
     def _deliverable(self, scope: str) -> None:
         if not self._granted(scope):
@@ -61,7 +70,7 @@ class SlackDriver:
             "text": text,
             "api_app_id": "A0SANDBOX",
             "response_url": self.response_url(),
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
+            "trigger_id": self._trigger(),
         }
 
     def action_payload(
@@ -81,7 +90,7 @@ class SlackDriver:
             "user": {"id": user, "team_id": self.settings.team_id},
             "api_app_id": "A0SANDBOX",
             "token": "legacy",
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
+            "trigger_id": self._trigger(),
             "team": {"id": self.settings.team_id, "domain": "sandbox"},
             "container": {
                 "type": "message",
@@ -134,12 +143,33 @@ class SlackDriver:
         return {
             "type": "message_action",
             "callback_id": CallbackId.FROM_MESSAGE,
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
+            "trigger_id": self._trigger(),
             "response_url": self.response_url(),
             "team": {"id": self.settings.team_id, "domain": "sandbox"},
             "channel": {"id": channel},
             "user": {"id": user},
             "message": message,
+        }
+
+    def shortcut_on(self, message: Posted, user: str = "U0DEMO") -> dict[str, Any]:
+        """The message shortcut on a message of the workspace."""
+        shown = message.as_slack(self.settings.bot_user_id, self.settings.bot_id)
+        return self.shortcut_payload(shown, user, message.channel)
+
+    def options_payload(
+        self, view: dict[str, Any], block_id: str, action_id: str, typed: str, user: str = "U0DEMO"
+    ) -> dict[str, Any]:
+        """Typing in a modal's external select: Slack asks the app for options."""
+        return {
+            "type": "block_suggestion",
+            "user": {"id": user, "team_id": self.settings.team_id},
+            "team": {"id": self.settings.team_id, "domain": "sandbox"},
+            "api_app_id": "A0SANDBOX",
+            "block_id": block_id,
+            "action_id": action_id,
+            "value": typed,
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": view,
         }
 
     def view_payload(
@@ -151,7 +181,7 @@ class SlackDriver:
             "team": {"id": self.settings.team_id},
             "user": {"id": user},
             "api_app_id": "A0SANDBOX",
-            "trigger_id": f"trig.{uuid.uuid4().hex}",
+            "trigger_id": self._trigger(),
             "view": {**view, "state": {"values": values}},
         }
 

@@ -21,18 +21,30 @@ def _users() -> dict[str, dict[str, str]]:
 
 
 def _channels() -> dict[str, dict[str, Any]]:
+    everyone = ["U0RECALLBOT", "U0DEMO", "U0LA", "U0NOTZ"]
     return {
-        "C0SAFETY": {"name": "safety", "members": ["U0RECALLBOT", "U0DEMO", "U0LA", "U0NOTZ"]},
-        "C0RANDOM": {"name": "random", "members": ["U0DEMO"]},  # the bot was never invited
+        "C0SAFETY": {"name": "safety", "members": everyone, "private": False},
+        "C0INCIDENTS": {"name": "incidents", "members": everyone, "private": True},
+        "C0RANDOM": {"name": "random", "members": ["U0DEMO"], "private": False},  # no bot
     }
+
+
+def _usergroups() -> dict[str, list[str]]:
+    return {"S0SAFETYLEADS": ["U0DEMO"]}
 
 
 # The scope each Web API method and each delivery to the app needs; methods not listed need none.
 METHOD_SCOPES = {
     "users.info": "users:read",
+    "usergroups.users.list": "usergroups:read",
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
+}
+# Methods on a channel whose scope depends on the channel: (public, private).
+CHANNEL_SCOPES = {
+    "conversations.info": ("channels:read", "groups:read"),
+    "conversations.replies": ("channels:history", "groups:history"),
 }
 COMMAND_SCOPE = "commands"  # slash commands and shortcuts
 EVENT_SCOPES = {"app_mention": "app_mentions:read"}
@@ -54,7 +66,7 @@ class MissingScope(Exception):
 
 
 class SlackSettings(BaseModel):
-    """The emulated workspace: tokens, the bot, people and channels."""
+    """The emulated workspace: tokens, the bot, people, channels and user groups."""
 
     bot_token: str = "xoxb-sandbox"  # noqa: S105 - the emulator's public default
     app_token: str = "xapp-sandbox"  # noqa: S105
@@ -64,6 +76,7 @@ class SlackSettings(BaseModel):
     bot_id: str = "B0RECALLBOT"
     users: dict[str, dict[str, str]] = Field(default_factory=_users)
     channels: dict[str, dict[str, Any]] = Field(default_factory=_channels)
+    usergroups: dict[str, list[str]] = Field(default_factory=_usergroups)
     scopes: frozenset[str] | None = None  # the bot token's scopes; None grants every scope
 
 
@@ -79,7 +92,8 @@ class Call:
 
 @dataclass
 class Posted:
-    """A message the bot posted, and every later version of it."""
+    """A message in a channel (the bot's, or a person's when ``user`` is set), and every later
+    version of it."""
 
     channel: str
     ts: str
@@ -88,6 +102,17 @@ class Posted:
     thread_ts: str | None
     at: float
     edits: list[tuple[float, str, list[dict[str, Any]]]] = field(default_factory=list)
+    user: str | None = None  # None: the bot posted it
+
+    def as_slack(self, bot_user_id: str, bot_id: str) -> dict[str, Any]:
+        """The message as the Web API shows it."""
+        shown: dict[str, Any] = {"type": "message", "ts": self.ts, "text": self.text,
+                                 "user": self.user or bot_user_id}  # fmt: skip
+        if self.user is None:
+            shown |= {"bot_id": bot_id, "blocks": self.blocks}
+        if self.thread_ts:
+            shown["thread_ts"] = self.thread_ts
+        return shown
 
 
 @dataclass
