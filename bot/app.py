@@ -30,6 +30,7 @@ from bot.policy import Gate
 from bot.runtime import Runtime
 from bot.slack_desk import SlackDesk, UserZones
 from bot.slack_directory import SlackDirectory
+from bot.slack_forms import FormDesk
 from bot.tracker import Tracker
 from bot.webhook_app import webhook_app
 from handlers import Deps, register
@@ -82,7 +83,8 @@ class RecallbotApp:
         gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit)
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake)
         workers = settings.slack_workers
-        deps = Deps(desk, poster, runtime.store, checks=Background("checks", workers, False),
+        deps = Deps(desk, poster, runtime.store, FormDesk(desk),
+                    checks=Background("checks", workers, False),
                     requests=Background("requests", workers, True))  # fmt: skip
         register(bolt, deps)
         return cls(bolt, desk, tracker, runtime, deps)

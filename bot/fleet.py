@@ -141,6 +141,26 @@ class Fleet:
             named = {a.name: a.id for a in self.assets()}
         return _choose(kind, typed, named)
 
+    def search(self, typed: str, limit: int) -> list[tuple[TargetKind, str, str]]:
+        """Vehicles and assets whose name holds what was typed (ignoring case, "truck" and
+        leading zeros): the name as typed first, then the same number written otherwise, then
+        names it starts; each as (kind, name, make and model or type)."""
+        wanted = normalise(typed)
+        named = [(TargetKind.VEHICLE, v.number, " ".join(filter(None, (v.make, v.model))))
+                 for v in self.vehicles()]  # fmt: skip
+        named += [(TargetKind.ASSET, a.name, a.type or "") for a in self.assets()]
+
+        def rank(item: tuple[TargetKind, str, str]) -> tuple[bool, bool, bool, str]:
+            name, core = item[1].casefold(), normalise(item[1])
+            return (
+                name != typed.strip().casefold(),
+                core != wanted,
+                not core.startswith(wanted),
+                name,
+            )
+
+        return sorted((n for n in named if wanted in normalise(n[1])), key=rank)[:limit]
+
     def _looked_up(self, number: str) -> dict[str, str]:
         """The lookup endpoint, for a vehicle added since the list was cached."""
         try:

@@ -1,8 +1,10 @@
-"""The recall form (the Edit modal): fields in, a validated request or per-field errors out.
+"""The recall form (the modal): fields in, a validated request or per-field errors out.
 
 The same rules as the phrase language: allowed lengths per type, nothing in the future, wall
 times that never happened or happened twice refused; errors are keyed by the field's block id so
-Slack can show each one under its field.
+Slack can show each one under its field. A form prefilled from a message fills only what the
+message said; length, cameras and type may stay empty and then mean what the modal says (the
+type's default length, every camera, regular).
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.clock_placement import place
 from bot.ids import BlockId
-from bot.recall import ALLOWED_DURATIONS, CameraPosition, RecallRequest, RecallType
+from bot.phrase.fields import SaidFields
+from bot.recall import (
+    ALLOWED_DURATIONS,
+    DEFAULT_DURATION,
+    CameraPosition,
+    RecallRequest,
+    RecallType,
+)
 
 
 class RecallForm(BaseModel):
@@ -26,9 +35,14 @@ class RecallForm(BaseModel):
     target: str | None = None
     day: date | None = None
     clock: time | None = None
-    duration: int | None = None
+    duration: int | None = None  # none picked: the type's default
     cameras: tuple[CameraPosition, ...] = ()  # none ticked: every camera
-    recall_type: RecallType = RecallType.REGULAR
+    recall_type: RecallType | None = None  # none picked: regular
+
+    @property
+    def complete(self) -> bool:
+        """Whether the form names enough to check footage and quota before it is submitted."""
+        return bool(self.target and self.day and self.clock)
 
 
 class ModalContext(BaseModel):
@@ -39,8 +53,23 @@ class ModalContext(BaseModel):
     channel_id: str
     team_id: str | None = None
     thread_ts: str | None = None
-    response_url: str | None = None
+    response_url: str | None = None  # the /recall preview the modal replaces (Edit)
+    draft_id: str | None = None  # that preview's draft, used up when the modal requests
     zone: str = "UTC"
+
+
+def form_from_fields(said: SaidFields, zone: tzinfo) -> RecallForm:
+    """A form with what a message said, its time shown in the person's zone."""
+    local = said.start.astimezone(zone) if said.start else None
+    return RecallForm(
+        target_kind="asset" if said.asset_name else "vehicle",
+        target=said.vehicle_number or said.asset_name,
+        day=local.date() if local else said.day,
+        clock=local.time().replace(second=0, microsecond=0) if local else None,
+        duration=said.duration,
+        cameras=said.cameras or (),
+        recall_type=said.recall_type,
+    )
 
 
 def form_from_request(request: RecallRequest, zone: tzinfo) -> RecallForm:
@@ -65,7 +94,7 @@ def _selected(state: dict[str, Any], block: str) -> Any:
     if element.get("selected_option"):
         return element["selected_option"]["value"]
     if "selected_options" in element:
-        return [option["value"] for option in element["selected_options"]]
+        return [option["value"] for option in element["selected_options"] or []]
     return None
 
 
@@ -83,7 +112,7 @@ def form_from_state(values: dict[str, Any]) -> RecallForm:
         clock=_selected(values, BlockId.TIME),
         duration=int(duration) if duration else None,
         cameras=tuple(_selected(values, BlockId.CAMERAS) or ()),
-        recall_type=_selected(values, BlockId.KIND) or RecallType.REGULAR,
+        recall_type=_selected(values, BlockId.KIND),
     )
 
 
@@ -98,22 +127,24 @@ def request_from_form(
         errors[BlockId.DATE] = "Pick the day."
     if form.clock is None:
         errors[BlockId.TIME] = "Pick the time the footage starts."
-    allowed = ALLOWED_DURATIONS[form.recall_type]
-    if form.duration not in allowed:
+    recall_type = form.recall_type or RecallType.REGULAR
+    allowed = ALLOWED_DURATIONS[recall_type]
+    duration = form.duration or DEFAULT_DURATION[recall_type]
+    if duration not in allowed:
         shown = ", ".join(str(m) for m in allowed)
-        errors[BlockId.DURATION] = f"A {form.recall_type} recall lasts {shown} minutes."
-    if errors or form.day is None or form.clock is None or form.duration is None:
+        errors[BlockId.DURATION] = f"A {recall_type} recall lasts {shown} minutes: pick one."
+    if errors or form.day is None or form.clock is None or duration is None:
         return errors
     placed = place(form.day, form.clock, zone)
     if isinstance(placed, str):
         return {BlockId.TIME: placed}
-    if placed + timedelta(minutes=form.duration) > now:
+    if placed + timedelta(minutes=duration) > now:
         return {BlockId.TIME: "That window has not happened yet: footage must already be recorded."}
     target = {"vehicle_number" if form.target_kind == "vehicle" else "asset_name": form.target}
     try:
         return RecallRequest(
-            **target, start_time=placed, duration=form.duration,
-            recall_type=form.recall_type, camera_positions=form.cameras or None,
+            **target, start_time=placed, duration=duration,
+            recall_type=recall_type, camera_positions=form.cameras or None,
         )  # fmt: skip
     except ValidationError as exc:
         return {BlockId.TARGET: exc.errors()[0]["msg"]}

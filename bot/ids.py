@@ -21,6 +21,7 @@ class ActionId(StrEnum):
     CANCEL = "recall_cancel"
     REFRESH = "recall_refresh"
     OPEN_LINK = "recall_open_link"  # a link button: Slack still sends an action to acknowledge
+    TARGET_SEARCH = "recall_target_search"  # the modal's vehicle/asset select, options from us
 
 
 class CallbackId(StrEnum):
@@ -41,3 +42,4 @@ class BlockId(StrEnum):
     DURATION = "recall_duration"
     CAMERAS = "recall_cameras"
     KIND = "recall_kind"
+    CHECK = "recall_check"  # the modal's footage and quota check, updated when it returns

@@ -10,9 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import Message, answer, progress_message
 from bot.notifier import Notifier
@@ -58,6 +61,29 @@ class SlackPoster:
             channel=channel, user=user, text=message.text, blocks=message.blocks,
             thread_ts=thread_ts,
         )  # fmt: skip
+
+    def respond(self, response_url: str, message: Message, replace_original: bool) -> None:
+        """Answer through a response_url, ephemerally (replacing the message it came from)."""
+        WebhookClient(response_url).send(
+            text=message.text, blocks=message.blocks, response_type="ephemeral",
+            replace_original=replace_original,
+        )  # fmt: skip
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> tuple[str, str]:
+        """Open a modal; its id and hash (for updating it later)."""
+        opened = self.client.views_open(trigger_id=trigger_id, view=view)["view"]
+        return str(opened["id"]), str(opened.get("hash", ""))
+
+    def update_view(self, view_id: str, view: dict[str, Any], hash: str | None = None) -> bool:
+        """Replace a modal's content; False when the person has moved on (a newer version, or
+        the modal closed)."""
+        try:
+            self.client.views_update(view_id=view_id, view=view, hash=hash)
+        except SlackApiError as exc:
+            if exc.response.get("error") in ("hash_conflict", "not_found", "view_not_found"):
+                return False
+            raise
+        return True
 
     def permalink(self, channel: str | None, ts: str | None) -> str | None:
         """A link to a message, or None when Slack cannot give one."""

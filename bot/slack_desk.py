@@ -21,13 +21,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import blocks
 from bot.blocks import Message
-from bot.form import RecallForm, form_from_request
 from bot.motive import MotiveError
 from bot.notify import SlackPoster, zone_of
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
-from bot.policy import Gate
+from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
 from bot.runtime import Runtime
+from bot.service import Preview
 from bot.store import Origin, PendingRequest
 
 _log = logging.getLogger("recallbot.slack")
@@ -107,19 +107,35 @@ class SlackDesk:
         response_url: str | None = None,
     ) -> Message:
         """The preview with Request/Edit/Cancel (or, with RECALLBOT_CONFIRM=never, the request
-        itself). Nothing is checked with Motive for a request the policy refuses."""
-        refused = self.gate.request(user, origin.channel_id, parsed.request)
+        itself)."""
+        checked = self.check(parsed.request, user, origin, phrase, response_url)
+        if isinstance(checked, Refusal):
+            return blocks.refusal(checked.message)
+        found, draft = checked
+        if draft is not None and self.confirm == "never":
+            return self.request(draft.id, user)
+        return blocks.preview(parsed, found, draft.id if draft else None)
+
+    def check(
+        self,
+        request: RecallRequest,
+        user: str,
+        origin: Origin,
+        phrase: str | None = None,
+        response_url: str | None = None,
+    ) -> Refusal | tuple[Preview, PendingRequest | None]:
+        """A request looked at before anything is spent: refused by the policy (nothing asked
+        of Motive), or checked with Motive and, when it may be requested, kept as a draft."""
+        refused = self.gate.request(user, origin.channel_id, request)
         if refused is not None:
-            return blocks.refusal(refused.message)
+            return refused
         store = self.runtime.store
-        checked = self.runtime.service.preview(parsed.request)
+        checked = self.runtime.service.preview(request)
         if not checked.ready:
             store.audit(user, "refused", phrase=phrase, problems=list(checked.problems))
-            return blocks.preview(parsed, checked, None)
+            return checked, None
         draft = store.add_draft(checked.request, user, self.clock(), phrase, origin, response_url)
-        if self.confirm == "never":
-            return self.request(draft.id, user)
-        return blocks.preview(parsed, checked, draft.id)
+        return checked, draft
 
     def record_refusal(self, phrase: str, error: PhraseError, user: str) -> None:
         """Audit a phrase that is not a recall (the person is answered with
@@ -204,31 +220,6 @@ class SlackDesk:
         self.runtime.store.use_draft(draft_id, self.clock())
         self.runtime.store.audit(user, "cancelled", draft=draft_id)
         return blocks.notice("Cancelled. Nothing was requested.")
-
-    # -- the modal ------------------------------------------------------------------------------
-
-    def edit_form(self, draft_id: str, user: str) -> tuple[RecallForm, tzinfo] | None:
-        """The form prefilled from a preview's request (None when the preview is gone)."""
-        draft = self.runtime.store.draft(draft_id)
-        if draft is None or draft.requested_by != user:
-            return None
-        zone = self.zones.zone(user)
-        return form_from_request(draft.request, zone), zone
-
-    def preview_request(
-        self,
-        request: RecallRequest,
-        zone: tzinfo,
-        user: str,
-        origin: Origin,
-        response_url: str | None,
-    ) -> Message:
-        """A preview of a request that did not come from a phrase (the modal)."""
-        parsed = ParsedPhrase(
-            request=request, local_start=request.start_time.astimezone(zone),
-            zone_label=str(getattr(zone, "key", zone)),
-        )  # fmt: skip
-        return self.preview(f"(form) {request.target}", parsed, user, origin, response_url)
 
     # -- answers in threads ---------------------------------------------------------------------
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk.webhook import WebhookClient
 
 from bot import blocks
 from bot.background import Background, OnError, ShuttingDown
 from bot.blocks import Message
+from bot.form import ModalContext
 from bot.notify import SlackPoster
 from bot.slack_desk import SlackDesk
+from bot.slack_forms import FormDesk, OpenForm
 from bot.store import Store
 
 
@@ -30,6 +31,7 @@ class Deps:
     desk: SlackDesk
     poster: SlackPoster
     store: Store
+    forms: FormDesk
     checks: Background
     requests: Background
 
@@ -39,9 +41,19 @@ def reply(message: Message, **extra: Any) -> dict[str, Any]:
     return {"text": message.text, "blocks": message.blocks, "response_type": "ephemeral", **extra}
 
 
-def send(response_url: str, message: Message, **extra: Any) -> None:
-    """Answer through a response_url (what ``respond`` does, for code outside a listener)."""
-    WebhookClient(response_url).send(**reply(message, **extra))
+def open_form(
+    deps: Deps, trigger_id: str, opened: OpenForm, context: ModalContext, user: str
+) -> None:
+    """Open the modal now; check it with Motive after the ack when it names enough."""
+    view = deps.forms.show(trigger_id, opened, context)
+    if opened.form.complete:
+        unchecked = [
+            ":warning: The footage and quota check could not be run; Request checks again."
+        ]
+        deps.checks.run(
+            lambda: deps.forms.show_check(view, opened, context, user),
+            lambda exc: deps.forms.show_check(view, opened, context, user, unchecked),
+        )
 
 
 def failed(tell: Callable[[Message], object], doing: str, after: str = "") -> OnError:

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot import blocks
 from bot.blocks import Message
-from bot.blocks.modal import recall_modal
 from bot.form import ModalContext
 from bot.ids import ActionId
-from handlers import Deps, failed, reply
+from handlers import Deps, failed, open_form, reply
 
 
 def _channel(body: dict[str, Any]) -> str:
@@ -41,21 +39,20 @@ def register(app: App, deps: Deps) -> None:
         respond(**reply(desk.cancel(action["value"], body["user"]["id"]), replace_original=True))
 
     @app.action(ActionId.EDIT)
-    def edit(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
+    def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         user = body["user"]["id"]
-        found = desk.edit_form(action["value"], user)
-        if found is None:
-            respond(**reply(blocks.notice("This preview is no longer known. Ask again.")))
+        opened = deps.forms.from_draft(action["value"], user)
+        if opened is None:
+            gone = "This preview is no longer known, or was already used. Ask again."
+            respond(**reply(blocks.notice(gone)))
             return
-        form, zone = found
         context = ModalContext(
             channel_id=_channel(body), team_id=(body.get("team") or {}).get("id"),
-            response_url=body.get("response_url"), zone=str(getattr(zone, "key", "UTC")),
+            thread_ts=opened.thread_ts, response_url=body.get("response_url"),
+            draft_id=action["value"], zone=str(getattr(opened.zone, "key", "UTC")),
         )  # fmt: skip
-        client.views_open(trigger_id=body["trigger_id"], view=recall_modal(form, context))
+        open_form(deps, body["trigger_id"], opened, context, user)
 
     @app.action(ActionId.REFRESH)
     def refresh(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:

@@ -1,4 +1,5 @@
-"""The message shortcut "Recall dashcam video": a modal prefilled from the message."""
+"""The message shortcut "Recall dashcam video": a modal prefilled from the message, answered in
+the message's thread."""
 
 from __future__ import annotations
 
@@ -6,35 +7,30 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
-from bot.blocks.modal import recall_modal
-from bot.form import ModalContext, RecallForm, form_from_request
+from bot import blocks
+from bot.form import ModalContext
 from bot.ids import CallbackId
-from bot.phrase import ParsedPhrase
-from handlers import Deps
+from handlers import Deps, open_form
 
 
 def register(app: App, deps: Deps) -> None:
     """Wire the shortcut."""
-    desk = deps.desk
 
     @app.shortcut(CallbackId.FROM_MESSAGE)
-    def from_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+    def from_message(ack: Ack, shortcut: dict[str, Any]) -> None:
         ack()
-        user = shortcut["user"]["id"]
+        user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
+        refused = deps.desk.gate.use(user, channel)
+        if refused is not None:
+            deps.poster.respond(shortcut["response_url"], blocks.refusal(refused.message), False)
+            return
         message = shortcut["message"]
         written = datetime.fromtimestamp(float(message["ts"]), UTC)  # "today" means that day
-        zone = desk.zones.zone(user)
-        parsed = desk.read(message.get("text", ""), user, now=written)
-        form = (
-            form_from_request(parsed.request, zone)
-            if isinstance(parsed, ParsedPhrase)
-            else RecallForm()
-        )
+        opened = deps.forms.from_message(message.get("text", ""), user, written)
         context = ModalContext(
-            channel_id=shortcut["channel"]["id"], team_id=(shortcut.get("team") or {}).get("id"),
+            channel_id=channel, team_id=(shortcut.get("team") or {}).get("id"),
             thread_ts=message.get("thread_ts") or message["ts"],
-            zone=str(getattr(zone, "key", "UTC")),
+            zone=str(getattr(opened.zone, "key", "UTC")),
         )  # fmt: skip
-        client.views_open(trigger_id=shortcut["trigger_id"], view=recall_modal(form, context))
+        open_form(deps, shortcut["trigger_id"], opened, context, user)

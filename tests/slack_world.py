@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.sandbox.slack import Posted, SlackSandbox, SlackSettings
-from bot.sandbox.slack_view import button
+from bot.sandbox.slack_view import button, submitted_values
 from bot.serving import Served, serve_in_background
 
 SPEED = 600.0
@@ -96,6 +96,16 @@ class SlackWorld:
         assert self.slack.post_interaction(self.url, action).status_code == 200
         responses = wait_for(lambda: self.slack.responses_to(payload["response_url"])[before:])
         return dict(responses[-1])
+
+    def modal(self, opened: int = 1) -> str:
+        """The id of the ``opened``-th modal the app opened (waiting for it)."""
+        return str(wait_for(lambda: self.slack.opened_views()[opened - 1 :])[0])
+
+    def submit(self, view_id: str, **changes: dict[str, Any]) -> httpx.Response:
+        """Submit a modal as it stands, with some fields changed (by block id)."""
+        view = self.slack.view(view_id)
+        payload = self.slack.view_payload(view, submitted_values(view, **changes))
+        return self.slack.post_interaction(self.url, payload)
 
     def answered(self, channel: str = "C0SAFETY") -> list[Posted]:
         """Wait for a thread reply in the channel; the replies."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.blocks.base import Message, escape, message, note, section
@@ -11,6 +13,36 @@ from bot.ids import ActionId, BlockId
 from bot.phrase import ParsedPhrase, PhraseError
 from bot.service import Preview
 from bot.timefmt import utc_text
+
+
+def check_lines(checked: Preview) -> list[str]:
+    """What the checks found: footage for the window, and what the recall costs."""
+    lines = []
+    footage = checked.footage
+    if footage.checked:
+        lines.append(
+            "*Footage:* :white_check_mark: available for the whole window"
+            if footage.covered
+            else "*Footage:* :x: missing for part of the window"
+        )
+    elif footage.error:
+        lines.append(f"*Footage:* could not be checked ({escape(footage.error)})")
+    if checked.quota is not None:
+        lines.append(f"*Quota:* {checked.quota}")
+    return lines
+
+
+def problem_texts(checked: Preview, zone: tzinfo) -> list[str]:
+    """What stops the request, and where footage exists near a window that has none."""
+    texts = [f":warning: {escape(problem)}" for problem in checked.problems]
+    footage = checked.footage
+    if footage.checked and not footage.covered and footage.nearest:
+        nearest = "\n".join(
+            f"• {window_words(w.start_time.astimezone(zone), w.end_time.astimezone(zone))}"
+            for w in footage.nearest
+        )
+        texts.append(f"*Footage nearby:*\n{nearest}")
+    return texts
 
 
 def phrase_error(phrase: str, error: PhraseError) -> Message:
@@ -42,27 +74,9 @@ def preview(parsed: ParsedPhrase, checked: Preview, draft_id: str | None) -> Mes
         f"*When:* {window_words(start, start + (request.end_time - request.start_time))}",
         f"*UTC:* {utc_text(request.start_time)} to {utc_text(request.end_time)[11:]}",
     ]
-    footage = checked.footage
-    if footage.checked:
-        lines.append(
-            "*Footage:* :white_check_mark: available for the whole window"
-            if footage.covered
-            else "*Footage:* :x: missing for part of the window"
-        )
-    elif footage.error:
-        lines.append(f"*Footage:* could not be checked ({escape(footage.error)})")
-    if checked.quota is not None:
-        lines.append(f"*Quota:* {checked.quota}")
+    lines += check_lines(checked)
     blocks: list[Block] = [section("\n".join(lines))]
-    for problem in checked.problems:
-        blocks.append(section(f":warning: {escape(problem)}"))
-    if footage.checked and not footage.covered and footage.nearest:
-        zone = start.tzinfo
-        nearest = "\n".join(
-            f"• {window_words(w.start_time.astimezone(zone), w.end_time.astimezone(zone))}"
-            for w in footage.nearest
-        )
-        blocks.append(section(f"*Footage nearby:*\n{nearest}"))
+    blocks += [section(text) for text in problem_texts(checked, start.tzinfo or UTC)]
     inferred = [*checked.notes, *(i.message for i in parsed.inferred)]
     if inferred:
         blocks.append(note("\n".join(f"• {escape(text)}" for text in inferred)))

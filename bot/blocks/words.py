@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from bot.recall import CAMERA_WORDS, RecallRequest
+from bot.recall import CAMERA_WORDS, CameraPosition, RecallRequest
 from bot.timefmt import clock_text, local_text
 
 
@@ -19,7 +20,12 @@ def camera_words(request: RecallRequest) -> str:
     """'Road-facing, Driver-facing', or 'every camera'."""
     if request.camera_positions is None:
         return "every camera"
-    return ", ".join(CAMERA_WORDS[p] for p in request.camera_positions)
+    return camera_list_words(request.camera_positions)
+
+
+def camera_list_words(positions: Iterable[CameraPosition]) -> str:
+    """'Road-facing, Driver-facing'."""
+    return ", ".join(CAMERA_WORDS[p] for p in positions)
 
 
 def window_words(start: datetime, end: datetime) -> str:

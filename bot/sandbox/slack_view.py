@@ -120,3 +120,28 @@ def _rich_text(block: Mapping[str, Any]) -> str:
 def _short(url: str, width: int = 72) -> str:
     """A long signed link, cut for reading (the demo downloads the full one)."""
     return url if len(url) <= width else url[: width - 1] + "…"
+
+
+_INITIAL = {
+    "plain_text_input": ("initial_value", "value"),
+    "datepicker": ("initial_date", "selected_date"),
+    "timepicker": ("initial_time", "selected_time"),
+    "checkboxes": ("initial_options", "selected_options"),
+}
+
+
+def submitted_values(view: Mapping[str, Any], **changes: dict[str, Any]) -> dict[str, Any]:
+    """A view's input blocks as Slack reports them on submit (``view.state.values``): what they
+    were prefilled with, then what the person changed (by block id)."""
+    values: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        kind = element["type"]
+        initial, selected = _INITIAL.get(kind, ("initial_option", "selected_option"))
+        empty: list[Any] | None = [] if kind == "checkboxes" else None  # as Slack sends them
+        current = {"type": kind, selected: element.get(initial, empty)}
+        current.update(changes.get(block["block_id"], {}))
+        values[block["block_id"]] = {element["action_id"]: current}
+    return values
