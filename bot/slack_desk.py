@@ -23,7 +23,7 @@ from bot import blocks
 from bot.blocks import Message
 from bot.motive import MotiveError
 from bot.notify import SlackPoster, zone_of
-from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
+from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
 from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
 from bot.runtime import Runtime
@@ -93,10 +93,27 @@ class SlackDesk:
     # -- /recall <phrase> ---------------------------------------------------------------------
 
     def read(
-        self, phrase: str, user: str, now: datetime | None = None
+        self, phrase: str, user: str, now: datetime | None = None, context: Context | None = None
     ) -> ParsedPhrase | PhraseError:
-        """The phrase in the user's time zone (``now``: when it was written)."""
-        return parse_phrase(phrase, self.zones.zone(user), now or self.clock())
+        """The phrase in the user's time zone (``now``: when it was written; ``context``: the
+        message it answers, for what it leaves out)."""
+        return parse_phrase(phrase, self.zones.zone(user), now or self.clock(), context)
+
+    def thread_root(self, channel: str, thread_ts: str) -> Context | None:
+        """A thread's first message, as context for a mention in the thread (None when Slack
+        will not show it; the mention is then read on its own)."""
+        try:
+            answer = self.poster.client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=1
+            )
+        except SlackApiError as exc:
+            _log.warning("no root for %s/%s: %s", channel, thread_ts, exc.response.get("error"))
+            return None
+        root = next((m for m in answer.get("messages") or [] if m.get("ts") == thread_ts), None)
+        if root is None:
+            return None
+        written = datetime.fromtimestamp(float(thread_ts), UTC)
+        return Context(text=root.get("text") or "", written=written)
 
     def preview(
         self,

@@ -47,7 +47,9 @@ def register(app: App, deps: Deps) -> None:
             deps.poster.ephemeral(channel, user, message, thread_ts=thread)
 
         def preview() -> None:
-            parsed = desk.read(phrase, user, now=written)
+            root = event.get("thread_ts")
+            context = desk.thread_root(channel, root) if root and root != event["ts"] else None
+            parsed = desk.read(phrase, user, now=written, context=context)
             if isinstance(parsed, PhraseError):
                 desk.record_refusal(phrase, parsed, user)
                 tell(blocks.phrase_error(phrase, parsed))

@@ -97,6 +97,24 @@ class SlackWorld:
         responses = wait_for(lambda: self.slack.responses_to(payload["response_url"])[before:])
         return dict(responses[-1])
 
+    def mention(
+        self, text: str, thread: Posted | None = None, channel: str = "C0SAFETY"
+    ) -> dict[str, Any]:
+        """dana mentions the bot (in ``thread`` when given); the event as Slack sends it."""
+        said = self.slack.say(channel, "U0DEMO", f"<@U0RECALLBOT> {text}",
+                              thread_ts=thread.ts if thread else None)  # fmt: skip
+        event = {"type": "app_mention", "user": "U0DEMO", "channel": channel, "text": said.text,
+                 "ts": said.ts, "team": "T0SANDBOX"}  # fmt: skip
+        if thread is not None:
+            event["thread_ts"] = thread.ts
+        answer = self.slack.post_event(self.url, self.slack.event_payload(event))
+        assert answer.status_code == 200
+        return event
+
+    def ephemeral(self, count: int = 1) -> dict[str, Any]:
+        """The ``count``-th ephemeral message recallbot showed (waiting for it)."""
+        return dict(wait_for(lambda: self.slack.ephemerals[count - 1 :])[0].args)
+
     def modal(self, opened: int = 1) -> str:
         """The id of the ``opened``-th modal the app opened (waiting for it)."""
         return str(wait_for(lambda: self.slack.opened_views()[opened - 1 :])[0])

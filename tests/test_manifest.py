@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.ids import ActionId, CallbackId, Command
 from bot.sandbox.slack import MissingScope, SlackSandbox, SlackSettings
-from tests.slack_world import manifest, slack_world, wait_for
+from tests.slack_world import manifest, slack_world
 
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared/slack/manifest.schema.1.0.0.json"
 
@@ -62,19 +61,19 @@ def test_the_manifest_names_what_the_handlers_listen_for(app_manifest: dict[str,
 def test_the_manifest_scopes_are_exactly_the_ones_a_recall_uses(
     app_manifest: dict[str, Any], tmp_path: Path
 ) -> None:
-    """The emulated workspace grants only the manifest's scopes and notes each one used:
-    a mention, a command, a preview, a request and its answer need every scope and no other."""
+    """The emulated workspace grants only the manifest's scopes and notes each one used: mentions
+    in a public and a private thread, a command, a preview, a request and its answer need every
+    scope and no other."""
     granted = set(app_manifest["oauth_config"]["scopes"]["bot"])
     assert set(app_manifest["oauth_config"]["scopes"]) == {"bot"}
     with slack_world(tmp_path) as world:
-        said = "<@U0RECALLBOT> truck 42 yesterday 3pm"
-        event = {"type": "app_mention", "user": "U0DEMO", "channel": "C0SAFETY", "text": said}
-        event["ts"] = f"{time.time():.6f}"
-        world.slack.post_event(world.url, world.slack.event_payload(event))
+        for count, channel in enumerate(("C0SAFETY", "C0INCIDENTS"), start=1):
+            root = world.slack.say(channel, "U0LA", "Truck 42 hit a pole at 9:05am")
+            world.mention("2 min", root, channel)
+            world.ephemeral(count)
         preview, payload = world.preview("truck 42 yesterday 3pm 2 min front only")
         world.press(preview, ActionId.SUBMIT, payload)
         world.answered()
-        wait_for(lambda: world.slack.ephemerals)
         assert [c.error for c in world.slack.calls if c.error] == []
         assert world.slack.scopes_used == granted
 
