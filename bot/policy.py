@@ -133,8 +133,8 @@ class Gate:
         except DirectoryError as exc:
             refused = Refusal(
                 "policy_unavailable",
-                f"I couldn't check the access rules with Slack just now ({exc}), so nothing was "
-                "requested. Try again in a minute.",
+                f"I couldn't check the access rules with Slack just now ({exc}). Try again in a "
+                "minute.",
             )
         if refused is not None:
             self.audit(user, "refused", recall_id, reason=refused.code, channel=channel)

@@ -1,6 +1,8 @@
 """`recallbot request --detach`, `status` and `list`: what the store holds, as a person sees it."""
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +65,25 @@ def test_asking_again_for_the_same_footage_returns_the_first_recall(bot: Recallb
     again = bot.run("request", "--detach", "truck 42 yesterday 3pm")
     assert "already requested" in again.stdout
     assert bot.sandbox.creates() == 1
+
+
+def test_audit_exports_every_request_and_delivery_as_json_lines(bot: Recallbot) -> None:
+    bot.run("request", "--detach", "truck 42 yesterday 3pm")
+    bot.run("track", "--until-done")
+    recall = bot.recall()
+    entries = [json.loads(line) for line in bot.run("audit", "--json").stdout.splitlines()]
+    assert [e["action"] for e in entries] == ["requested", "submitted", "delivered"]
+    assert {e["recall_id"] for e in entries} == {recall.id}
+    text = bot.run("audit", "--since", "1d").stdout.splitlines()
+    assert len(text) == 3
+    assert f"delivered        {recall.id}" in text[-1]
+    assert bot.run("audit", "--since", "2999-01-01").stdout == ""
+
+
+def test_audit_refuses_a_since_it_cannot_read(bot: Recallbot) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "audit", "--since", "last tuesday"],
+        env=bot.env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "give a span (24h, 7d)" in done.stderr

@@ -61,19 +61,21 @@ def test_the_manifest_names_what_the_handlers_listen_for(app_manifest: dict[str,
 def test_the_manifest_scopes_are_exactly_the_ones_a_recall_uses(
     app_manifest: dict[str, Any], tmp_path: Path
 ) -> None:
-    """The emulated workspace grants only the manifest's scopes and notes each one used: mentions
-    in a public and a private thread, a command, a preview, a request and its answer need every
-    scope and no other."""
+    """The emulated workspace grants only the manifest's scopes and notes each one used. With a
+    policy naming a user group and keeping links out of public channels: mentions in a public
+    and a private thread, a command, a preview, a request and its answer need every scope and no
+    other."""
     granted = set(app_manifest["oauth_config"]["scopes"]["bot"])
     assert set(app_manifest["oauth_config"]["scopes"]) == {"bot"}
-    with slack_world(tmp_path) as world:
+    policy = {"requesters": frozenset({"S0SAFETYLEADS"}), "links_in_public": False}
+    with slack_world(tmp_path, **policy) as world:
         for count, channel in enumerate(("C0SAFETY", "C0INCIDENTS"), start=1):
             root = world.slack.say(channel, "U0LA", "Truck 42 hit a pole at 9:05am")
             world.mention("2 min", root, channel)
             world.ephemeral(count)
-        preview, payload = world.preview("truck 42 yesterday 3pm 2 min front only")
+        preview, payload = world.preview("truck 42 yesterday 3pm 2 min", channel="C0INCIDENTS")
         world.press(preview, ActionId.SUBMIT, payload)
-        world.answered()
+        world.answered("C0INCIDENTS")
         assert [c.error for c in world.slack.calls if c.error] == []
         assert world.slack.scopes_used == granted
 

@@ -39,6 +39,13 @@ def instant_arg(value: str) -> datetime:
     return moment
 
 
+def _since(value: str) -> datetime:
+    """``--since`` for ``recallbot audit`` (parsed in its module, loaded only when needed)."""
+    from bot.cli.audit import since_arg
+
+    return since_arg(value)
+
+
 def _phrase_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("text", nargs="*", metavar="TEXT", help="the phrase (quotes optional)")
     command.add_argument("--tz", type=zone_arg, help="requester's IANA zone (default: settings)")
@@ -93,6 +100,15 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="the latest recalls in the store")
     listing.add_argument("--limit", type=int, default=20)
     listing.add_argument("--json", action="store_true")
+
+    audit = commands.add_parser(
+        "audit",
+        help="the audit log: every request, refusal, delivery and link refresh",
+        description="Print the append-only audit log, oldest first; --json writes one JSON object "
+        "per line for export.",
+    )
+    audit.add_argument("--since", type=_since, help="a span (24h, 7d), a day or an ISO instant")
+    audit.add_argument("--json", action="store_true", help="JSON lines, for export")
 
     track = commands.add_parser("track", help="follow every unfinished recall in the store")
     track.add_argument("--webhook-port", type=int, help="also serve Motive's webhook on this port")
@@ -149,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.records import run_list, run_status
 
         return (run_status if args.command == "status" else run_list)(args, sys.stdout)
+    if args.command == "audit":
+        from bot.cli.audit import run_audit
+
+        return run_audit(args, sys.stdout)
     if args.command == "track":
         from bot.cli.track import run_track
 

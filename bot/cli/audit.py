@@ -1,0 +1,60 @@
+"""``recallbot audit``: the append-only audit log, for people (a line each) or export (JSON
+lines: one object per entry, oldest first)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import TextIO
+
+from bot.config import get_settings
+from bot.store import AuditEntry, Store
+from bot.timefmt import iso_utc
+
+_SPAN = re.compile(r"(\d+)\s*([mhd])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def since_arg(value: str) -> datetime:
+    """``--since``: a span back from now (90m, 24h, 7d), a day (2026-11-01, UTC) or an ISO 8601
+    instant with its offset."""
+    span = _SPAN.fullmatch(value.strip().lower())
+    if span:
+        return datetime.now(UTC) - timedelta(**{_UNITS[span[2]]: int(span[1])})
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a time to start from: give a span (24h, 7d), a day (2026-11-01) "
+            "or an instant with its offset (2026-11-01T08:00:00-06:00)"
+        )
+    return moment
+
+
+def _line(entry: AuditEntry) -> str:
+    detail = " ".join(f"{k}={json.dumps(v) if not isinstance(v, str) else v}"
+                      for k, v in sorted(entry.detail.items()))  # fmt: skip
+    recall = entry.recall_id or "-"
+    return f"{iso_utc(entry.at)}  {entry.actor:<12} {entry.action:<16} {recall:<13} {detail}"
+
+
+def run_audit(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the log from ``--since`` (everything by default)."""
+    store = Store(get_settings().db_path)
+    try:
+        entries = store.audit_log(args.since)
+    finally:
+        store.close()
+    for entry in entries:
+        out.write((entry.model_dump_json() if args.json else _line(entry).rstrip()) + "\n")
+    return 0
