@@ -31,6 +31,7 @@ from bot.runtime import Runtime
 from bot.slack_desk import SlackDesk, UserZones
 from bot.slack_directory import SlackDirectory
 from bot.slack_forms import FormDesk
+from bot.slack_home import HomeDesk
 from bot.tracker import Tracker
 from bot.webhook_app import webhook_app
 from handlers import Deps, register
@@ -75,17 +76,18 @@ class RecallbotApp:
         )
         poster = SlackPoster(client, settings.slack_post_rate_per_s)
         default = settings.default_zone
-        notifier = SurfaceNotifier(
-            SlackNotifier(poster, default), ConsoleNotifier(sys.stdout, default)
-        )
-        tracker = runtime.tracker(notifier)
+        slack = SlackNotifier(poster, default)
+        tracker = runtime.tracker(SurfaceNotifier(slack, ConsoleNotifier(sys.stdout, default)))
         zones = UserZones(client, default)
         gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit)
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake)
         workers = settings.slack_workers
-        deps = Deps(desk, poster, runtime.store, FormDesk(desk),
+        deps = Deps(desk, poster, runtime.store, FormDesk(desk), HomeDesk(desk),
                     checks=Background("checks", workers, False),
                     requests=Background("requests", workers, True))  # fmt: skip
+        slack.on_change = lambda recall: deps.checks.run(
+            lambda: deps.home.changed(recall.requested_by)
+        )  # the tracker does not wait for it
         register(bolt, deps)
         return cls(bolt, desk, tracker, runtime, deps)
 

@@ -35,6 +35,7 @@ class Background(ClosedOnExit):
         """``finish_on_close``: run what is queued before closing (else answer it ShuttingDown)."""
         self.name = name
         self.failures = 0
+        self._pending = 0
         self._finish = finish_on_close
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix=f"recallbot-{name}")
         self._lock = threading.Lock()
@@ -42,8 +43,10 @@ class Background(ClosedOnExit):
     def run(self, job: Job, on_error: OnError | None = None) -> None:
         """Queue ``job``; if it raises (or never runs), ``on_error`` tells the person waiting
         for it (when nobody is, the log alone has it)."""
+        with self._lock:
+            self._pending += 1
         future = self._pool.submit(self._guarded, job, on_error)
-        future.add_done_callback(lambda done: self._dropped(done, on_error))
+        future.add_done_callback(lambda done: self._done(done, on_error))
 
     def _guarded(self, job: Job, on_error: OnError | None) -> None:
         try:
@@ -54,7 +57,15 @@ class Background(ClosedOnExit):
             _log.exception("%s job failed", self.name)
             self._answer(on_error, exc)
 
-    def _dropped(self, future: Future[None], on_error: OnError | None) -> None:
+    @property
+    def pending(self) -> int:
+        """Jobs queued or running (a health figure; tests wait for 0)."""
+        with self._lock:
+            return self._pending
+
+    def _done(self, future: Future[None], on_error: OnError | None) -> None:
+        with self._lock:
+            self._pending -= 1
         if future.cancelled():
             _log.warning("%s job dropped: recallbot is stopping", self.name)
             self._answer(on_error, ShuttingDown())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -109,9 +110,16 @@ def zone_of(name: str | None, default: tzinfo) -> tzinfo:
 class SlackNotifier:
     """Keeps a Slack recall's status message current and answers in its thread."""
 
-    def __init__(self, poster: SlackPoster, default_zone: tzinfo) -> None:
+    def __init__(
+        self,
+        poster: SlackPoster,
+        default_zone: tzinfo,
+        on_change: Callable[[TrackedRecall], None] = lambda recall: None,
+    ) -> None:
+        """``on_change``: told of every change after the thread is (e.g. the Home tab)."""
         self._poster = poster
         self._default_zone = default_zone
+        self.on_change = on_change
 
     def status_changed(self, recall: TrackedRecall) -> None:
         """Edit the status message in place."""
@@ -119,6 +127,7 @@ class SlackNotifier:
         if origin is None or not origin.channel_id or not origin.status_ts:
             return
         self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
+        self.on_change(recall)
 
     def deliver(self, recall: TrackedRecall, attempt: str) -> None:
         """The answer in the thread, then the status message's final state. A failure to post
@@ -134,6 +143,7 @@ class SlackNotifier:
                 self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
             except Exception:
                 _log.exception("could not update the status message of %s", recall.id)
+        self.on_change(recall)
 
     def _progress(self, recall: TrackedRecall) -> Message:
         origin = recall.origin

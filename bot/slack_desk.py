@@ -28,7 +28,7 @@ from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
 from bot.runtime import Runtime
 from bot.service import Preview
-from bot.store import Origin, PendingRequest
+from bot.store import Origin, PendingRequest, TrackedRecall
 
 _log = logging.getLogger("recallbot.slack")
 
@@ -280,17 +280,13 @@ class SlackDesk:
         refused = self.gate.use(user, channel)
         if refused is not None:
             return blocks.refusal(refused.message)
-        recalls = self.runtime.store.recent(10, requested_by=user)
-        links = [
-            (
-                r,
-                self.poster.permalink(r.origin.channel_id, r.origin.status_ts)
-                if r.origin
-                else None,
-            )
-            for r in recalls
-        ]
-        return blocks.list_message(links, self.zones.zone(user))
+        return blocks.list_message(self.with_threads(user, 10), self.zones.zone(user))
+
+    def with_threads(self, user: str, count: int) -> list[tuple[TrackedRecall, str | None]]:
+        """The user's latest recalls, each with a link to its thread (when Slack gives one)."""
+        recalls = self.runtime.store.recent(count, requested_by=user)
+        return [(r, self.poster.permalink(r.origin.channel_id, r.origin.status_ts)
+                 if r.origin else None) for r in recalls]  # fmt: skip
 
     def quota(self) -> Message:
         """The company's recall minutes."""

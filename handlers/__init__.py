@@ -21,6 +21,7 @@ from bot.form import ModalContext
 from bot.notify import SlackPoster
 from bot.slack_desk import SlackDesk
 from bot.slack_forms import FormDesk, OpenForm
+from bot.slack_home import HomeDesk
 from bot.store import Store
 
 
@@ -32,6 +33,7 @@ class Deps:
     poster: SlackPoster
     store: Store
     forms: FormDesk
+    home: HomeDesk
     checks: Background
     requests: Background
 

@@ -1,4 +1,5 @@
-"""Events: ``@recallbot <phrase>`` in a thread, and redelivered events dropped by id."""
+"""Events: ``@recallbot <phrase>`` in a thread, the Home tab opened, and redelivered events
+dropped by id."""
 
 from __future__ import annotations
 
@@ -59,3 +60,8 @@ def register(app: App, deps: Deps) -> None:
             tell(desk.preview(phrase, parsed, user, origin))
 
         deps.checks.run(preview, failed(tell, "checking it with Motive"))
+
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab") == "home":
+            deps.checks.run(lambda: deps.home.opened(event["user"]))

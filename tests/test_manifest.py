@@ -53,7 +53,8 @@ def test_the_manifest_names_what_the_handlers_listen_for(app_manifest: dict[str,
     assert (shortcut["name"], shortcut["type"]) == ("Recall dashcam video", "message")
     assert shortcut["callback_id"] == CallbackId.FROM_MESSAGE
     settings = app_manifest["settings"]
-    assert settings["event_subscriptions"]["bot_events"] == ["app_mention"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "app_mention"]
+    assert features["app_home"]["home_tab_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
 

@@ -61,15 +61,20 @@ def list_message(recalls: list[tuple[TrackedRecall, str | None]], zone: tzinfo) 
     return message("Your recent recalls", blocks)
 
 
-def quota_message(quota: QuotaInfo) -> Message:
-    """The company's recall minutes this month."""
+def quota_lines(quota: QuotaInfo) -> list[str]:
+    """The company's recall minutes this month, a line per type."""
     lines = ["*Video recall quota this month:*"]
     for kind, bucket in (("Regular", quota.regular), ("Time-lapse", quota.timelapse)):
         lines.append(
             f"• {kind}: {bucket.used_minutes:g} of {bucket.total_minutes:g} minutes used, "
             f"{bucket.remaining_minutes:g} left"
         )
-    return message("Video recall quota", [section("\n".join(lines))])
+    return lines
+
+
+def quota_message(quota: QuotaInfo) -> Message:
+    """The company's recall minutes this month."""
+    return message("Video recall quota", [section("\n".join(quota_lines(quota)))])
 
 
 def notice(text: str) -> Message:
