@@ -130,7 +130,6 @@ class Draft:
     vehicles: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
     loose_ids: list[str] = field(default_factory=list)
-    bare_vehicle: str | None = None
     durations: list[Said[int]] = field(default_factory=list)  # seconds
     recall_types: list[Said[RecallType]] = field(default_factory=list)
     cameras: CameraDraft = field(default_factory=CameraDraft)
