@@ -65,10 +65,7 @@ class SlackPoster:
 
     def respond(self, response_url: str, message: Message, replace_original: bool) -> None:
         """Answer through a response_url, ephemerally (replacing the message it came from)."""
-        WebhookClient(response_url).send(
-            text=message.text, blocks=message.blocks, response_type="ephemeral",
-            replace_original=replace_original,
-        )  # fmt: skip
+        WebhookClient(response_url).send(**message.ephemeral(replace_original=replace_original))
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> tuple[str, str]:
         """Open a modal; its id and hash (for updating it later)."""

@@ -140,9 +140,11 @@ class SlackDesk:
         origin: Origin,
         phrase: str | None = None,
         response_url: str | None = None,
+        keep: bool = True,
     ) -> Refusal | tuple[Preview, PendingRequest | None]:
         """A request looked at before anything is spent: refused by the policy (nothing asked
-        of Motive), or checked with Motive and, when it may be requested, kept as a draft."""
+        of Motive), or checked with Motive and, when it may be requested and ``keep``, kept as
+        a draft for its Request button."""
         refused = self.gate.request(user, origin.channel_id, request)
         if refused is not None:
             return refused
@@ -150,6 +152,8 @@ class SlackDesk:
         checked = self.runtime.service.preview(request)
         if not checked.ready:
             store.audit(user, "refused", phrase=phrase, problems=list(checked.problems))
+            return checked, None
+        if not keep:
             return checked, None
         draft = store.add_draft(checked.request, user, self.clock(), phrase, origin, response_url)
         return checked, draft

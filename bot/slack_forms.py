@@ -117,11 +117,11 @@ class FormDesk:
         request = request_from_form(form, zone, self.desk.clock())
         if isinstance(request, dict):
             return [f":warning: {escape(error)}" for error in request.values()]
-        refused = self.desk.gate.request(user, channel, request)
-        if refused is not None:
-            return [f":no_entry: {refused.message}"]
-        found = self.desk.runtime.service.preview(request)
-        return check_lines(found) + problem_texts(found, zone)
+        origin = Origin(surface="slack", channel_id=channel, user_id=user)
+        checked = self.desk.check(request, user, origin, f"(form) {request.target}", keep=False)
+        if isinstance(checked, Refusal):
+            return [f":no_entry: {checked.message}"]
+        return check_lines(checked[0]) + problem_texts(checked[0], zone)
 
     def targets(self, typed: str) -> list[tuple[TargetKind, str, str]]:
         """Vehicles and assets for the modal's select, best first."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from slack_bolt import App
 
@@ -36,11 +35,6 @@ class Deps:
     home: HomeDesk
     checks: Background
     requests: Background
-
-
-def reply(message: Message, **extra: Any) -> dict[str, Any]:
-    """A message as the keyword arguments of ``ack``/``respond`` (ephemeral by default)."""
-    return {"text": message.text, "blocks": message.blocks, "response_type": "ephemeral", **extra}
 
 
 def open_form(

@@ -10,7 +10,7 @@ from bot import blocks
 from bot.blocks import Message
 from bot.form import ModalContext
 from bot.ids import ActionId
-from handlers import Deps, failed, open_form, reply
+from handlers import Deps, failed, open_form
 
 
 def _channel(body: dict[str, Any]) -> str:
@@ -26,7 +26,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
 
         def tell(message: Message) -> None:
-            respond(**reply(message, replace_original=True))
+            respond(**message.ephemeral(replace_original=True))
 
         deps.requests.run(
             lambda: tell(desk.request(action["value"], body["user"]["id"])),
@@ -36,7 +36,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ActionId.CANCEL)
     def cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        respond(**reply(desk.cancel(action["value"], body["user"]["id"]), replace_original=True))
+        respond(**desk.cancel(action["value"], body["user"]["id"]).ephemeral(replace_original=True))
 
     @app.action(ActionId.EDIT)
     def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
@@ -45,7 +45,7 @@ def register(app: App, deps: Deps) -> None:
         opened = deps.forms.from_draft(action["value"], user)
         if opened is None:
             gone = "This preview is no longer known, or was already used. Ask again."
-            respond(**reply(blocks.notice(gone)))
+            respond(**blocks.notice(gone).ephemeral())
             return
         context = ModalContext(
             channel_id=_channel(body), team_id=(body.get("team") or {}).get("id"),
@@ -61,7 +61,7 @@ def register(app: App, deps: Deps) -> None:
 
         def tell(message: Message | None) -> None:
             if message is not None:
-                respond(**reply(message, replace_original=False))
+                respond(**message.ephemeral(replace_original=False))
 
         deps.checks.run(
             lambda: tell(desk.refresh(action["value"], body["user"]["id"], _channel(body),

@@ -13,14 +13,14 @@ from bot.blocks import Message
 from bot.ids import Command
 from bot.phrase import ParsedPhrase, PhraseError
 from bot.store import Origin
-from handlers import Deps, failed, reply
+from handlers import Deps, failed
 
 
 def _responder(respond: Respond, replace: bool = False) -> Callable[[Message], None]:
     """Send a message through the command's response_url (ephemeral)."""
 
     def send(message: Message) -> None:
-        respond(**reply(message, replace_original=replace))
+        respond(**message.ephemeral(replace_original=replace))
 
     return send
 
@@ -47,10 +47,10 @@ def _read_phrase(deps: Deps, ack: Ack, respond: Respond, command: dict[str, Any]
     if desk.zones.cached(user) is not None:
         parsed = desk.read(text, user, now=now)
         if isinstance(parsed, PhraseError):
-            ack(**reply(blocks.phrase_error(text, parsed)))
+            ack(**blocks.phrase_error(text, parsed).ephemeral())
             deps.requests.run(partial(desk.record_refusal, text, parsed, user))
             return
-    ack(**reply(blocks.checking(text)))
+    ack(**blocks.checking(text).ephemeral())
     origin = Origin(surface="slack", team_id=command.get("team_id"),
                     channel_id=command["channel_id"], user_id=user)  # fmt: skip
     send = _responder(respond, replace=True)
@@ -74,7 +74,7 @@ def register(app: App, deps: Deps) -> None:
         word, _, rest = (command.get("text") or "").strip().partition(" ")
         subcommand = word.lower()
         if subcommand in ("", "help"):
-            ack(**reply(blocks.help_message()))
+            ack(**blocks.help_message().ephemeral())
         elif subcommand in ("status", "list", "quota"):
             ack()
             _look_up(deps, respond, subcommand, rest, command)

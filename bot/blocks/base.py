@@ -29,6 +29,10 @@ class Message:
     text: str
     blocks: list[dict[str, Any]]
 
+    def ephemeral(self, **extra: Any) -> dict[str, Any]:
+        """The message as an ephemeral answer (``ack``, ``respond`` or a response_url)."""
+        return {"text": self.text, "blocks": self.blocks, "response_type": "ephemeral", **extra}
+
 
 def message(text: str, blocks: Sequence[Block]) -> Message:
     """Validate blocks against Slack's limits (``to_dict`` raises) and cap their number."""
