@@ -68,12 +68,17 @@ class Deliveries:
     at: dict[str, tuple[datetime, float]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def announce(self, recall: TrackedRecall) -> str | None:
+        """No status messages here."""
+        return None
+
     def status_changed(self, recall: TrackedRecall) -> None:
         """Status updates are not what is measured."""
 
-    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+    def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         with self.lock:
             self.at.setdefault(recall.id, (self.clock.now(), time.monotonic()))
+        return None
 
 
 def _requests(clock: SandboxClock, count: int) -> list[RecallRequest]:

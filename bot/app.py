@@ -7,7 +7,9 @@ set) needs no public URL, and can still serve the webhook and health check on a 
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.background import Background
 from bot.config import Settings
+from bot.health import Health
 from bot.notifier import ConsoleNotifier
 from bot.notify import SlackNotifier, SlackPoster, SurfaceNotifier
 from bot.policy import Gate
@@ -52,6 +55,16 @@ def slack_client(settings: Settings) -> WebClient:
     )
 
 
+def _modal_key(settings: Settings) -> bytes:
+    """The key that seals modal contexts: derived from the signing secret, so a modal opened
+    before a restart still submits; random per process where there is no such secret."""
+    secret = settings.slack_signing_secret
+    if secret is None:
+        return secrets.token_bytes(32)
+    seed = b"recallbot modal context\0" + secret.get_secret_value().encode()
+    return hashlib.sha256(seed).digest()
+
+
 @dataclass
 class RecallbotApp:
     """The Bolt app, the core it calls, and the tracker answering in threads."""
@@ -74,7 +87,7 @@ class RecallbotApp:
             client=client,
             process_before_response=True,  # listeners only ack and hand off: see bot.background
         )
-        poster = SlackPoster(client, settings.slack_post_rate_per_s)
+        poster = SlackPoster(client, settings.slack_post_rate_per_s, settings.slack_response_urls)
         default = settings.default_zone
         slack = SlackNotifier(poster, default)
         tracker = runtime.tracker(SurfaceNotifier(slack, ConsoleNotifier(sys.stdout, default)))
@@ -82,7 +95,8 @@ class RecallbotApp:
         gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit)
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake)
         workers = settings.slack_workers
-        deps = Deps(desk, poster, runtime.store, FormDesk(desk), HomeDesk(desk),
+        forms = FormDesk(desk, _modal_key(settings))
+        deps = Deps(desk, poster, runtime.store, forms, HomeDesk(desk),
                     checks=Background("checks", workers, False),
                     requests=Background("requests", workers, True))  # fmt: skip
         slack.on_change = lambda recall: deps.checks.run(
@@ -95,10 +109,12 @@ class RecallbotApp:
         """One WSGI app: Slack at /slack/events; the Motive webhook and health check beside it."""
         slack = SlackRequestHandler(self.bolt, path="/slack/events")
         secret = self.runtime.settings.motive_webhook_secret
+        loops = {"checks": self.deps.checks.health, "requests": self.deps.requests.health}
         motive = webhook_app(
             self.tracker,
             secret.get_secret_value() if secret else None,
             self.runtime.client.config.shapes.status_words,
+            Health(self.runtime.store, self.tracker, loops),
         )
 
         def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from bot.closing import ClosedOnExit
 
@@ -62,6 +63,10 @@ class Background(ClosedOnExit):
         """Jobs queued or running (a health figure; tests wait for 0)."""
         with self._lock:
             return self._pending
+
+    def health(self) -> dict[str, Any]:
+        """What a health check says of the pool (it cannot die: every job is guarded)."""
+        return {"ok": True, "pending": self.pending, "failures": self.failures}
 
     def _done(self, future: Future[None], on_error: OnError | None) -> None:
         with self._lock:

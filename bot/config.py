@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     dedup_window_s: float = Field(12 * 3600.0, ge=0, validation_alias="RECALLBOT_DEDUP_WINDOW")
     """A request identical to a recall delivered this recently gets that recall, not a new one."""
     submit_grace_s: float = Field(120.0, ge=0, validation_alias="RECALLBOT_SUBMIT_GRACE")
-    """A row still 'submitting' after this long was orphaned by a crash and is reconciled."""
+    """Seconds a process that wrote a 'submitting' row has to settle it with Motive (real time,
+    not scaled); after that any running tracker settles it (a crash, a restart, an unclear
+    answer)."""
     delivery_lease_s: float = Field(60.0, ge=0, validation_alias="RECALLBOT_DELIVERY_LEASE")
     """A delivery claimed this long ago and never recorded was cut short and is redone."""
     status_throttle_s: float = Field(30.0, ge=0, validation_alias="RECALLBOT_STATUS_THROTTLE")
@@ -60,6 +62,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     """An app-level token (xapp-...): with it, ``recallbot run`` uses Socket Mode."""
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
+    slack_response_urls: str = Field(
+        "https://hooks.slack.com/", validation_alias="SLACK_RESPONSE_URL_PREFIX"
+    )
+    """Where Slack's response_urls start: recallbot POSTs to no other (the emulator's differs)."""
     confirm: Literal["always", "never"] = Field("always", validation_alias="RECALLBOT_CONFIRM")
     """``never``: /recall submits at once, without the preview and its Request button."""
     slack_post_rate_per_s: float = Field(1.0, gt=0, validation_alias="RECALLBOT_SLACK_POST_RATE")

@@ -9,6 +9,8 @@ type's default length, every camera, regular).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
@@ -46,7 +48,13 @@ class RecallForm(BaseModel):
 
 
 class ModalContext(BaseModel):
-    """What a modal must remember between opening and submitting (its private_metadata)."""
+    """What a modal must remember between opening and submitting (its private_metadata).
+
+    It travels through Slack, so it is sealed: an HMAC over every field, keyed with a secret
+    of recallbot's, and the person who opened it. A submission whose context was changed (a
+    channel the submitter is not in, a URL to POST to, someone else's preview) or that comes
+    from someone else is refused.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -56,6 +64,24 @@ class ModalContext(BaseModel):
     response_url: str | None = None  # the /recall preview the modal replaces (Edit)
     draft_id: str | None = None  # that preview's draft, used up when the modal requests
     zone: str = "UTC"
+    user_id: str | None = None  # who opened it: the only one who may submit it
+    seal: str = ""
+
+    def sealed(self, key: bytes) -> ModalContext:
+        """This context with its seal."""
+        return self.model_copy(update={"seal": self._mac(key)})
+
+    def opened_by(self, key: bytes, user: str) -> bool:
+        """Whether the seal is intact and ``user`` opened the modal."""
+        return (
+            bool(self.seal)
+            and hmac.compare_digest(self.seal, self._mac(key))
+            and (self.user_id == user)
+        )
+
+    def _mac(self, key: bytes) -> str:
+        body = self.model_dump_json(exclude={"seal"}).encode()
+        return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
 def form_from_fields(said: SaidFields, zone: tzinfo) -> RecallForm:

@@ -17,12 +17,17 @@ from bot.store import TrackedRecall
 class Notifier(Protocol):
     """Where the tracker sends what happens to a recall."""
 
-    def status_changed(self, recall: TrackedRecall) -> None:
-        """The recall moved on (pending -> processing); its answer is not ready yet."""
+    def announce(self, recall: TrackedRecall) -> str | None:
+        """Post the status message of a recall that has none yet (its submitter stopped before
+        posting it); its id (a Slack ts), or None where there is no such thing."""
 
-    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+    def status_changed(self, recall: TrackedRecall) -> None:
+        """The recall moved on (pending -> processing, or to its final state)."""
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         """The final answer: links, or why there are none. ``attempt`` identifies this
-        delivery, so a repeat after a crash can be recognised downstream."""
+        delivery, so a repeat after a crash can be recognised downstream. Returns the id of
+        the message holding the answer, where there is one."""
 
 
 class ConsoleNotifier:
@@ -48,13 +53,19 @@ class ConsoleNotifier:
             self._out.write("\n".join(lines) + "\n")
             self._out.flush()
 
-    def status_changed(self, recall: TrackedRecall) -> None:
-        """One line per change."""
-        self._write([f"recall {recall.id}: {recall.state} · {self._elapsed(recall)}"])
+    def announce(self, recall: TrackedRecall) -> str | None:
+        """A terminal has no status message to post."""
+        return None
 
-    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+    def status_changed(self, recall: TrackedRecall) -> None:
+        """One line per change (the final state is said by ``deliver``)."""
+        if not recall.state.finished:
+            self._write([f"recall {recall.id}: {recall.state} · {self._elapsed(recall)}"])
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         """The answer, camera by camera."""
         lines = [
             f"recall {recall.id}: {recall.state} · {self._elapsed(recall)} (delivery {attempt})"
         ]
         self._write(lines + [f"  {line}" for line in describe_answer(recall, self._zone)])
+        return None

@@ -29,9 +29,16 @@ _log = logging.getLogger("recallbot.slack")
 class SlackPoster:
     """chat.postMessage / update / postEphemeral / getPermalink, paced per channel."""
 
-    def __init__(self, client: WebClient, rate_per_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        rate_per_s: float = 1.0,
+        response_urls: str = "https://hooks.slack.com/",
+    ) -> None:
+        """``response_urls``: the prefix every response_url recallbot answers must have."""
         self.client = client
         self._rate = rate_per_s
+        self._response_urls = response_urls
         self._limiters: dict[str, RateLimiter] = {}
         self._lock = threading.Lock()
 
@@ -64,7 +71,12 @@ class SlackPoster:
         )  # fmt: skip
 
     def respond(self, response_url: str, message: Message, replace_original: bool) -> None:
-        """Answer through a response_url, ephemerally (replacing the message it came from)."""
+        """Answer through a response_url, ephemerally (replacing the message it came from).
+
+        Only Slack's: recallbot never POSTs to a URL that merely arrived in a payload."""
+        if not response_url.startswith(self._response_urls):
+            _log.warning("not answering a response_url outside %s", self._response_urls)
+            return
         WebhookClient(response_url).send(**message.ephemeral(replace_original=replace_original))
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> tuple[str, str]:
@@ -126,21 +138,24 @@ class SlackNotifier:
         self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
         self.on_change(recall)
 
-    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
-        """The answer in the thread, then the status message's final state. A failure to post
-        the answer raises, so the tracker tries again; the status edit is best effort."""
+    def announce(self, recall: TrackedRecall) -> str | None:
+        """Post the status message its submitter did not get to post (the thread's root)."""
+        origin = recall.origin
+        if origin is None or not origin.channel_id:
+            return None
+        return self._poster.post(origin.channel_id, self._progress(recall), origin.thread_ts)
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
+        """The answer in the thread (the tracker then edits the status message to the final
+        state). A failure to post raises, so the tracker tries again."""
         origin = recall.origin
         if origin is None or not origin.channel_id:
             raise ValueError(f"recall {recall.id} has no Slack channel to answer in")
         zone = zone_of(origin.zone, self._default_zone)
         thread = origin.thread_ts or origin.status_ts
-        self._poster.post(origin.channel_id, answer(recall, zone), thread_ts=thread)
-        if origin.status_ts:
-            try:
-                self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
-            except Exception:
-                _log.exception("could not update the status message of %s", recall.id)
+        answer_ts = self._poster.post(origin.channel_id, answer(recall, zone), thread_ts=thread)
         self.on_change(recall)
+        return answer_ts
 
     def _progress(self, recall: TrackedRecall) -> Message:
         origin = recall.origin
@@ -162,10 +177,14 @@ class SurfaceNotifier:
             return self._slack
         return self._other
 
+    def announce(self, recall: TrackedRecall) -> str | None:
+        """Route a missing status message."""
+        return self._for(recall).announce(recall)
+
     def status_changed(self, recall: TrackedRecall) -> None:
         """Route a status change."""
         self._for(recall).status_changed(recall)
 
-    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+    def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         """Route a final answer."""
-        self._for(recall).deliver(recall, attempt)
+        return self._for(recall).deliver(recall, attempt)

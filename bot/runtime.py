@@ -49,7 +49,7 @@ class Runtime(ClosedOnExit):
             self.client,
             notifier,
             self.service.policy,
-            reconcile=self.service.reconcile,
+            settle=self.service.settle,
         )
 
     def close(self) -> None:

@@ -81,10 +81,21 @@ class TrackingPolicy(BaseModel):
     deadline: timedelta = timedelta(hours=24)
     dedup_window: timedelta = timedelta(hours=12)
     submit_grace: timedelta = timedelta(minutes=2)
+    settle_gap: timedelta = timedelta(seconds=30)
+    """The first wait before settling a create again after an answer that settled nothing
+    (a 429, a 5xx, a lost answer); it doubles with each try, up to the schedule's longest gap."""
+    settle_refusals: int = 3
+    """How many refusals (4xx other than "duplicate") a settling resend meets before the recall
+    is ended as unknown: after a crash, a refusal cannot tell whether the first create arrived."""
     delivery_lease: timedelta = timedelta(minutes=1)
     check_lease: timedelta = timedelta(minutes=5)
     status_throttle: timedelta = timedelta(seconds=30)
     workers: int = 4
+
+    def settle_after(self, tries: int) -> timedelta:
+        """How long to wait before settling a create again, after ``tries`` tries."""
+        gap: timedelta = self.settle_gap * (2 ** min(tries, 12))
+        return min(gap, timedelta(seconds=self.schedule.max_gap_s))
 
     @classmethod
     def from_settings(cls, settings: Settings, webhooks: bool = False) -> TrackingPolicy:
@@ -96,7 +107,8 @@ class TrackingPolicy(BaseModel):
             fallback=CheckSchedule().scaled(scale) if webhooks else None,
             deadline=timedelta(seconds=settings.track_deadline_s / scale),
             dedup_window=timedelta(seconds=settings.dedup_window_s),
-            submit_grace=timedelta(seconds=settings.submit_grace_s / scale),
+            submit_grace=timedelta(seconds=settings.submit_grace_s),  # real calls: not scaled
+            settle_gap=timedelta(seconds=30 / scale),
             delivery_lease=timedelta(seconds=settings.delivery_lease_s / scale),
             check_lease=timedelta(seconds=300 / scale),
             status_throttle=timedelta(seconds=settings.status_throttle_s / scale),

@@ -15,16 +15,19 @@ from datetime import UTC, datetime, timedelta
 from bot.crashpoints import checkpoint
 from bot.fleet import Fleet, Match, NoMatch, TargetKind
 from bot.motive import (
+    MotiveAuthError,
     MotiveClient,
-    MotiveCreateOutcomeUnknown,
     MotiveDuplicate,
     MotiveError,
+    MotiveRateLimited,
+    MotiveUnavailable,
     QuotaInfo,
+    RecallDetails,
     TimeWindow,
 )
 from bot.recall import RecallRequest, RecallType
 from bot.schedule import TrackingPolicy
-from bot.store import Origin, RecallState, Store, TrackedRecall
+from bot.store import Origin, RecallState, Store, StoreError, TrackedRecall
 
 _log = logging.getLogger("recallbot.service")
 
@@ -144,17 +147,32 @@ class RecallService:
     def submit(
         self, request: RecallRequest, requested_by: str, origin: Origin | None = None
     ) -> Submission:
-        """Create the recall on Motive, durably and once.
+        """Create the recall on Motive, durably and once (``record``, then ``create``)."""
+        submission = self.record(request, requested_by, origin)
+        if not submission.new:
+            return submission
+        return Submission(self.create(submission.recall, requested_by), new=True)
 
-        The row is written before Motive is called, so a crash in between is reconciled at the
-        next start. A request for footage already in flight or delivered recently gets that
-        recall back instead of spending quota again. Motive's refusals are recorded, audited
-        and raised.
+    def record(
+        self,
+        request: RecallRequest,
+        requested_by: str,
+        origin: Origin | None = None,
+        draft_id: str | None = None,
+    ) -> Submission:
+        """Write the recall's row before Motive is called (using up ``draft_id``, the preview
+        being requested, in the same transaction), or find the recall it duplicates.
+
+        A request for footage already in flight or delivered recently gets that recall back
+        instead of spending quota again. The caller should ``create`` a new one within
+        ``submit_grace``; after that, a tracker settles it (a crash in between loses nothing).
+        Raises ``DraftUsed`` when the preview was used already.
         """
         now = self.clock()
+        policy = self.policy
         recall, new = self.store.add_submitting(
-            request, requested_by, origin, now, now + self.policy.deadline,
-            now - self.policy.dedup_window,
+            request, requested_by, origin, now, now + policy.deadline,
+            now - policy.dedup_window, now + policy.submit_grace, draft_id,
         )  # fmt: skip
         if not new:
             self.store.audit(requested_by, "duplicate", recall.id, fingerprint=recall.fingerprint)
@@ -163,49 +181,112 @@ class RecallService:
             requested_by, "requested", recall.id, request=request.model_dump(mode="json")
         )
         checkpoint("after_row")
-        return Submission(self._create(recall, actor=requested_by), new=True)
+        return Submission(recall, new=True)
 
-    def reconcile(self, orphan: TrackedRecall) -> None:
-        """Settle a row a crash left 'submitting': ask Motive by creating it again (a duplicate
-        answer means the first create arrived, and names it). Never creates it twice."""
+    def create(self, recall: TrackedRecall, actor: str) -> TrackedRecall:
+        """Ask Motive for a recorded recall.
+
+        Motive's refusal is recorded, audited and raised. An answer that settles nothing (a
+        429 storm, a 5xx, a create whose answer was lost) leaves the row 'submitting' and due
+        again later, for a tracker to settle: the returned recall is then still submitting.
+        """
+        return self._create(recall, actor, settling=False)
+
+    def settle(self, recall: TrackedRecall) -> TrackedRecall:
+        """Settle a row still 'submitting' past its owner's deadline (a crash, a restart, or
+        an answer that settled nothing): ask Motive by creating it again; a duplicate answer
+        means the first create arrived, and names it. Never creates it twice. Only a definite
+        answer settles it; anything else is asked again later, until the recall's deadline."""
         now = self.clock()
-        if now >= orphan.deadline_at:
-            reason = "recallbot stopped before it could ask Motive, and the request is stale"
-            self.store.mark_ended(orphan.id, RecallState.EXPIRED, reason, now)
-            return
+        if now >= recall.deadline_at:
+            reason = (
+                "recallbot could not confirm with Motive whether this request arrived before "
+                "its deadline; check Motive's dashboard before asking again"
+            )
+            self.store.mark_ended(recall.id, RecallState.UNKNOWN, reason, now)
+            self.store.audit("recallbot", "unknown", recall.id, reason=reason)
+            return self._must(recall.id)
         try:
-            self._create(orphan, actor="recallbot")
-        except MotiveError as exc:
-            _log.warning("reconciling %s: %s", orphan.id, exc)
+            return self._create(recall, "recallbot", settling=True)
+        except MotiveError as exc:  # recorded as the recall's ending; the tracker delivers it
+            _log.warning("settling %s ended it: %s", recall.id, exc)
+            return self._must(recall.id)
 
-    def _create(self, recall: TrackedRecall, actor: str) -> TrackedRecall:
+    def _create(self, recall: TrackedRecall, actor: str, settling: bool) -> TrackedRecall:
         request = recall.request
         try:
-            details = self.client.create_recall(request)
-        except MotiveDuplicate as duplicate:
-            if duplicate.existing_id is None:
-                self._end(recall, RecallState.UNKNOWN, duplicate, actor)
-                raise
-            details = self.client.get_recall(duplicate.existing_id)  # it arrived before
-        except MotiveCreateOutcomeUnknown as unknown:
-            self._end(recall, RecallState.UNKNOWN, unknown, actor)
+            details, adopted = self._ask(request)
+        except MotiveDuplicate as duplicate:  # Motive has it but did not say which recall
+            self._end(recall, RecallState.UNKNOWN, duplicate, actor)
             raise
-        except MotiveError as refused:
-            if request.vehicle_number and "smart dashcam" in refused.motive_message.lower():
+        except MotiveError as error:
+            if self._settles_nothing(error, settling, recall.attempts):
+                return self._defer(recall, error, actor)
+            if request.vehicle_number and "smart dashcam" in error.motive_message.lower():
                 self.fleet.learn_smart_dashcam(request.vehicle_number)
-            self._end(recall, RecallState.REFUSED, refused, actor)
+            self._end(recall, RecallState.UNKNOWN if settling else RecallState.REFUSED, error,
+                      actor)  # fmt: skip
             raise
         checkpoint("after_accept")
         now = self.clock()
         first_check = now + timedelta(seconds=self.policy.schedule.next_gap(0))
         submitted = self.store.mark_submitted(recall.id, details, now, first_check)
-        self.store.audit(actor, "submitted", recall.id, motive_id=details.id)
+        action = "adopted" if adopted else "submitted"
+        self.store.audit(actor, action, recall.id, motive_id=details.id)
         return submitted
+
+    def _ask(self, request: RecallRequest) -> tuple[RecallDetails, bool]:
+        """Motive's recall for this request, and whether it existed already: a duplicate
+        answer naming an id (a crashed create that arrived, or a repeat request Motive still
+        holds) is adopted, so its answer, with fresh links, goes to this request too."""
+        try:
+            return self.client.create_recall(request), False
+        except MotiveDuplicate as duplicate:
+            if duplicate.existing_id is None:
+                raise
+            return self.client.get_recall(duplicate.existing_id), True
+
+    def _settles_nothing(self, error: MotiveError, settling: bool, tries: int) -> bool:
+        """Whether Motive's answer leaves the create's fate open, to be asked again later.
+
+        A 429 or 5xx, or a lost answer, always does. When settling after an interruption, so
+        does anything but a definite answer, up to ``settle_refusals`` refusals: the first
+        create may have arrived, and a refusal of the resend does not say whether it did."""
+        if isinstance(error, MotiveRateLimited | MotiveUnavailable):
+            return True
+        if not settling:
+            return False
+        if isinstance(error, MotiveAuthError):  # a key being rotated: not the recall's fault
+            return True
+        return tries + 1 < self.policy.settle_refusals
+
+    def _defer(self, recall: TrackedRecall, error: MotiveError, actor: str) -> TrackedRecall:
+        """Leave the row 'submitting', due again after a back-off (never past its deadline)."""
+        now = self.clock()
+        later = min(now + self.policy.settle_after(recall.attempts), recall.deadline_at)
+        reason = error.motive_message or str(error)
+        self.store.record_check_failure(recall.id, reason, now, later)
+        self.store.audit(actor, "create_deferred", recall.id, status=error.status, reason=reason)
+        _log.warning("recall %s: Motive's answer settled nothing (%s); asking again at %s",
+                     recall.id, reason, later.isoformat())  # fmt: skip
+        return self._must(recall.id)
+
+    def _must(self, recall_id: str) -> TrackedRecall:
+        found = self.store.get(recall_id)
+        if found is None:
+            raise StoreError(f"recall {recall_id} vanished from the store")
+        return found
 
     def _end(
         self, recall: TrackedRecall, state: RecallState, error: MotiveError, actor: str
     ) -> None:
         reason = error.motive_message or str(error)
+        if state is RecallState.UNKNOWN and not isinstance(error, MotiveDuplicate):
+            reason = (
+                f"Motive refused to confirm this request after recallbot was interrupted "
+                f"({reason}). recallbot cannot tell whether the first request reached Motive: "
+                "check Motive's dashboard before asking again."
+            )
         self.store.mark_ended(recall.id, state, reason, self.clock())
         self.store.audit(actor, str(state), recall.id, status=error.status, reason=reason)
 

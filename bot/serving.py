@@ -3,6 +3,12 @@
 waitress's own ``run`` loops until the process ends; closing its sockets from another thread
 makes that loop fail on a closed descriptor. So the loop runs in short slices until a stop
 flag is set, and everything is closed in the server's own thread.
+
+The limits are for an endpoint on the internet that anyone can reach before a signature is
+checked: a body larger than any Slack or Motive payload is answered 413 from its
+Content-Length, without being read; a connection idle for ``IDLE_TIMEOUT_S`` (a half-open or
+slow client) is closed; and connections are limited far above what Slack and Motive need, but
+polled rather than ``select``-ed, so hundreds of idle ones never keep ``/healthz`` waiting.
 """
 
 from __future__ import annotations
@@ -14,6 +20,11 @@ from wsgiref.types import WSGIApplication
 
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
+
+MAX_BODY = 1 << 20  # Slack's interaction payloads and Motive's webhooks are far smaller
+MAX_HEADERS = 64 << 10
+IDLE_TIMEOUT_S = 20  # a connection silent this long is closed (checked every 2 s)
+MAX_CONNECTIONS = 1000
 
 
 @dataclass
@@ -36,7 +47,7 @@ class Served:
         """Answer requests until ``close`` (in the calling thread)."""
         try:
             while not self._stopping.is_set():
-                wasyncore.loop(timeout=0.05, map=self.channels, count=1)
+                wasyncore.loop(timeout=0.05, use_poll=True, map=self.channels, count=1)
         finally:
             wasyncore.close_all(self.channels)
             self.server.task_dispatcher.shutdown()
@@ -53,7 +64,11 @@ def serve_in_background(
 ) -> Served:
     """Serve ``app`` from a daemon thread (port 0 picks a free port)."""
     channels: dict[int, Any] = {}
-    server = create_server(app, map=channels, host=host, port=port, threads=threads)
+    server = create_server(
+        app, map=channels, host=host, port=port, threads=threads,
+        max_request_body_size=MAX_BODY, max_request_header_size=MAX_HEADERS,
+        channel_timeout=IDLE_TIMEOUT_S, cleanup_interval=2, connection_limit=MAX_CONNECTIONS,
+    )  # fmt: skip
     # One host means one listening socket (several only come from several listen addresses).
     if not isinstance(server, BaseWSGIServer) or server.socket is None:
         raise RuntimeError(f"expected one listening socket for {host}:{port}")

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import blocks
 from bot.blocks import Message
+from bot.crashpoints import checkpoint
 from bot.motive import MotiveError
 from bot.notify import SlackPoster, zone_of
 from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
@@ -28,7 +29,7 @@ from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
 from bot.runtime import Runtime
 from bot.service import Preview
-from bot.store import Origin, PendingRequest, TrackedRecall
+from bot.store import DraftUsed, Origin, PendingRequest, RecallState, TrackedRecall
 
 _log = logging.getLogger("recallbot.slack")
 
@@ -166,81 +167,128 @@ class SlackDesk:
     # -- Request / Cancel -----------------------------------------------------------------------
 
     def request(self, draft_id: str, user: str) -> Message:
-        """Request a previewed recall: duplicate check, status message, create."""
+        """Request a previewed recall: its row (using up the preview in the same transaction,
+        so a crash loses neither), the status message in the channel, then Motive's create."""
         store = self.runtime.store
         draft = store.draft(draft_id)
         if draft is None:
             return blocks.notice("This preview is no longer known. Ask again with `/recall`.")
         if draft.requested_by != user:
+            store.audit(user, "refused", reason="not_owner", draft=draft_id)
             return blocks.notice(f"Only <@{draft.requested_by}> can request this preview.")
         refused = self.gate.request(user, draft.channel_id, draft.request)  # it may have changed
         if refused is not None:
             return blocks.refusal(refused.message)
-        now = self.clock()
-        existing = store.find_duplicate(
-            draft.request, now - self.runtime.service.policy.dedup_window
-        )
-        if existing is not None:
-            store.use_draft(draft_id, now)
-            store.audit(user, "duplicate", existing.id)
-            origin = existing.origin
-            where = self.poster.permalink(
-                origin.channel_id if origin else None, origin.status_ts if origin else None
-            )
-            thread = f"<{where}|its thread>" if where else "its thread"
-            return blocks.notice(
-                f"This footage was already requested: recall `{existing.id}` is "
-                f"*{existing.state}* — see {thread}. Nothing more was spent."
-            )
-        if store.use_draft(draft_id, now) is None:
-            return blocks.notice("This preview was already used (requested or cancelled).")
-        return self._post_and_submit(draft, user)
-
-    def _post_and_submit(self, draft: PendingRequest, user: str) -> Message:
         zone = self.zones.zone(user)
-        channel = draft.channel_id or ""
-        requesting = blocks.progress_message(draft.request, "requesting", user, zone)
-        try:
-            status_ts = self.poster.post(channel, requesting, thread_ts=draft.thread_ts)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", ""))
-            if error not in _CANNOT_POST:
-                raise
-            self.runtime.store.audit(user, "refused", reason=error, channel=channel)
-            return blocks.notice(
-                f":no_entry: I can't post in this channel (`{error}`), so I did not ask Motive "
-                "for anything. Invite me with `/invite @recallbot` and try again."
-            )
         origin = Origin(
-            surface="slack", team_id=draft.team_id, channel_id=channel,
-            thread_ts=draft.thread_ts or status_ts, status_ts=status_ts, user_id=user,
-            zone=getattr(zone, "key", None),
+            surface="slack", team_id=draft.team_id, channel_id=draft.channel_id or "",
+            thread_ts=draft.thread_ts, user_id=user, zone=getattr(zone, "key", None),
         )  # fmt: skip
         try:
-            submission = self.runtime.service.submit(draft.request, user, origin)
+            submission = self.runtime.service.record(draft.request, user, origin, draft_id)
+        except DraftUsed:
+            return blocks.notice("This preview was already used (requested or cancelled).")
+        if not submission.new:
+            return self._already(submission.recall)
+        return self._post_and_create(submission.recall, user, zone, draft_id)
+
+    def _already(self, existing: TrackedRecall) -> Message:
+        origin = existing.origin
+        where = self.poster.permalink(
+            origin.channel_id if origin else None, origin.status_ts if origin else None
+        )
+        thread = f"<{where}|its thread>" if where else "its thread"
+        return blocks.notice(
+            f"This footage was already requested: recall `{existing.id}` is "
+            f"*{existing.state}* — see {thread}. Nothing more was spent."
+        )
+
+    def _post_and_create(
+        self, recall: TrackedRecall, user: str, zone: tzinfo, draft_id: str
+    ) -> Message:
+        """The status message (proving recallbot may post there, and making the thread), then
+        Motive. A crash half-way leaves the row to the tracker, which settles it."""
+        store = self.runtime.store
+        channel = recall.origin.channel_id if recall.origin else None
+        requesting = blocks.progress_message(recall.request, "requesting", user, zone, recall.id)
+        try:
+            status_ts = self.poster.post(channel or "", requesting,
+                                         thread_ts=recall.origin.thread_ts if recall.origin
+                                         else None)  # fmt: skip
+        except Exception as exc:
+            return self._not_posted(recall, user, draft_id, exc)
+        recall = store.set_status_message(recall.id, status_ts)
+        checkpoint("after_status")
+        try:
+            recall = self.runtime.service.create(recall, user)
         except MotiveError as exc:
             self.wake()  # the refused recall's answer goes to the thread like any other
             return blocks.notice(f":no_entry: Motive refused it: {exc.motive_message or exc}")
-        recall = submission.recall
-        if not submission.new:  # lost a race with an identical request
-            self.poster.update(channel, status_ts, blocks.notice(
-                f"Already requested as recall `{recall.id}`; follow that one."))  # fmt: skip
-            return blocks.notice(f"Already requested as recall `{recall.id}`.")
-        self.poster.update(channel, status_ts, blocks.progress_message(
-            draft.request, recall.state, user, zone, recall.id, recall.motive_id))  # fmt: skip
         self.wake()
         where = self.poster.permalink(channel, status_ts)
         thread = f"<{where}|the thread>" if where else "the thread"
+        if recall.state is RecallState.SUBMITTING:
+            return blocks.notice(
+                f":hourglass: Motive did not answer clearly ({recall.last_error}). recallbot "
+                f"keeps asking, without spending quota twice, and will answer in {thread}."
+            )
+        self._show_progress(recall, user, zone)
         return blocks.notice(
             f":white_check_mark: Requested: recall `{recall.id}`. Its status and the footage "
             f"will appear in {thread}."
         )
 
+    def _not_posted(
+        self, recall: TrackedRecall, user: str, draft_id: str, exc: Exception
+    ) -> Message:
+        """Slack would not take the status message: Motive was not asked, so the row is taken
+        back and the preview can be requested again (unless a tracker already took it over)."""
+        store = self.runtime.store
+        error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else ""
+        channel = recall.origin.channel_id if recall.origin else None
+        if not store.withdraw(recall.id, draft_id):
+            _log.exception("status message for %s failed; the tracker has it", recall.id)
+            return blocks.notice(
+                ":hourglass: Slack had trouble; recallbot keeps trying and will answer in this "
+                "channel. `/recall list` shows the recall."
+            )
+        store.audit(user, "refused", recall.id, reason=error or type(exc).__name__,
+                    channel=channel)  # fmt: skip
+        if error in _CANNOT_POST:
+            return blocks.notice(
+                f":no_entry: I can't post in this channel (`{error}`), so I did not ask Motive "
+                "for anything. Invite me with `/invite @recallbot` and press Request again."
+            )
+        _log.error("status message for %s failed: %s", recall.id, error or repr(exc))
+        return blocks.notice(
+            ":warning: Something went wrong while requesting it: Slack would not take the status "
+            "message, so Motive was not asked and nothing was spent. Press Request again."
+        )
+
+    def _show_progress(self, recall: TrackedRecall, user: str, zone: tzinfo) -> None:
+        """Best effort: if this edit fails, the tracker's next status update makes it."""
+        origin = recall.origin
+        if origin is None or not origin.channel_id or not origin.status_ts:
+            return
+        progress = blocks.progress_message(
+            recall.request, recall.state, user, zone, recall.id, recall.motive_id
+        )
+        try:
+            self.poster.update(origin.channel_id, origin.status_ts, progress)
+        except (SlackApiError, SlackClientError, OSError):
+            _log.warning("status message of %s not updated; the tracker will", recall.id)
+
     def cancel(self, draft_id: str, user: str) -> Message:
-        """Drop a preview without spending anything."""
-        self.runtime.store.use_draft(draft_id, self.clock())
-        self.runtime.store.audit(user, "cancelled", draft=draft_id)
-        return blocks.notice("Cancelled. Nothing was requested.")
+        """Drop a preview without spending anything (only its requester may)."""
+        store = self.runtime.store
+        if store.use_draft(draft_id, user, self.clock()):
+            store.audit(user, "cancelled", draft=draft_id)
+            return blocks.notice("Cancelled. Nothing was requested.")
+        draft = store.draft(draft_id)
+        if draft is not None and draft.requested_by != user:
+            store.audit(user, "refused", reason="not_owner", draft=draft_id)
+            return blocks.notice(f"Only <@{draft.requested_by}> can cancel this preview.")
+        return blocks.notice("This preview was already used (requested or cancelled).")
 
     # -- answers in threads ---------------------------------------------------------------------
 
@@ -252,8 +300,13 @@ class SlackDesk:
         if recall is None or recall.motive_id is None:
             return blocks.notice("recallbot no longer knows this recall.")
         origin = recall.origin
+        wrong = None
         if origin is None or origin.channel_id != channel:  # links stay in the asking thread
-            store.audit(user, "refused", recall.id, reason="other_channel", channel=channel)
+            wrong = "other_channel"
+        elif recall.answer_ts != message_ts:  # ...and only in its own answer
+            wrong = "not_its_answer"
+        if wrong is not None:
+            store.audit(user, "refused", recall.id, reason=wrong, channel=channel)
             return blocks.refusal("This recall's links belong to the thread that asked for it.")
         refused = self.gate.request(user, channel, recall.request, recall.id)
         if refused is not None:
@@ -273,9 +326,19 @@ class SlackDesk:
         if refused is not None:
             return blocks.refusal(refused.message)
         recall = self.runtime.store.get(recall_id.strip())
-        if recall is None:
-            return blocks.notice(f"There is no recall `{recall_id}`. `/recall list` shows yours.")
-        origin = recall.origin
+        origin = recall.origin if recall else None
+        visible = recall is not None and (
+            recall.requested_by == user or (origin is not None and origin.channel_id == channel)
+        )
+        if recall is None or not visible:
+            if recall is not None:
+                self.runtime.store.audit(user, "refused", recall.id, reason="status_elsewhere",
+                                         channel=channel)  # fmt: skip
+            return blocks.notice(
+                f"There is no recall `{recall_id}` you can see here. A recall shows in the "
+                "channel it was requested in, or to the person who asked. `/recall list` shows "
+                "yours."
+            )
         link = self.poster.permalink(origin.channel_id, origin.status_ts) if origin else None
         return blocks.status_message(recall, self.zones.zone(user), link)
 

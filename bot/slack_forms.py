@@ -79,6 +79,23 @@ class FormDesk:
     """What the modal does; Slack's views are opened and updated through the desk's poster."""
 
     desk: SlackDesk
+    key: bytes  # seals each modal's context (see ``ModalContext``)
+
+    def seal(self, context: ModalContext) -> ModalContext:
+        """The context, sealed for the round trip through Slack."""
+        return context.sealed(self.key)
+
+    def context_of(self, private_metadata: str, user: str) -> ModalContext | None:
+        """A submitted modal's context, if its seal holds and ``user`` opened it (the
+        refusal is audited)."""
+        try:
+            context = ModalContext.model_validate_json(private_metadata)
+        except ValueError:
+            context = None
+        if context is None or not context.opened_by(self.key, user):
+            self.desk.runtime.store.audit(user, "refused", reason="modal_context_not_sealed")
+            return None
+        return context
 
     def from_message(self, text: str, user: str, written: datetime) -> OpenForm:
         """The form with what a message says, read as of when it was posted, in the clicking
@@ -153,7 +170,7 @@ class FormDesk:
         outcome = desk.request(draft.id, user)
         desk.poster.update_view(view_id, result_modal(context, outcome))
         if context.draft_id is not None:  # the /recall preview this form replaced
-            desk.runtime.store.use_draft(context.draft_id, desk.clock())
+            desk.runtime.store.use_draft(context.draft_id, user, desk.clock())
         if context.response_url is not None:
             desk.poster.respond(context.response_url, outcome, replace_original=True)
 

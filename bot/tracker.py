@@ -6,6 +6,13 @@ client's rate limiter paces the calls), and reschedules them by ``CheckSchedule`
 webhook writes what it says into the same rows; either way, a finished recall is delivered by
 one path: claim (recording an attempt id), deliver, record. A crash between delivering and
 recording leaves a claim that goes stale and is delivered again: at worst once more, never lost.
+
+Every transitional state has an owner and a deadline, and the loop settles what its owner left:
+a row 'submitting' past its submitter's grace is settled with Motive, a stale delivery claim is
+delivered again, a status message not showing a finished recall's state is corrected. The loop
+itself never dies of an exception (a locked or full database, a bug): it logs the traceback,
+backs off and goes on, and a supervisor restarts the thread should it end anyway. ``health``
+says whether it is alive and when its last cycle completed.
 """
 
 from __future__ import annotations
@@ -13,16 +20,23 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.crashpoints import checkpoint
 from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails, RecallStatus
 from bot.notifier import Notifier
 from bot.schedule import CheckSchedule, TrackingPolicy
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
+
+# A cycle that fails is tried again after a pause that doubles up to this (real seconds).
+_MAX_BACKOFF_S = 30.0
+# Sweeps (stale event ids, status messages to correct) run at most this often (real seconds).
+_SWEEP_EVERY_S = 30.0
 
 _log = logging.getLogger("recallbot.tracker")
 
@@ -41,15 +55,16 @@ class Tracker:
         notifier: Notifier,
         policy: TrackingPolicy,
         *,
-        reconcile: Callable[[TrackedRecall], None] | None = None,
+        settle: Callable[[TrackedRecall], TrackedRecall] | None = None,
         clock: Callable[[], datetime] = _utcnow,
         idle_wait_s: float = 5.0,
     ) -> None:
+        """``settle``: what settles a row left 'submitting' (``RecallService.settle``)."""
         self.store = store
         self.client = client
         self.notifier = notifier
         self.policy = policy
-        self._reconcile = reconcile
+        self._settle = settle
         self._clock = clock
         self._idle_wait_s = idle_wait_s
         self._wakeup = threading.Event()
@@ -58,13 +73,54 @@ class Tracker:
         self._pool = ThreadPoolExecutor(policy.workers, thread_name_prefix="recallbot-check")
         # Who told us first about the latest finished recalls: True a webhook, False a poll.
         self._told_by_webhook: deque[bool] = deque(maxlen=10)
+        self.last_cycle: float | None = None  # time.monotonic() when a cycle last completed
+        self.failed_cycles = 0  # cycles that raised, since start (a health and metrics figure)
+        self._running = 0  # how many threads are inside ``run`` (the app's, or a CLI's)
+        self._failing = 0  # cycles that raised in a row (the back-off)
+        self._next_sweep = 0.0
 
     # -- running ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Recover, then follow recalls in a background thread."""
-        self._thread = threading.Thread(target=self.run, name="recallbot-tracker", daemon=True)
+        """Follow recalls in a supervised background thread."""
+        self._thread = threading.Thread(
+            target=self._supervised, name="recallbot-tracker", daemon=True
+        )
         self._thread.start()
+
+    def _supervised(self) -> None:
+        """``run`` until stopped; should it end any other way, log it and run it again."""
+        restarts = 0
+        while not self._stopping.is_set():
+            try:
+                self.run()
+            except BaseException:  # even a SystemExit raised in a cycle must not end it
+                _log.exception("the tracker loop ended unexpectedly; restarting it")
+            else:
+                if not self._stopping.is_set():
+                    _log.error("the tracker loop returned unexpectedly; restarting it")
+            restarts += 1
+            self._stopping.wait(min(_MAX_BACKOFF_S, 0.5 * 2 ** min(restarts, 6)))
+
+    @property
+    def alive(self) -> bool:
+        """Whether the loop is running (in the background thread, or a caller's own)."""
+        return self._running > 0
+
+    def health(self, stale_after_s: float = 300.0) -> dict[str, Any]:
+        """What a health check says of the tracker: alive, and its last completed cycle."""
+        age = None if self.last_cycle is None else time.monotonic() - self.last_cycle
+        problem = None
+        if not self.alive:
+            problem = "the tracker loop is not running"
+        elif age is not None and age > stale_after_s:
+            problem = f"no tracker cycle completed for {age:.0f} s"
+        return {
+            "ok": problem is None,
+            "problem": problem,
+            "last_cycle_age_s": None if age is None else round(age, 3),
+            "failed_cycles": self.failed_cycles,
+        }
 
     def request_stop(self) -> None:
         """Ask ``run`` to return after the checks under way (safe from a signal handler)."""
@@ -83,15 +139,44 @@ class Tracker:
         self._wakeup.set()
 
     def run(self, only: str | None = None, until_done: bool = False) -> None:
-        """Recover, then check whatever is due until stopped; or until ``only`` is answered;
-        or, with ``until_done``, until no recall is in flight and no answer is owed."""
-        self.recover()
+        """Check whatever is due until stopped; or until ``only`` is answered; or, with
+        ``until_done``, until no recall is in flight and no answer is owed.
+
+        A cycle that raises (the store locked past its busy timeout, a full disk, a bug) is
+        logged with its traceback and tried again after a growing pause: nothing in the store
+        is lost, so the next cycle takes up what this one could not."""
+        self._running += 1
+        try:
+            self._loop(only, until_done)
+        finally:
+            self._running -= 1
+
+    def _loop(self, only: str | None, until_done: bool) -> None:
         while not self._stopping.is_set():
-            self.poll_due(only)
-            if self._finished(only, until_done):
+            try:
+                self.cycle(only)
+                finished = self._finished(only, until_done)
+                wait = self._idle_for()
+                self._failing = 0
+            except Exception:
+                self._failing += 1
+                self.failed_cycles += 1
+                wait = min(_MAX_BACKOFF_S, 0.25 * 2 ** min(self._failing, 8))
+                _log.exception("tracker cycle failed; trying again in %.1f s", wait)
+                finished = False
+            if finished:
                 return
-            self._wakeup.wait(self._idle_for())
+            self._wakeup.wait(wait)
             self._wakeup.clear()
+
+    def cycle(self, only: str | None = None) -> int:
+        """One pass: the sweeps when due, every due check or settlement, every owed answer."""
+        if time.monotonic() >= self._next_sweep:
+            self.sweep()
+            self._next_sweep = time.monotonic() + _SWEEP_EVERY_S
+        handled = self.poll_due(only)
+        self.last_cycle = time.monotonic()
+        return handled
 
     def _finished(self, only: str | None, until_done: bool) -> bool:
         if only is not None:
@@ -106,16 +191,12 @@ class Tracker:
             return self._idle_wait_s
         return min(self._idle_wait_s, max(0.0, (due - self._clock()).total_seconds()))
 
-    def recover(self) -> None:
-        """After a start or a crash: settle orphaned submissions, deliver what is owed, and
-        forget inbound event ids too old to be redelivered."""
+    def sweep(self) -> None:
+        """Forget inbound event ids too old to be redelivered, and correct status messages that
+        do not show their recall's final state (an edit that failed after the answer)."""
         self.store.forget_events(self._clock() - timedelta(days=7))
-        if self._reconcile is not None:
-            before = self._clock() - self.policy.submit_grace
-            for orphan in self.store.orphaned_submissions(before):
-                _log.warning("reconciling recall %s left 'submitting' by a crash", orphan.id)
-                self._reconcile(orphan)
-        self.deliver_owed()
+        for recall in self.store.status_behind(self._clock() - timedelta(days=2)):
+            self._maybe_notify_status(recall, self._clock())
 
     def poll_due(self, only: str | None = None) -> int:
         """Check every recall that is due (bounded concurrency), then deliver what is owed."""
@@ -144,10 +225,13 @@ class Tracker:
     def _check(self, recall: TrackedRecall) -> None:
         now = self._clock()
         try:
+            if recall.state is RecallState.SUBMITTING:
+                self._settle_row(recall, now)
+                return
             if now >= recall.deadline_at:
                 self._expire(recall, now)
                 return
-            if recall.motive_id is None:  # pragma: no cover - claimed rows always have one
+            if recall.motive_id is None:  # pragma: no cover - only submitting rows lack one
                 return
             try:
                 details = self.client.get_recall(recall.motive_id)
@@ -171,6 +255,27 @@ class Tracker:
         except Exception:  # one recall's trouble must not stop the others
             _log.exception("checking recall %s failed", recall.id)
 
+    def _settle_row(self, recall: TrackedRecall, now: datetime) -> None:
+        """A row its submitter did not settle in time: make sure its thread exists (the
+        status message may never have been posted), then settle it with Motive."""
+        if self._settle is None:
+            return
+        _log.warning("settling recall %s, left 'submitting' (%d tries so far)",
+                     recall.id, recall.attempts)  # fmt: skip
+        origin = recall.origin
+        if origin is not None and origin.surface == "slack" and origin.status_ts is None:
+            # Motive is only asked once the status message is recorded: it was never asked.
+            if now >= recall.deadline_at:
+                reason = "recallbot could not post its status message in time; Motive was not asked"
+                self.store.mark_ended(recall.id, RecallState.EXPIRED, reason, now)
+                return
+            status_ts = self.notifier.announce(recall)
+            if status_ts is not None:
+                recall = self.store.set_status_message(recall.id, status_ts)
+        settled = self._settle(recall)
+        if settled.state is not RecallState.SUBMITTING:
+            self._maybe_notify_status(settled, now)
+
     def _expire(self, recall: TrackedRecall, now: datetime) -> None:
         reason = (
             f"Motive had not finished recall {recall.motive_id} after "
@@ -180,11 +285,13 @@ class Tracker:
         self.store.audit("recallbot", "expired", recall.id, motive_id=recall.motive_id)
 
     def _maybe_notify_status(self, recall: TrackedRecall, now: datetime) -> None:
-        """Tell the requester the recall moved on, at most once per throttle period."""
-        if recall.state.finished or recall.state == recall.notified_state:
+        """Tell the requester the recall moved on, at most once per throttle period (a final
+        state is never held back: the status message must not stay "requesting")."""
+        if recall.state == recall.notified_state:
             return
         last = recall.notified_at
-        if last is not None and now - last < self.policy.status_throttle:
+        throttled = last is not None and now - last < self.policy.status_throttle
+        if throttled and not recall.state.finished:
             return  # the next check will tell it, if it is still news
         try:
             self.notifier.status_changed(recall)
@@ -212,17 +319,18 @@ class Tracker:
         if claimed is None:
             return  # someone else delivered it, or is delivering it now
         try:
-            self.notifier.deliver(claimed, attempt)
+            answer_ts = self.notifier.deliver(claimed, attempt)
         except Exception:
             _log.exception("delivering recall %s failed; it will be retried", recall.id)
             self.store.audit("recallbot", "delivery_failed", recall.id, attempt=attempt)
             return
         checkpoint("after_deliver")
-        self.store.record_delivery(recall.id, attempt, self._clock())
+        self.store.record_delivery(recall.id, attempt, self._clock(), answer_ts)
         origin = claimed.origin.model_dump() if claimed.origin else None
         self.store.audit(
             "recallbot", "delivered", recall.id, attempt=attempt, state=claimed.state, to=origin
         )
+        self._maybe_notify_status(claimed, self._clock())
 
     # -- webhooks -----------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 """The HTTP side of the tracker: Motive's completion webhook and a health check, as WSGI.
 
 ``/motive/webhook`` verifies ``X-KT-Webhook-Signature`` (HMAC-SHA1 of the raw body with the
-shared secret; 403 on mismatch, and every refusal is audited), reads the body as a recall's
-details, and hands it to the tracker, which records it once per recall and status (a retried or
-replayed webhook changes nothing). It answers at once: Motive waits only ~3 seconds.
-``/healthz`` says whether the store answers. The Slack app mounts this beside its own endpoint.
+shared secret; 403 on mismatch: logged, counted, and audited at a bounded rate, see
+``bot.refusals``), reads the body as a recall's details, and hands it to the tracker, which
+records it once per recall and status (a retried or replayed webhook changes nothing). It
+answers at once: Motive waits only ~3 seconds. ``/healthz`` reports ``bot.health``: 503 while a
+loop is down or the store cannot be written. The Slack app mounts this beside its own endpoint.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from pydantic import ValidationError
 
+from bot.health import Health
 from bot.motive import RecallDetails, RecallStatus, webhook_signature_valid
+from bot.refusals import RefusalLog
 from bot.tracker import Tracker
 
 _log = logging.getLogger("recallbot.webhook")
@@ -46,9 +49,15 @@ def _body(environ: WSGIEnvironment) -> bytes | None:
 
 
 def webhook_app(
-    tracker: Tracker, secret: str | None, statuses: dict[str, RecallStatus]
+    tracker: Tracker,
+    secret: str | None,
+    statuses: dict[str, RecallStatus],
+    health: Health | None = None,
 ) -> WSGIApplication:
-    """A WSGI app serving ``/motive/webhook`` and ``/healthz`` for one tracker."""
+    """A WSGI app serving ``/motive/webhook`` and ``/healthz`` for one tracker (``health``:
+    what ``/healthz`` reports; by default the tracker and its store)."""
+    checks = health or Health(tracker.store, tracker)
+    refusals = RefusalLog(tracker.store.audit)
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -63,9 +72,8 @@ def webhook_app(
             return _answer(start_response, 413, {"error": "body too large"})
         signature = environ.get("HTTP_X_KT_WEBHOOK_SIGNATURE")
         if secret is None or not webhook_signature_valid(secret, body, signature):
-            tracker.store.audit(
-                "motive-webhook", "webhook_refused", reason="bad signature", size=len(body)
-            )
+            source = str(environ.get("REMOTE_ADDR") or "unknown")
+            refusals.refused(source, "webhook_refused", reason="bad signature", size=len(body))
             return _answer(start_response, 403, {"error": "signature mismatch"})
         try:
             details = RecallDetails.model_validate(json.loads(body), context={"statuses": statuses})
@@ -77,9 +85,10 @@ def webhook_app(
 
     def _health(start_response: StartResponse) -> list[bytes]:
         try:
-            version = tracker.store.schema_version()
+            report = checks.report()
         except Exception as exc:  # the health check reports, it does not crash
-            return _answer(start_response, 503, {"ok": False, "error": type(exc).__name__})
-        return _answer(start_response, 200, {"ok": True, "schema_version": version})
+            _log.exception("health check failed")
+            report = {"ok": False, "error": type(exc).__name__}
+        return _answer(start_response, 200 if report["ok"] else 503, report)
 
     return app

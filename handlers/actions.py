@@ -50,9 +50,9 @@ def register(app: App, deps: Deps) -> None:
         context = ModalContext(
             channel_id=_channel(body), team_id=(body.get("team") or {}).get("id"),
             thread_ts=opened.thread_ts, response_url=body.get("response_url"),
-            draft_id=action["value"], zone=str(getattr(opened.zone, "key", "UTC")),
+            draft_id=action["value"], zone=str(getattr(opened.zone, "key", "UTC")), user_id=user,
         )  # fmt: skip
-        open_form(deps, body["trigger_id"], opened, context, user)
+        open_form(deps, body["trigger_id"], opened, deps.forms.seal(context), user)
 
     @app.action(ActionId.REFRESH)
     def refresh(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:

@@ -31,6 +31,6 @@ def register(app: App, deps: Deps) -> None:
         context = ModalContext(
             channel_id=channel, team_id=(shortcut.get("team") or {}).get("id"),
             thread_ts=message.get("thread_ts") or message["ts"],
-            zone=str(getattr(opened.zone, "key", "UTC")),
+            zone=str(getattr(opened.zone, "key", "UTC")), user_id=user,
         )  # fmt: skip
-        open_form(deps, shortcut["trigger_id"], opened, context, user)
+        open_form(deps, shortcut["trigger_id"], opened, deps.forms.seal(context), user)

@@ -9,9 +9,11 @@ from slack_bolt import Ack, App
 
 from bot.blocks import Message
 from bot.blocks.modal import result_modal, target_option, target_options
-from bot.form import ModalContext, form_from_state, request_from_form
-from bot.ids import ActionId, CallbackId
+from bot.form import form_from_state, request_from_form
+from bot.ids import ActionId, BlockId, CallbackId
 from handlers import Deps, failed
+
+_UNSEALED = "This form could not be verified as the one you opened. Close it and open it again."
 
 
 def register(app: App, deps: Deps) -> None:
@@ -26,7 +28,10 @@ def register(app: App, deps: Deps) -> None:
     @app.view(CallbackId.EDIT_MODAL)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = body["user"]["id"]
-        context = ModalContext.model_validate_json(view["private_metadata"])
+        context = forms.context_of(view.get("private_metadata") or "", user)
+        if context is None:
+            ack(response_action="errors", errors={BlockId.TARGET: _UNSEALED})
+            return
         form = form_from_state(view["state"]["values"])
         request = request_from_form(form, forms.zone(context), deps.desk.clock())
         if isinstance(request, dict):

@@ -137,6 +137,7 @@ def settings_for(
         "slack_bot_token": SecretStr(slack.settings.bot_token),
         "slack_signing_secret": SecretStr(slack.settings.signing_secret),
         "slack_api_url": slack.api_url,
+        "slack_response_urls": f"{slack.url}/response/",
         "motive_base_url": motive.api_url,
         "motive_api_key": SecretStr("sandbox"),
         "db_path": str(db),

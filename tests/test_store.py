@@ -19,7 +19,7 @@ SLACK = Origin(surface="slack", team_id="T1", channel_id="C1", thread_ts="1.2", 
 
 def add(store: Store, request: RecallRequest = REQUEST, now: datetime = NOW):  # type: ignore[no-untyped-def]
     return store.add_submitting(request, "U1", SLACK, now, now + timedelta(hours=24),
-                                now - timedelta(hours=12))  # fmt: skip
+                                now - timedelta(hours=12), now + timedelta(minutes=2))  # fmt: skip
 
 
 def details(status: str, recall_id: str = "5000001") -> RecallDetails:
@@ -32,7 +32,7 @@ def test_the_file_is_private_in_wal_mode_with_foreign_keys(tmp_path: Path) -> No
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3
 
 
 def test_migrations_run_once_and_a_newer_schema_is_refused(tmp_path: Path) -> None:

@@ -100,7 +100,7 @@ def test_when_webhooks_stop_arriving_polling_returns_to_the_full_schedule(
         assert len(w.notifier.deliveries) == 6, "the safety net found them all"
         assert w.tracker.schedule() is w.tracker.policy.fallback
         refused = [e for e in w.store.audit_log() if e.action == "webhook_refused"]
-        assert len(refused) >= 6
+        assert refused, "the refusals were audited (at a bounded rate: see test_refusals)"
 
 
 def test_a_recall_that_never_finishes_expires_with_a_message(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_status_updates_are_throttled(tmp_path: Path) -> None:
     with world(tmp_path) as w:
         w.ask(recall_of(w.sandbox))
         run_for(w, 20 * 60, step=5)
-        assert [s for _, s in w.notifier.statuses] == ["processing"]
+        assert [s for _, s in w.notifier.statuses] == ["processing", "success"]
 
 
 def test_the_same_request_twice_makes_one_recall_and_one_answer(tmp_path: Path) -> None:

@@ -38,12 +38,16 @@ class Recorder:
         with self.lock:
             self.statuses.append((recall.id, str(recall.state)))
 
-    def deliver(self, recall: TrackedRecall, attempt: str) -> None:
+    def announce(self, recall: TrackedRecall) -> str | None:
+        return None
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         with self.lock:
             if self.fail_next:
                 self.fail_next -= 1
                 raise RuntimeError("Slack is down")
             self.deliveries.append((recall.id, str(recall.state), attempt))
+        return None
 
 
 @dataclass
@@ -82,7 +86,7 @@ def world(
         store = Store(tmp_path / "recallbot.db")
         notifier = Recorder()
         service = RecallService(client, Fleet(client), store, policy, clock=clock.now)
-        tracker = Tracker(store, client, notifier, policy, reconcile=service.reconcile,
+        tracker = Tracker(store, client, notifier, policy, settle=service.settle,
                           clock=clock.now)  # fmt: skip
         served = None
         url = None

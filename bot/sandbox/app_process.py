@@ -55,6 +55,7 @@ class AppProcess:
                 "SLACK_BOT_TOKEN": slack.settings.bot_token,
                 "SLACK_SIGNING_SECRET": slack.settings.signing_secret,
                 "SLACK_API_URL": slack.api_url,
+                "SLACK_RESPONSE_URL_PREFIX": f"{slack.url}/response/",
                 "MOTIVE_BASE_URL": motive.api_url,
                 "MOTIVE_API_KEY": motive.settings.api_key,
                 "MOTIVE_WEBHOOK_SECRET": motive.settings.webhook_secret,

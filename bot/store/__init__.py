@@ -39,6 +39,7 @@ from bot.store.schema import MIGRATIONS
 __all__ = [
     "AuditEntry",
     "Delivery",
+    "DraftUsed",
     "Origin",
     "PendingRequest",
     "RecallState",
@@ -57,6 +58,10 @@ _FROM = "FROM recalls r LEFT JOIN origins o ON o.recall_id = r.id "
 
 class StoreError(Exception):
     """The store cannot be used (e.g. it was made by a newer recallbot)."""
+
+
+class DraftUsed(StoreError):
+    """A preview's Request came again (a second press, or another person's tampered id)."""
 
 
 def ts(moment: datetime) -> str:
@@ -107,13 +112,36 @@ class Store:
     def _write(self) -> Iterator[Database]:
         """A write transaction that holds the database's write lock from its first statement."""
         with self._lock:
-            self.db.conn.execute("BEGIN IMMEDIATE")
+            connection = self.db.conn
+            connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                connection.execute("COMMIT")
             except BaseException:
-                self.db.conn.execute("ROLLBACK")
+                # A failed COMMIT (a full disk, a lock) leaves the transaction open: roll it
+                # back, or every later write fails with "cannot start a transaction".
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
                 raise
-            self.db.conn.execute("COMMIT")
+
+    def writable(self, timeout_s: float = 0.25) -> str | None:
+        """None when a write could start now, else why not (for health checks).
+
+        Uses a connection of its own with a short timeout, so a held lock answers in
+        ``timeout_s`` instead of waiting behind this store's busy timeout."""
+        try:
+            probe = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=timeout_s)
+        except sqlite3.Error as exc:
+            return str(exc)
+        try:
+            probe.isolation_level = None
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            return str(exc)
+        finally:
+            probe.close()
+        return None
 
     def _migrate(self) -> None:
         with self._write() as db:
@@ -157,8 +185,9 @@ class Store:
         return found[0] if found else None
 
     def by_motive_id(self, motive_id: str) -> TrackedRecall | None:
-        """A recall by Motive's id."""
-        found = self._rows("r.motive_id = ?", (motive_id,))
+        """The latest recall following Motive's recall ``motive_id`` (a repeat request may follow
+        the same one as an earlier recall)."""
+        found = self._rows("r.motive_id = ?", (motive_id,), "ORDER BY r.created_at DESC LIMIT 1")
         return found[0] if found else None
 
     def recent(self, limit: int = 20, requested_by: str | None = None) -> list[TrackedRecall]:
@@ -186,16 +215,25 @@ class Store:
         now: datetime,
         deadline: datetime,
         dedup_since: datetime,
+        settle_by: datetime,
+        draft_id: str | None = None,
     ) -> tuple[TrackedRecall, bool]:
         """Write the row before Motive is called, or find the recall this one duplicates.
 
         Returns the recall and whether it is new. A duplicate is a recall of the same footage
-        still in flight, or delivered successfully since ``dedup_since``.
+        still in flight, or delivered successfully since ``dedup_since``. The caller owns the
+        new row until ``settle_by``; a row still 'submitting' then is settled by a tracker.
+        ``draft_id``: the preview being requested, used up in the same transaction (so a crash
+        can neither lose the click nor leave the preview used without a recall); raises
+        ``DraftUsed`` when it was used already or is not ``requested_by``'s.
         """
         fingerprint = request.fingerprint()
         recall_id = "r" + secrets.token_hex(5)
         with self._write() as db:
             existing = self._duplicate(fingerprint, dedup_since)
+            if draft_id is not None:
+                became = existing.id if existing is not None else recall_id
+                self._use_draft(db, draft_id, requested_by, became, now)
             if existing is not None:
                 return existing, False
             db.table("recalls").insert(
@@ -208,6 +246,7 @@ class Store:
                     "created_at": ts(now),
                     "updated_at": ts(now),
                     "deadline_at": ts(deadline),
+                    "next_check_at": ts(settle_by),
                 }
             )
             if origin is not None:
@@ -233,32 +272,67 @@ class Store:
     def mark_submitted(
         self, recall_id: str, details: RecallDetails, now: datetime, next_check: datetime
     ) -> TrackedRecall:
-        """Motive accepted the recall: remember its id and when to look at it first."""
+        """Motive accepted the recall: remember its id and when to look at it first.
+
+        Only a row still 'submitting' changes: when its submitter and a tracker settling it
+        both learn the answer, the later one finds it settled and changes nothing."""
         state = _state_of(details)
         with self._write() as db:
             db.execute(
                 "UPDATE recalls SET motive_id = ?, state = ?, submitted_at = ?, updated_at = ?, "
-                "next_check_at = ?, cameras = ? WHERE id = ?",
+                "next_check_at = ?, lease_until = NULL, cameras = ?, "
+                "finished_at = CASE WHEN ? THEN ? ELSE finished_at END "
+                "WHERE id = ? AND state = 'submitting'",
                 (details.id, state.value, ts(now), ts(now),
                  None if state.finished else ts(next_check),
-                 json.dumps([c.model_dump(mode="json") for c in details.cameras]), recall_id),
+                 json.dumps([c.model_dump(mode="json") for c in details.cameras]),
+                 state.finished, ts(now), recall_id),
             )  # fmt: skip
-            if state.finished:
-                db.execute("UPDATE recalls SET finished_at = ? WHERE id = ?", (ts(now), recall_id))
         return self._must(recall_id)
 
     def mark_ended(self, recall_id: str, state: RecallState, reason: str, now: datetime) -> None:
-        """End a recall without Motive's final word (refused, outcome unknown, expired)."""
+        """End a recall without Motive's final word (refused, outcome unknown, expired); a
+        recall that already ended keeps its first ending."""
         with self._write() as db:
             db.execute(
                 "UPDATE recalls SET state = ?, last_error = ?, finished_at = ?, updated_at = ?, "
-                "next_check_at = NULL, lease_until = NULL WHERE id = ?",
-                (state.value, reason, ts(now), ts(now), recall_id),
+                f"next_check_at = NULL, lease_until = NULL WHERE id = ? AND state IN "
+                f"({_placeholders(IN_FLIGHT)})",
+                (state.value, reason, ts(now), ts(now), recall_id, *IN_FLIGHT),
             )
 
-    def orphaned_submissions(self, before: datetime) -> list[TrackedRecall]:
-        """Rows left 'submitting' by a crash (written before ``before``)."""
-        return self._rows("r.state = 'submitting' AND r.created_at <= ?", (ts(before),))
+    def withdraw(self, recall_id: str, draft_id: str | None) -> bool:
+        """Take back a recall that never reached Motive because its status message could not
+        be posted: the row goes, and its preview can be requested again. False when a tracker
+        already took the row over (it will settle it)."""
+        with self._write() as db:
+            untouched = db.execute(
+                "SELECT 1 FROM recalls WHERE id = ? AND state = 'submitting' AND motive_id IS NULL "
+                "AND lease_until IS NULL AND NOT EXISTS (SELECT 1 FROM origins "
+                "WHERE recall_id = ? AND status_ts IS NOT NULL)",
+                (recall_id, recall_id),
+            ).fetchone()
+            if untouched is None:
+                return False
+            db.execute("DELETE FROM origins WHERE recall_id = ?", (recall_id,))
+            db.execute("DELETE FROM recalls WHERE id = ?", (recall_id,))
+            if draft_id is not None:
+                db.execute(
+                    "UPDATE drafts SET used_at = NULL, recall_id = NULL "
+                    "WHERE id = ? AND recall_id = ?",
+                    (draft_id, recall_id),
+                )
+        return True
+
+    def set_status_message(self, recall_id: str, status_ts: str) -> TrackedRecall:
+        """The status message posted for a recall (its thread, when it had none yet)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE origins SET status_ts = ?, thread_ts = COALESCE(thread_ts, ?) "
+                "WHERE recall_id = ?",
+                (status_ts, status_ts, recall_id),
+            )
+        return self._must(recall_id)
 
     # -- following ----------------------------------------------------------------------------
 
@@ -382,14 +456,17 @@ class Store:
             ).rowcount
         return self.get(recall_id) if changed else None
 
-    def record_delivery(self, recall_id: str, attempt: str, now: datetime) -> bool:
-        """The answer reached the requester (only the attempt that holds the claim counts)."""
+    def record_delivery(
+        self, recall_id: str, attempt: str, now: datetime, answer_ts: str | None = None
+    ) -> bool:
+        """The answer reached the requester (only the attempt that holds the claim counts);
+        ``answer_ts``: the message that holds it, the only one whose Refresh may refresh it."""
         with self._write() as db:
             return bool(
                 db.execute(
-                    "UPDATE recalls SET delivery = 'delivered', delivered_at = ? "
+                    "UPDATE recalls SET delivery = 'delivered', delivered_at = ?, answer_ts = ? "
                     "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
-                    (ts(now), recall_id, attempt),
+                    (ts(now), answer_ts, recall_id, attempt),
                 ).rowcount
             )
 
@@ -400,6 +477,15 @@ class Store:
             f"r.state IN ({finished}) AND (r.delivery = 'none' OR "
             "(r.delivery = 'claimed' AND r.delivery_claimed_at <= ?))",
             (*_FINISHED, ts(stale_before)),
+        )
+
+    def status_behind(self, since: datetime) -> list[TrackedRecall]:
+        """Recalls answered since ``since`` whose status message does not show their final
+        state yet (the edit after the answer failed, or a crash came between)."""
+        return self._rows(
+            "r.delivery = 'delivered' AND r.finished_at >= ? AND o.status_ts IS NOT NULL "
+            "AND (r.notified_state IS NULL OR r.notified_state != r.state)",
+            (ts(since),),
         )
 
     def outstanding(self) -> int:
@@ -471,15 +557,27 @@ class Store:
         row = {k: v for k, v in rows[0].items() if v is not None}
         return PendingRequest.model_validate(row | {"request": json.loads(rows[0]["request"])})
 
-    def use_draft(self, draft_id: str, now: datetime) -> PendingRequest | None:
-        """Take a draft for submitting; None when it is unknown or was already used (a second
-        press of Request, or a redelivered action)."""
-        with self._write() as db:
-            used = db.execute(
-                "UPDATE drafts SET used_at = ? WHERE id = ? AND used_at IS NULL",
-                (ts(now), draft_id),
-            ).rowcount
-        return self.draft(draft_id) if used else None
+    def use_draft(self, draft_id: str, user: str, now: datetime) -> bool:
+        """Use up ``user``'s draft without a recall (Cancel, or a modal that replaced it);
+        False when it is unknown, someone else's, or was already used."""
+        try:
+            with self._write() as db:
+                self._use_draft(db, draft_id, user, None, now)
+        except DraftUsed:
+            return False
+        return True
+
+    @staticmethod
+    def _use_draft(
+        db: Database, draft_id: str, user: str, recall_id: str | None, now: datetime
+    ) -> None:
+        used = db.execute(
+            "UPDATE drafts SET used_at = ?, recall_id = ? "
+            "WHERE id = ? AND requested_by = ? AND used_at IS NULL",
+            (ts(now), recall_id, draft_id, user),
+        ).rowcount
+        if not used:
+            raise DraftUsed(f"draft {draft_id} is unknown, not {user}'s, or already used")
 
     # -- inbound events, audit, learned limits ------------------------------------------------
 

@@ -81,6 +81,7 @@ class TrackedRecall(BaseModel):
     delivery: Delivery = Delivery.NONE
     delivery_attempt: str | None = None
     delivered_at: AwareDatetime | None = None
+    answer_ts: str | None = None  # the Slack message holding the answer (its Refresh button)
     notified_state: RecallState | None = None
     notified_at: datetime | None = None
     origin: Origin | None = None
@@ -114,3 +115,4 @@ class PendingRequest(BaseModel):
     response_url: str | None = None
     created_at: AwareDatetime
     used_at: AwareDatetime | None = None
+    recall_id: str | None = None  # the recall it became (or the one it duplicated)

@@ -120,5 +120,21 @@ def _v2(db: Database) -> None:
     db.table("origins").add_column("zone", str)
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2)
+def _v3(db: Database) -> None:
+    """Nothing lost: a repeat request may adopt a Motive recall another row holds (so
+    ``motive_id`` is no longer unique); a draft names the recall it became, in the same
+    transaction; a 'submitting' row carries the deadline by which its owner must settle it
+    (``next_check_at``; after it, any tracker does); a delivered answer keeps its message ts,
+    so only that message's Refresh button can refresh it."""
+    db.execute("DROP INDEX IF EXISTS idx_recalls_motive_id")
+    db.table("recalls").create_index(["motive_id"], index_name="recalls_by_motive_id")
+    db.table("recalls").add_column("answer_ts", str)
+    db.table("drafts").add_column("recall_id", str)
+    db.execute(
+        "UPDATE recalls SET next_check_at = created_at "
+        "WHERE state = 'submitting' AND next_check_at IS NULL"
+    )
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3)
 """Append only: a migration, once released, never changes."""
