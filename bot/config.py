@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     fleet_cache_ttl_s: float = Field(300.0, ge=0, validation_alias="RECALLBOT_FLEET_TTL")
 
     db_path: str = Field("./recallbot.db", validation_alias="RECALLBOT_DB")
+    db_busy_timeout_s: float = Field(10.0, gt=0, validation_alias="RECALLBOT_DB_BUSY_TIMEOUT")
+    """Seconds a write waits for another process's lock before failing (and being retried)."""
     motive_webhook_secret: SecretStr | None = Field(None, validation_alias="MOTIVE_WEBHOOK_SECRET")
     """The shared secret Motive signs completion webhooks with (unset: webhooks are refused)."""
     track_deadline_s: float = Field(86400.0, gt=0, validation_alias="RECALLBOT_TRACK_DEADLINE")

@@ -37,7 +37,7 @@ class Runtime(ClosedOnExit):
         ``webhooks``: Motive's webhooks reach this process, so polling is only a safety net.
         """
         client = MotiveClient(motive or MotiveConfig.from_settings(settings))
-        store = Store(settings.db_path)
+        store = Store(settings.db_path, settings.db_busy_timeout_s)
         fleet = Fleet(client, settings.fleet_cache_ttl_s, memory=store)
         policy = TrackingPolicy.from_settings(settings, webhooks=webhooks)
         return cls(settings, client, store, RecallService(client, fleet, store, policy))

@@ -37,6 +37,16 @@ _log = logging.getLogger("recallbot.slack")
 _CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
 
 
+def _misplaced(recall: TrackedRecall, channel: str, message_ts: str) -> str | None:
+    """Why a Refresh pressed here may not refresh this recall's links (None: it may): links
+    stay in the asking channel, and only the recall's own answer message shows them."""
+    if recall.origin is None or recall.origin.channel_id != channel:
+        return "other_channel"
+    if recall.answer_ts != message_ts:
+        return "not_its_answer"
+    return None
+
+
 class UserZones:
     """Each person's Slack time zone (``users.info``), cached for an hour."""
 
@@ -300,13 +310,10 @@ class SlackDesk:
         if recall is None or recall.motive_id is None:
             return blocks.notice("recallbot no longer knows this recall.")
         origin = recall.origin
-        wrong = None
-        if origin is None or origin.channel_id != channel:  # links stay in the asking thread
-            wrong = "other_channel"
-        elif recall.answer_ts != message_ts:  # ...and only in its own answer
-            wrong = "not_its_answer"
-        if wrong is not None:
-            store.audit(user, "refused", recall.id, reason=wrong, channel=channel)
+        wrong = _misplaced(recall, channel, message_ts)
+        if origin is None or wrong is not None:
+            store.audit(user, "refused", recall.id, reason=wrong or "other_channel",
+                        channel=channel)  # fmt: skip
             return blocks.refusal("This recall's links belong to the thread that asked for it.")
         refused = self.gate.request(user, channel, recall.request, recall.id)
         if refused is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -80,7 +81,11 @@ def webhook_app(
         except (ValueError, ValidationError) as exc:
             _log.warning("webhook body is not a recall: %s", exc)
             return _answer(start_response, 400, {"error": "not a video recall request"})
-        outcome = tracker.accept_webhook(details)
+        try:
+            outcome = tracker.accept_webhook(details)
+        except sqlite3.Error:  # locked past the busy timeout, or a full disk: Motive retries
+            _log.exception("webhook for recall %s not recorded; asking Motive to retry", details.id)
+            return _answer(start_response, 503, {"error": "busy, retry later"})
         return _answer(start_response, 200, {"ok": True, "outcome": outcome})
 
     def _health(start_response: StartResponse) -> list[bytes]:

@@ -52,16 +52,12 @@ def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
 
 
 @dataclass
-class SlackWorld:
-    motive: MotiveSandbox
-    slack: SlackSandbox
-    app: RecallbotApp
-    served: Served
-    settings: Settings
+class Person:
+    """Someone in the emulated workspace, talking to the app at ``url`` (in this process, or
+    a real ``recallbot run`` process)."""
 
-    @property
-    def url(self) -> str:
-        return f"{self.served.url}/slack/events"
+    slack: SlackSandbox
+    url: str
 
     def command(
         self, text: str, user: str = "U0DEMO", channel: str = "C0SAFETY"
@@ -130,6 +126,14 @@ class SlackWorld:
         return list(wait_for(lambda: [m for m in self.slack.posted(channel) if m.thread_ts]))
 
 
+@dataclass
+class SlackWorld(Person):
+    motive: MotiveSandbox
+    app: RecallbotApp
+    served: Served
+    settings: Settings
+
+
 def settings_for(
     motive: MotiveSandbox, slack: SlackSandbox, db: Path, **overrides: Any
 ) -> Settings:
@@ -167,4 +171,5 @@ def slack_world(
     with MotiveSandbox(motive_settings, speed=SPEED) as motive, SlackSandbox(workspace) as slack:
         settings = settings_for(motive, slack, tmp_path / "recallbot.db", **overrides)
         with running_app(settings) as (app, served):
-            yield SlackWorld(motive, slack, app, served, settings)
+            url = f"{served.url}/slack/events"
+            yield SlackWorld(slack, url, motive, app, served, settings)

@@ -149,6 +149,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(encoding="utf-8")  # messages quote with “ ” whatever the locale
     parser = _parser()
     args = parser.parse_args(argv)
+    from bot.store import StoreError  # sqlite only: cheap, and every command but parse needs it
+
+    try:
+        return _dispatch(parser, args)
+    except StoreError as exc:
+        sys.stderr.write(f"recallbot {args.command}: {exc}\n")
+        return 2
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the chosen command."""
     if args.command == "parse":
         if args.jsonl == bool(args.text):
             parser.error("parse: give a phrase as TEXT, or --jsonl to read phrases from stdin")

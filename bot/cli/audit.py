@@ -50,7 +50,7 @@ def _line(entry: AuditEntry) -> str:
 
 def run_audit(args: argparse.Namespace, out: TextIO) -> int:
     """Print the log from ``--since`` (everything by default)."""
-    store = Store(get_settings().db_path)
+    store = Store(get_settings().db_path, read_only=True)
     try:
         entries = store.audit_log(args.since)
     finally:

@@ -56,7 +56,7 @@ def _describe(recall: TrackedRecall) -> list[str]:
 
 def run_status(args: argparse.Namespace, out: TextIO) -> int:
     """One recall (the latest when no id is given)."""
-    store = Store(get_settings().db_path)
+    store = Store(get_settings().db_path, read_only=True)
     try:
         recall = store.get(args.id) if args.id else next(iter(store.recent(1)), None)
     finally:
@@ -73,7 +73,7 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """The latest recalls, newest first."""
-    store = Store(get_settings().db_path)
+    store = Store(get_settings().db_path, read_only=True)
     try:
         recalls = store.recent(args.limit)
     finally:

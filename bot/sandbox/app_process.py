@@ -73,13 +73,15 @@ class AppProcess:
         """Where it serves ``/slack/events``, ``/motive/webhook`` and ``/healthz``."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> Self:
-        """Start it and wait until ``/healthz`` answers."""
-        self._log = self.log_path.open("wb")
+    def start(self, timeout: float = 30.0, env: Mapping[str, str] | None = None) -> Self:
+        """Start it (``env``: settings for this start only) and wait until ``/healthz``
+        answers."""
+        self._log = self.log_path.open("ab")
         command = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1"]
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [*command, "--port", str(self.port)],
-            env=self.env, cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT,
+            env=self.env | dict(env or {}), cwd=self.workdir, stdout=self._log,
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while not self._healthy():
@@ -112,6 +114,21 @@ class AppProcess:
             self._log.close()
         self._process = None
         return int(process.returncode)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM killer would: nothing is cleaned up."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        if self._log is not None:
+            self._log.close()
+        self._process = None
+
+    @property
+    def pid(self) -> int | None:
+        """The running process's id."""
+        return None if self._process is None else self._process.pid
 
     def log_tail(self, lines: int = 20) -> str:
         """The end of what the process printed."""

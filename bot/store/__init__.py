@@ -90,18 +90,98 @@ def _state_of(details: RecallDetails) -> RecallState:
 class Store:
     """Named queries over one SQLite file. Thread-safe: one connection, one lock."""
 
-    def __init__(self, path: str | Path, busy_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self, path: str | Path, busy_timeout_s: float = 10.0, read_only: bool = False
+    ) -> None:
+        """Open (and, unless ``read_only``, create and migrate) the store at ``path``.
+
+        ``read_only`` never creates the file and never writes, so it works on a read-only
+        copy (a backup, a mounted snapshot). Every way the file can be unusable raises
+        ``StoreError`` naming the file and what to do."""
         self.path = Path(path)
-        _create_private(self.path)
-        connection = sqlite3.connect(
-            str(self.path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+        try:
+            connection = self._connect(busy_timeout_s, read_only)
+            self.db = Database(connection)
+            self._lock = threading.RLock()
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            if read_only:
+                self._check_version()
+            else:
+                self.db.enable_wal()
+                self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
+
+    def _connect(self, busy_timeout_s: float, read_only: bool) -> sqlite3.Connection:
+        if read_only:
+            if not self.path.is_file():
+                raise StoreError(
+                    f"no recallbot database at {self.path}: set RECALLBOT_DB to the file that "
+                    "`recallbot run` or `recallbot track` uses"
+                )
+            return self._connect_read_only(busy_timeout_s)
+        try:
+            _create_private(self.path)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the database {self.path} ({exc.strerror}): point "
+                "RECALLBOT_DB at a writable place"
+            ) from exc
+        uri = f"file:{self.path.resolve()}"
+        return sqlite3.connect(
+            uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
         )
-        self.db = Database(connection)
-        self._lock = threading.RLock()
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        self.db.enable_wal()
-        self._migrate()
+
+    def _connect_read_only(self, busy_timeout_s: float) -> sqlite3.Connection:
+        """Read-only, and on a copy in a folder we may not write (where SQLite cannot make the
+        WAL's shared-memory file) as an immutable file: nobody writes a copy."""
+        uri = f"file:{self.path.resolve()}?mode=ro"
+        for suffix in ("", "&immutable=1"):
+            connection = sqlite3.connect(
+                uri + suffix, uri=True, timeout=busy_timeout_s, isolation_level=None,
+                check_same_thread=False,
+            )  # fmt: skip
+            try:
+                connection.execute("PRAGMA user_version").fetchone()
+            except sqlite3.OperationalError:
+                connection.close()
+                if suffix:
+                    raise
+                continue
+            return connection
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _explain(self, exc: sqlite3.DatabaseError) -> str:
+        text = str(exc)
+        if "not a database" in text:
+            return (
+                f"{self.path} is not a recallbot database (not an SQLite file): check RECALLBOT_DB"
+            )
+        if "unable to open" in text or "readonly" in text or "read-only" in text:
+            return (
+                f"cannot open {self.path} for writing ({text}): check RECALLBOT_DB and the file's "
+                "and its folder's permissions"
+            )
+        if "locked" in text:
+            return f"{self.path} stayed locked by another process ({text}); try again"
+        return f"{self.path} cannot be used ({text})"
+
+    def _check_version(self) -> None:
+        version = self.schema_version()
+        if version > len(MIGRATIONS):
+            raise StoreError(self._newer(version))
+        if version < len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} has schema version {version}, older than this recallbot "
+                f"({len(MIGRATIONS)}): run `recallbot track --until-done` once to upgrade it"
+            )
+
+    def _newer(self, version: int) -> str:
+        return (
+            f"{self.path} has schema version {version}, newer than this recallbot "
+            f"({len(MIGRATIONS)}); upgrade recallbot instead of opening it"
+        )
 
     def close(self) -> None:
         """Close the connection."""
@@ -147,10 +227,7 @@ class Store:
         with self._write() as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version > len(MIGRATIONS):
-                raise StoreError(
-                    f"{self.path} has schema version {version}, newer than this recallbot "
-                    f"({len(MIGRATIONS)}); upgrade recallbot instead of opening it"
-                )
+                raise StoreError(self._newer(version))
             for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
                 migration(db)
                 db.execute(f"PRAGMA user_version = {number}")
