@@ -36,7 +36,7 @@ from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
 # A cycle that fails is tried again after a pause that doubles up to this (real seconds).
 _MAX_BACKOFF_S = 30.0
 # Sweeps (stale event ids, status messages to correct) run at most this often (real seconds).
-_SWEEP_EVERY_S = 30.0
+_SWEEP_EVERY_S = 5.0
 
 _log = logging.getLogger("recallbot.tracker")
 
