@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench chaos clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "recallbot needs Python 3.11 or newer")'
@@ -36,6 +36,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/motive.py
 	$(BIN)/python bench/tracker.py
 	$(BIN)/python bench/ack.py
+
+# Issue 9's promises at size: SIGKILLs and faults, then a 2,000-recall soak (minutes each).
+chaos: $(STAMP)
+	$(BIN)/python bench/chaos.py
+	$(BIN)/python bench/chaos.py --soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

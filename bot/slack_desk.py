@@ -202,12 +202,16 @@ class SlackDesk:
             return self._already(submission.recall)
         return self._post_and_create(submission.recall, user, zone, draft_id)
 
-    def _already(self, existing: TrackedRecall) -> Message:
-        origin = existing.origin
+    def _thread(self, recall: TrackedRecall, words: str) -> str:
+        """``words`` linked to the recall's thread (plain when Slack gives no link)."""
+        origin = recall.origin
         where = self.poster.permalink(
             origin.channel_id if origin else None, origin.status_ts if origin else None
         )
-        thread = f"<{where}|its thread>" if where else "its thread"
+        return f"<{where}|{words}>" if where else words
+
+    def _already(self, existing: TrackedRecall) -> Message:
+        thread = self._thread(existing, "its thread")
         return blocks.notice(
             f"This footage was already requested: recall `{existing.id}` is "
             f"*{existing.state}* — see {thread}. Nothing more was spent."
@@ -235,8 +239,7 @@ class SlackDesk:
             self.wake()  # the refused recall's answer goes to the thread like any other
             return blocks.notice(f":no_entry: Motive refused it: {exc.motive_message or exc}")
         self.wake()
-        where = self.poster.permalink(channel, status_ts)
-        thread = f"<{where}|the thread>" if where else "the thread"
+        thread = self._thread(recall, "the thread")
         if recall.state is RecallState.SUBMITTING:
             return blocks.notice(
                 f":hourglass: Motive did not answer clearly ({recall.last_error}). recallbot "

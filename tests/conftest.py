@@ -17,6 +17,7 @@ from bot.sandbox.faults import Fault
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.store import Store
+from tests.processes import SPEED
 
 FLEET_TZ = ZoneInfo("America/Chicago")
 
@@ -25,6 +26,13 @@ FLEET_TZ = ZoneInfo("America/Chicago")
 def sandbox() -> Iterator[MotiveSandbox]:
     """A fresh Motive sandbox per test (starting one takes milliseconds)."""
     with MotiveSandbox(SandboxSettings()) as running:
+        yield running
+
+
+@pytest.fixture
+def fast_sandbox() -> Iterator[MotiveSandbox]:
+    """A sandbox whose time runs 600x, for commands run as processes (``tests.processes``)."""
+    with MotiveSandbox(speed=float(SPEED)) as running:
         yield running
 
 

@@ -4,22 +4,13 @@ Every recall is delivered; none is created twice; none is delivered twice, excep
 documented window: killed after delivering but before recording it, the answer is sent once more.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.sandbox.motive import MotiveSandbox
 from bot.store import Delivery, RecallState, Store
-from tests.processes import SPEED, Recallbot
+from tests.processes import Recallbot
 
 PHRASE = "truck 42 yesterday 3pm 2 min front"
-
-
-@pytest.fixture
-def fast_sandbox() -> Iterator[MotiveSandbox]:
-    with MotiveSandbox(speed=float(SPEED)) as sandbox:
-        yield sandbox
 
 
 def test_killed_after_the_row_is_written_the_recall_is_created_on_restart(

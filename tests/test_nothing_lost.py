@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +20,10 @@ from bot.sandbox.motive import MotiveSandbox
 from bot.store import Delivery, RecallState, Store
 from tests.app_world import app_world
 from tests.conftest import arm
-from tests.processes import SPEED, Recallbot
+from tests.processes import Recallbot
 from tests.slack_world import slack_world, wait_for
 
 PHRASE = "truck 42 yesterday 3pm 2 min front"
-
-
-@pytest.fixture
-def fast_sandbox() -> Iterator[MotiveSandbox]:
-    with MotiveSandbox(speed=float(SPEED)) as sandbox:
-        yield sandbox
 
 
 # -- 1. a repeat request after the dedup window ------------------------------------------------
