@@ -128,7 +128,10 @@ def _check_create_follow(
         preview.request, requester, Origin(surface="cli", user_id=requester)
     )
     recall = submission.recall
-    if submission.new:
+    if submission.new and recall.state is RecallState.SUBMITTING:
+        say(f"requested: recall {recall.id}; Motive did not answer clearly ({recall.last_error}),"
+            " so recallbot asks again without spending quota twice")  # fmt: skip
+    elif submission.new:
         say(f"requested: recall {recall.id} (Motive {recall.motive_id})")
     else:
         say(f"already requested: recall {recall.id} is {recall.state}; following it instead")

@@ -254,7 +254,7 @@ class Chaos:
 
     def _killer(self) -> None:
         while not self._done.is_set():
-            self._done.wait(self._random.uniform(1.0, 4.0))  # up, then down at a random moment
+            self._done.wait(self._random.uniform(2.0, 6.0))  # up, then down at a random moment
             if not self._done.is_set() and self._more_kills():
                 self._kill()
 
@@ -283,11 +283,12 @@ class Chaos:
 
     def _motive_storm(self) -> None:
         self.report.faults["Motive 429 storms"] += 1
-        for method in ("POST", "GET"):  # creates, and checks of recalls (not the previews' reads)
-            storm = Fault(kind=FaultKind.RATE_LIMIT, count=self._random.randint(5, 20),
-                          method=method, path="/video_recall_requests/" if method == "GET"
-                          else "/video_recall_requests")  # fmt: skip
-            self.motive.faults.arm(storm)
+        # Creates, and checks of recalls (Motive's ids start at 5000001), not previews' reads.
+        recalls = "/video_recall_requests"
+        for method, path in (("POST", recalls), ("GET", f"{recalls}/5")):
+            count = self._random.randint(5, 20)
+            self.motive.faults.arm(Fault(kind=FaultKind.RATE_LIMIT, count=count, method=method,
+                                         path=path))  # fmt: skip
 
     # -- the count ------------------------------------------------------------------------------
 
