@@ -37,7 +37,7 @@ def main() -> int:
         kills=args.kills if args.kills is not None else (0 if soak else 50),
         drivers=args.drivers or (8 if soak else 1),
         seed=args.seed,
-        settle_timeout_s=900.0,
+        settle_timeout_s=300.0,
     )
     print(f"{'soak' if soak else 'chaos'}: {plan}", flush=True)
     with TemporaryDirectory(prefix="recallbot-chaos-") as workdir:

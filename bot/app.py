@@ -89,11 +89,12 @@ class RecallbotApp:
         )
         poster = SlackPoster(client, settings.slack_post_rate_per_s, settings.slack_response_urls)
         default = settings.default_zone
-        slack = SlackNotifier(poster, default)
+        slack = SlackNotifier(poster, default, latest=runtime.store.get)
         tracker = runtime.tracker(SurfaceNotifier(slack, ConsoleNotifier(sys.stdout, default)))
         zones = UserZones(client, default)
         gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit)
-        desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake)
+        desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake,
+                         show_status=slack.status_changed)  # fmt: skip
         workers = settings.slack_workers
         forms = FormDesk(desk, _modal_key(settings))
         deps = Deps(desk, poster, runtime.store, forms, HomeDesk(desk),

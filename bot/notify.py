@@ -7,6 +7,7 @@ also paces messages to about one per second per channel, as Slack asks, so a bur
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -55,6 +56,25 @@ class SlackPoster:
             unfurl_links=False, unfurl_media=False,
         )  # fmt: skip
         return str(response["ts"])
+
+    def find_own(
+        self, channel: str, marker: str, oldest: float, thread_ts: str | None = None
+    ) -> str | None:
+        """The ts of a message recallbot posted since ``oldest`` (in ``thread_ts``, or at the
+        top of the channel) whose text or blocks contain ``marker``; None if there is none."""
+        if thread_ts:
+            found = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, oldest=f"{oldest:.6f}", limit=200
+            )
+        else:
+            found = self.client.conversations_history(
+                channel=channel, oldest=f"{oldest:.6f}", limit=200
+            )
+        for message in found.get("messages") or []:
+            said = str(message.get("text") or "") + json.dumps(message.get("blocks") or [])
+            if message.get("bot_id") and marker in said:
+                return str(message["ts"])
+        return None
 
     def update(self, channel: str, ts: str, message: Message) -> None:
         """Replace a message the bot posted."""
@@ -124,25 +144,41 @@ class SlackNotifier:
         poster: SlackPoster,
         default_zone: tzinfo,
         on_change: Callable[[TrackedRecall], None] = lambda recall: None,
+        latest: Callable[[str], TrackedRecall | None] = lambda recall_id: None,
     ) -> None:
-        """``on_change``: told of every change after the thread is (e.g. the Home tab)."""
+        """``on_change``: told of every change after the thread is (e.g. the Home tab);
+        ``latest``: the recall as the store holds it now (``Store.get``)."""
         self._poster = poster
         self._default_zone = default_zone
         self.on_change = on_change
+        self._latest = latest
+        self._locks = [threading.Lock() for _ in range(64)]
 
     def status_changed(self, recall: TrackedRecall) -> None:
-        """Edit the status message in place."""
-        origin = recall.origin
-        if origin is None or not origin.channel_id or not origin.status_ts:
-            return
-        self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
+        """Edit the status message in place, to the recall's state as the store holds it now.
+
+        Edits of one recall's message are taken one at a time and each shows the latest state,
+        so a slow edit (Slack retrying, pacing) can never land after a newer one and put
+        "pending" back over "success"."""
+        with self._locks[hash(recall.id) % len(self._locks)]:
+            recall = self._latest(recall.id) or recall
+            origin = recall.origin
+            if origin is None or not origin.channel_id or not origin.status_ts:
+                return
+            self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
         self.on_change(recall)
 
     def announce(self, recall: TrackedRecall) -> str | None:
-        """Post the status message its submitter did not get to post (the thread's root)."""
+        """The status message its submitter did not record: the one it posted just before it
+        stopped, found by the recall id it shows, or else a new one (the thread's root)."""
         origin = recall.origin
         if origin is None or not origin.channel_id:
             return None
+        oldest = recall.created_at.timestamp() - 1
+        marker = f"Recall `{recall.id}`"
+        posted = self._poster.find_own(origin.channel_id, marker, oldest, origin.thread_ts)
+        if posted is not None:
+            return posted
         return self._poster.post(origin.channel_id, self._progress(recall), origin.thread_ts)
 
     def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:

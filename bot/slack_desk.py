@@ -99,6 +99,9 @@ class SlackDesk:
     gate: Gate
     confirm: Literal["always", "never"] = "always"
     wake: Callable[[], None] = lambda: None
+    show_status: Callable[[TrackedRecall], None] | None = None
+    """Edits a recall's status message (``SlackNotifier.status_changed``: one edit of a recall
+    at a time, each with its latest state)."""
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     # -- /recall <phrase> ---------------------------------------------------------------------
@@ -231,6 +234,7 @@ class SlackDesk:
                                          else None)  # fmt: skip
         except Exception as exc:
             return self._not_posted(recall, user, draft_id, exc)
+        checkpoint("after_status_post")
         recall = store.set_status_message(recall.id, status_ts)
         checkpoint("after_status")
         try:
@@ -245,7 +249,7 @@ class SlackDesk:
                 f":hourglass: Motive did not answer clearly ({recall.last_error}). recallbot "
                 f"keeps asking, without spending quota twice, and will answer in {thread}."
             )
-        self._show_progress(recall, user, zone)
+        self._show_progress(recall)
         return blocks.notice(
             f":white_check_mark: Requested: recall `{recall.id}`. Its status and the footage "
             f"will appear in {thread}."
@@ -278,16 +282,12 @@ class SlackDesk:
             "message, so Motive was not asked and nothing was spent. Press Request again."
         )
 
-    def _show_progress(self, recall: TrackedRecall, user: str, zone: tzinfo) -> None:
+    def _show_progress(self, recall: TrackedRecall) -> None:
         """Best effort: if this edit fails, the tracker's next status update makes it."""
-        origin = recall.origin
-        if origin is None or not origin.channel_id or not origin.status_ts:
+        if self.show_status is None:
             return
-        progress = blocks.progress_message(
-            recall.request, recall.state, user, zone, recall.id, recall.motive_id
-        )
         try:
-            self.poster.update(origin.channel_id, origin.status_ts, progress)
+            self.show_status(recall)
         except (SlackApiError, SlackClientError, OSError):
             _log.warning("status message of %s not updated; the tracker will", recall.id)
 

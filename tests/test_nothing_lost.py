@@ -166,7 +166,7 @@ def test_settling_a_crashed_create_waits_for_a_definite_answer(
 # -- 5. SIGKILL around a Request click ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("step", ["after_row", "after_status"])
+@pytest.mark.parametrize("step", ["after_row", "after_status_post", "after_status"])
 def test_a_request_killed_mid_click_is_answered_once_after_a_restart(
     tmp_path: Path, step: str
 ) -> None:

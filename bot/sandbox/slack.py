@@ -11,7 +11,6 @@ The workspace it plays is ``slack_workspace``; the driver sending what Slack sen
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -50,8 +49,8 @@ class SlackSandbox(SlackDriver):
         self.envelope_acks: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[Failure]] = {}
         self._lock = threading.Lock()
-        self._clock = itertools.count(1)
-        self._started = time.time()
+        self._ts_lock = threading.Lock()
+        self._last_ts = 0.0
         self._server = LoopbackServer(self.handle, port)
         self._sockets = WebSocketServer(self._socket_opened, self._socket_text)
         self._acked = threading.Condition()
@@ -102,7 +101,10 @@ class SlackSandbox(SlackDriver):
             self._failures.setdefault(method, []).append(Failure(error, status, retry_after, count))
 
     def _next_ts(self) -> str:
-        return f"{self._started + next(self._clock) / 1000:.6f}"
+        """Like Slack's: the time of posting, in microseconds, unique within the workspace."""
+        with self._ts_lock:
+            self._last_ts = max(time.time(), self._last_ts + 1e-6)
+            return f"{self._last_ts:.6f}"
 
     # -- the Web API ----------------------------------------------------------------------------
 
@@ -299,6 +301,21 @@ class SlackSandbox(SlackDriver):
         s = self.settings
         return {"ok": True, "messages": [m.as_slack(s.bot_user_id, s.bot_id) for m in shown],
                 "has_more": len(thread) > limit}  # fmt: skip
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        error = self._membership(channel)
+        if error:
+            return {"ok": False, "error": error}
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            top = [m for m in self.messages.values() if m.channel == channel
+                   and m.thread_ts in (None, m.ts) and float(m.ts) >= oldest]  # fmt: skip
+        limit = int(args.get("limit") or 100)
+        shown = sorted(top, key=lambda m: float(m.ts), reverse=True)[:limit]
+        s = self.settings
+        return {"ok": True, "messages": [m.as_slack(s.bot_user_id, s.bot_id) for m in shown],
+                "has_more": len(top) > limit}  # fmt: skip
 
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         issued = self.triggers.get(str(args.get("trigger_id")))

@@ -45,6 +45,7 @@ METHOD_SCOPES = {
 CHANNEL_SCOPES = {
     "conversations.info": ("channels:read", "groups:read"),
     "conversations.replies": ("channels:history", "groups:history"),
+    "conversations.history": ("channels:history", "groups:history"),
 }
 COMMAND_SCOPE = "commands"  # slash commands and shortcuts
 EVENT_SCOPES = {"app_mention": "app_mentions:read"}

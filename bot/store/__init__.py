@@ -14,6 +14,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -401,15 +402,30 @@ class Store:
                 )
         return True
 
-    def set_status_message(self, recall_id: str, status_ts: str) -> TrackedRecall:
-        """The status message posted for a recall (its thread, when it had none yet)."""
-        with self._write() as db:
-            db.execute(
-                "UPDATE origins SET status_ts = ?, thread_ts = COALESCE(thread_ts, ?) "
-                "WHERE recall_id = ?",
-                (status_ts, status_ts, recall_id),
-            )
-        return self._must(recall_id)
+    def set_status_message(
+        self, recall_id: str, status_ts: str, patience_s: float = 60.0
+    ) -> TrackedRecall:
+        """The status message just posted for a recall (its thread, when it had none yet).
+
+        The message exists in Slack already: if this write failed, the next attempt would post
+        a second one and leave this one saying "requesting" forever. So a lock held past the
+        busy timeout is waited out, for up to ``patience_s`` more."""
+        deadline = time.monotonic() + patience_s
+        pause = 0.05
+        while True:
+            try:
+                with self._write() as db:
+                    db.execute(
+                        "UPDATE origins SET status_ts = ?, thread_ts = COALESCE(thread_ts, ?) "
+                        "WHERE recall_id = ?",
+                        (status_ts, status_ts, recall_id),
+                    )
+                return self._must(recall_id)
+            except sqlite3.OperationalError:
+                if time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
 
     # -- following ----------------------------------------------------------------------------
 
