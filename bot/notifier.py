@@ -21,6 +21,9 @@ class Notifier(Protocol):
         """Post the status message of a recall that has none yet (its submitter stopped before
         posting it); its id (a Slack ts), or None where there is no such thing."""
 
+    def withdraw(self, recall: TrackedRecall, message: str) -> None:
+        """Remove a status message ``announce`` posted that turned out to be a second one."""
+
     def status_changed(self, recall: TrackedRecall) -> None:
         """The recall moved on (pending -> processing, or to its final state)."""
 
@@ -56,6 +59,9 @@ class ConsoleNotifier:
     def announce(self, recall: TrackedRecall) -> str | None:
         """A terminal has no status message to post."""
         return None
+
+    def withdraw(self, recall: TrackedRecall, message: str) -> None:
+        """A terminal has no status message to remove."""
 
     def status_changed(self, recall: TrackedRecall) -> None:
         """One line per change (the final state is said by ``deliver``)."""

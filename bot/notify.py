@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import Message, answer, progress_message
@@ -80,6 +80,10 @@ class SlackPoster:
         """Replace a message the bot posted."""
         self._pace(channel)
         self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+
+    def delete(self, channel: str, ts: str) -> None:
+        """Remove a message the bot posted."""
+        self.client.chat_delete(channel=channel, ts=ts)
 
     def ephemeral(
         self, channel: str, user: str, message: Message, thread_ts: str | None = None
@@ -181,6 +185,15 @@ class SlackNotifier:
             return posted
         return self._poster.post(origin.channel_id, self._progress(recall), origin.thread_ts)
 
+    def withdraw(self, recall: TrackedRecall, message: str) -> None:
+        """Delete a second status message (best effort: it would only say "requesting")."""
+        origin = recall.origin
+        if origin is not None and origin.channel_id:
+            try:
+                self._poster.delete(origin.channel_id, message)
+            except (SlackApiError, SlackClientError, OSError):
+                _log.warning("a second status message of %s stays in Slack", recall.id)
+
     def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         """The answer in the thread (the tracker then edits the status message to the final
         state). A failure to post raises, so the tracker tries again."""
@@ -216,6 +229,10 @@ class SurfaceNotifier:
     def announce(self, recall: TrackedRecall) -> str | None:
         """Route a missing status message."""
         return self._for(recall).announce(recall)
+
+    def withdraw(self, recall: TrackedRecall, message: str) -> None:
+        """Route the removal of a second status message."""
+        self._for(recall).withdraw(recall, message)
 
     def status_changed(self, recall: TrackedRecall) -> None:
         """Route a status change."""

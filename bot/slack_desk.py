@@ -235,7 +235,17 @@ class SlackDesk:
         except Exception as exc:
             return self._not_posted(recall, user, draft_id, exc)
         checkpoint("after_status_post")
-        recall = store.set_status_message(recall.id, status_ts)
+        recall, ours = store.set_status_message(recall.id, status_ts)
+        if not ours:  # slower than the grace: a tracker took the row over and posted its own
+            try:
+                self.poster.delete(channel or "", status_ts)
+            except (SlackApiError, SlackClientError, OSError):
+                _log.warning("a second status message of %s stays in Slack", recall.id)
+            self.wake()
+            return blocks.notice(
+                f":white_check_mark: Requested: recall `{recall.id}`. Its status and the "
+                f"footage will appear in {self._thread(recall, 'the thread')}."
+            )
         checkpoint("after_status")
         try:
             recall = self.runtime.service.create(recall, user)

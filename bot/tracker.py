@@ -271,7 +271,9 @@ class Tracker:
                 return
             status_ts = self.notifier.announce(recall)
             if status_ts is not None:
-                recall = self.store.set_status_message(recall.id, status_ts)
+                recall, ours = self.store.set_status_message(recall.id, status_ts)
+                if not ours:  # its submitter recorded one meanwhile
+                    self.notifier.withdraw(recall, status_ts)
         settled = self._settle(recall)
         if settled.state is not RecallState.SUBMITTING:
             self._maybe_notify_status(settled, now)

@@ -252,6 +252,16 @@ class SlackSandbox(SlackDriver):
             posted.text, posted.blocks = text, new_blocks
         return {"ok": True, "channel": key[0], "ts": key[1], "text": text}
 
+    def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        key = (str(args.get("channel")), str(args.get("ts")))
+        with self._lock:
+            posted = self.messages.get(key)
+            if posted is None or posted.user is not None:  # a bot deletes only its own
+                return {"ok": False, "error": "message_not_found" if posted is None
+                        else "cant_delete_message"}  # fmt: skip
+            del self.messages[key]
+        return {"ok": True, "channel": key[0], "ts": key[1]}
+
     def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         error = self._membership(str(args.get("channel")), str(args.get("user")))
         if error:

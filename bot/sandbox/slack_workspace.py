@@ -39,6 +39,7 @@ METHOD_SCOPES = {
     "usergroups.users.list": "usergroups:read",
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
+    "chat.delete": "chat:write",
     "chat.postEphemeral": "chat:write",
 }
 # Methods on a channel whose scope depends on the channel: (public, private).

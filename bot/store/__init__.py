@@ -404,8 +404,10 @@ class Store:
 
     def set_status_message(
         self, recall_id: str, status_ts: str, patience_s: float = 60.0
-    ) -> TrackedRecall:
-        """The status message just posted for a recall (its thread, when it had none yet).
+    ) -> tuple[TrackedRecall, bool]:
+        """The status message just posted for a recall (its thread, when it had none yet);
+        and whether it is the recall's: the first one recorded wins (a slow submitter and a
+        tracker settling its row may both have posted one), and the loser deletes its own.
 
         The message exists in Slack already: if this write failed, the next attempt would post
         a second one and leave this one saying "requesting" forever. So a lock held past the
@@ -415,12 +417,12 @@ class Store:
         while True:
             try:
                 with self._write() as db:
-                    db.execute(
+                    won = db.execute(
                         "UPDATE origins SET status_ts = ?, thread_ts = COALESCE(thread_ts, ?) "
-                        "WHERE recall_id = ?",
+                        "WHERE recall_id = ? AND status_ts IS NULL",
                         (status_ts, status_ts, recall_id),
-                    )
-                return self._must(recall_id)
+                    ).rowcount
+                return self._must(recall_id), bool(won)
             except sqlite3.OperationalError:
                 if time.monotonic() + pause > deadline:
                     raise
