@@ -23,6 +23,8 @@ def app_manifest() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.Draft7Validator:
+    if not SCHEMA.is_file():  # CI always has it; a newcomer's lone clone does not
+        pytest.skip(f"Slack's manifest schema is not beside the clone ({SCHEMA})")
     schema = json.loads(SCHEMA.read_text())
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
