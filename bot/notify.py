@@ -81,9 +81,15 @@ class SlackPoster:
         self._pace(channel)
         self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
 
-    def delete(self, channel: str, ts: str) -> None:
-        """Remove a message the bot posted."""
-        self.client.chat_delete(channel=channel, ts=ts)
+    def delete(self, channel: str, ts: str) -> bool:
+        """Remove a message the bot posted (best effort: False, and logged, when Slack would
+        not)."""
+        try:
+            self.client.chat_delete(channel=channel, ts=ts)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            _log.warning("could not delete message %s in %s: %s", ts, channel, type(exc).__name__)
+            return False
+        return True
 
     def ephemeral(
         self, channel: str, user: str, message: Message, thread_ts: str | None = None
@@ -189,10 +195,7 @@ class SlackNotifier:
         """Delete a second status message (best effort: it would only say "requesting")."""
         origin = recall.origin
         if origin is not None and origin.channel_id:
-            try:
-                self._poster.delete(origin.channel_id, message)
-            except (SlackApiError, SlackClientError, OSError):
-                _log.warning("a second status message of %s stays in Slack", recall.id)
+            self._poster.delete(origin.channel_id, message)
 
     def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         """The answer in the thread (the tracker then edits the status message to the final

@@ -237,15 +237,9 @@ class SlackDesk:
         checkpoint("after_status_post")
         recall, ours = store.set_status_message(recall.id, status_ts)
         if not ours:  # slower than the grace: a tracker took the row over and posted its own
-            try:
-                self.poster.delete(channel or "", status_ts)
-            except (SlackApiError, SlackClientError, OSError):
-                _log.warning("a second status message of %s stays in Slack", recall.id)
+            self.poster.delete(channel or "", status_ts)
             self.wake()
-            return blocks.notice(
-                f":white_check_mark: Requested: recall `{recall.id}`. Its status and the "
-                f"footage will appear in {self._thread(recall, 'the thread')}."
-            )
+            return self._requested(recall)
         checkpoint("after_status")
         try:
             recall = self.runtime.service.create(recall, user)
@@ -253,16 +247,19 @@ class SlackDesk:
             self.wake()  # the refused recall's answer goes to the thread like any other
             return blocks.notice(f":no_entry: Motive refused it: {exc.motive_message or exc}")
         self.wake()
-        thread = self._thread(recall, "the thread")
         if recall.state is RecallState.SUBMITTING:
             return blocks.notice(
                 f":hourglass: Motive did not answer clearly ({recall.last_error}). recallbot "
-                f"keeps asking, without spending quota twice, and will answer in {thread}."
+                "keeps asking, without spending quota twice, and will answer in "
+                f"{self._thread(recall, 'the thread')}."
             )
         self._show_progress(recall)
+        return self._requested(recall)
+
+    def _requested(self, recall: TrackedRecall) -> Message:
         return blocks.notice(
             f":white_check_mark: Requested: recall `{recall.id}`. Its status and the footage "
-            f"will appear in {thread}."
+            f"will appear in {self._thread(recall, 'the thread')}."
         )
 
     def _not_posted(
