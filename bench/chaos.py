@@ -37,6 +37,10 @@ def main() -> int:
         kills=args.kills if args.kills is not None else (0 if soak else 50),
         drivers=args.drivers or (8 if soak else 1),
         seed=args.seed,
+        # The sandbox's clock runs ahead of the real one, and footage is kept 7 sandbox days:
+        # at 600x no real "yesterday" has footage after ~16 real minutes, so the long soak
+        # runs at 120x (7 sandbox days = 84 real minutes; a recall takes ~6 s).
+        speed=120.0 if soak else 600.0,
         settle_timeout_s=300.0,
     )
     print(f"{'soak' if soak else 'chaos'}: {plan}", flush=True)
