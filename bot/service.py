@@ -27,7 +27,7 @@ from bot.motive import (
 )
 from bot.recall import RecallRequest, RecallType
 from bot.schedule import TrackingPolicy
-from bot.store import Origin, RecallState, Store, StoreError, TrackedRecall
+from bot.store import Origin, RecallState, Store, TrackedRecall
 
 _log = logging.getLogger("recallbot.service")
 
@@ -205,12 +205,12 @@ class RecallService:
             )
             self.store.mark_ended(recall.id, RecallState.UNKNOWN, reason, now)
             self.store.audit("recallbot", "unknown", recall.id, reason=reason)
-            return self._must(recall.id)
+            return self.store.must(recall.id)
         try:
             return self._create(recall, "recallbot", settling=True)
         except MotiveError as exc:  # recorded as the recall's ending; the tracker delivers it
             _log.warning("settling %s ended it: %s", recall.id, exc)
-            return self._must(recall.id)
+            return self.store.must(recall.id)
 
     def _create(self, recall: TrackedRecall, actor: str, settling: bool) -> TrackedRecall:
         request = recall.request
@@ -269,13 +269,7 @@ class RecallService:
         self.store.audit(actor, "create_deferred", recall.id, status=error.status, reason=reason)
         _log.warning("recall %s: Motive's answer settled nothing (%s); asking again at %s",
                      recall.id, reason, later.isoformat())  # fmt: skip
-        return self._must(recall.id)
-
-    def _must(self, recall_id: str) -> TrackedRecall:
-        found = self.store.get(recall_id)
-        if found is None:
-            raise StoreError(f"recall {recall_id} vanished from the store")
-        return found
+        return self.store.must(recall.id)
 
     def _end(
         self, recall: TrackedRecall, state: RecallState, error: MotiveError, actor: str

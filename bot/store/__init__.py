@@ -333,10 +333,6 @@ class Store:
         assert created is not None  # noqa: S101 - inserted above
         return created, True
 
-    def find_duplicate(self, request: RecallRequest, since: datetime) -> TrackedRecall | None:
-        """The recall of the same footage in flight, or delivered successfully since ``since``."""
-        return self._duplicate(request.fingerprint(), since)
-
     def _duplicate(self, fingerprint: str, since: datetime) -> TrackedRecall | None:
         in_flight = _placeholders(IN_FLIGHT)
         found = self._rows(
@@ -366,7 +362,7 @@ class Store:
                  json.dumps([c.model_dump(mode="json") for c in details.cameras]),
                  state.finished, ts(now), recall_id),
             )  # fmt: skip
-        return self._must(recall_id)
+        return self.must(recall_id)
 
     def mark_ended(self, recall_id: str, state: RecallState, reason: str, now: datetime) -> None:
         """End a recall without Motive's final word (refused, outcome unknown, expired); a
@@ -422,7 +418,7 @@ class Store:
                         "WHERE recall_id = ? AND status_ts IS NULL",
                         (status_ts, status_ts, recall_id),
                     ).rowcount
-                return self._must(recall_id), bool(won)
+                return self.must(recall_id), bool(won)
             except sqlite3.OperationalError:
                 if time.monotonic() + pause > deadline:
                     raise
@@ -472,7 +468,7 @@ class Store:
                 (state.value, cameras, ts(now), state.finished, ts(now), state.finished,
                  ts(now), ts(next_check), recall_id, *IN_FLIGHT),
             )  # fmt: skip
-        return self._must(recall_id)
+        return self.must(recall_id)
 
     def record_check_failure(
         self, recall_id: str, error: str, now: datetime, next_check: datetime
@@ -594,7 +590,8 @@ class Store:
             ).fetchone()
         return int(row[0])
 
-    def _must(self, recall_id: str) -> TrackedRecall:
+    def must(self, recall_id: str) -> TrackedRecall:
+        """A recall that must exist (StoreError if it vanished)."""
         found = self.get(recall_id)
         if found is None:
             raise StoreError(f"recall {recall_id} vanished from the store")
@@ -610,7 +607,7 @@ class Store:
                 "UPDATE recalls SET cameras = ?, updated_at = ? WHERE id = ?",
                 (cameras, ts(now), recall_id),
             )
-        return self._must(recall_id)
+        return self.must(recall_id)
 
     # -- drafts -------------------------------------------------------------------------------
 
