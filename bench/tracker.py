@@ -43,6 +43,7 @@ from pydantic import SecretStr  # noqa: E402
 
 from bot.fleet import Fleet  # noqa: E402
 from bot.motive import MotiveClient, MotiveConfig  # noqa: E402
+from bot.plumbing.serving import serve_in_background  # noqa: E402
 from bot.recall import RecallRequest  # noqa: E402
 from bot.sandbox.clock import SandboxClock  # noqa: E402
 from bot.sandbox.faults import Fault  # noqa: E402
@@ -50,7 +51,6 @@ from bot.sandbox.motive import MotiveSandbox  # noqa: E402
 from bot.sandbox.motive_rules import SandboxSettings  # noqa: E402
 from bot.schedule import SAFETY_NET, TrackingPolicy  # noqa: E402
 from bot.service import RecallService  # noqa: E402
-from bot.serving import serve_in_background  # noqa: E402
 from bot.store import Store, TrackedRecall  # noqa: E402
 from bot.tracker import Tracker  # noqa: E402
 from bot.webhook_app import webhook_app  # noqa: E402

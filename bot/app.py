@@ -24,11 +24,11 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.background import Background
 from bot.config import Settings
 from bot.health import Health
 from bot.notifier import ConsoleNotifier
 from bot.notify import SlackNotifier, SlackPoster, SurfaceNotifier
+from bot.plumbing.background import Background
 from bot.policy import Gate
 from bot.runtime import Runtime
 from bot.slack_desk import SlackDesk, UserZones
@@ -85,7 +85,7 @@ class RecallbotApp:
         bolt = App(
             signing_secret=settings.slack_signing_secret.get_secret_value(),
             client=client,
-            process_before_response=True,  # listeners only ack and hand off: see bot.background
+            process_before_response=True,  # listeners ack and hand off (bot.plumbing.background)
         )
         poster = SlackPoster(client, settings.slack_post_rate_per_s, settings.slack_response_urls)
         default = settings.default_zone

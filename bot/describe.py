@@ -7,8 +7,8 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from bot.phrase import ParsedPhrase, PhraseError
+from bot.plumbing.timefmt import clock_text, local_text, utc_text
 from bot.recall import CAMERA_WORDS, CameraPosition
-from bot.timefmt import clock_text, local_text, utc_text
 
 if TYPE_CHECKING:  # the HTTP client is not loaded for `recallbot parse`
     from bot.motive import CameraResult

@@ -21,7 +21,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import Message, answer, progress_message
 from bot.notifier import Notifier
-from bot.pacing import RateLimiter
+from bot.plumbing.pacing import RateLimiter
 from bot.store import TrackedRecall
 
 _log = logging.getLogger("recallbot.slack")

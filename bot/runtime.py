@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.closing import ClosedOnExit
 from bot.config import Settings
 from bot.fleet import Fleet
 from bot.motive import MotiveClient, MotiveConfig
 from bot.notifier import Notifier
+from bot.plumbing.closing import ClosedOnExit
 from bot.schedule import TrackingPolicy
 from bot.service import RecallService
 from bot.store import Store

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.crashpoints import checkpoint
 from bot.fleet import Fleet, Match, NoMatch, TargetKind
 from bot.motive import (
     MotiveAuthError,
@@ -25,6 +24,7 @@ from bot.motive import (
     RecallDetails,
     TimeWindow,
 )
+from bot.plumbing.crashpoints import checkpoint
 from bot.recall import RecallRequest, RecallType
 from bot.schedule import TrackingPolicy
 from bot.store import Origin, RecallState, Store, TrackedRecall

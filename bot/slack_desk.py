@@ -21,10 +21,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import blocks
 from bot.blocks import Message
-from bot.crashpoints import checkpoint
 from bot.motive import MotiveError
 from bot.notify import SlackPoster, zone_of
 from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
+from bot.plumbing.crashpoints import checkpoint
 from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
 from bot.runtime import Runtime

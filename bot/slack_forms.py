@@ -28,11 +28,11 @@ from bot.form import (
 )
 from bot.notify import zone_of
 from bot.phrase.fields import SaidFields, read_fields
+from bot.plumbing.timefmt import day_text, local_text
 from bot.policy import Refusal
 from bot.recall import RecallRequest
 from bot.slack_desk import SlackDesk
 from bot.store import Origin
-from bot.timefmt import day_text, local_text
 
 MAX_MATCHES = 50
 

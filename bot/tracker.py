@@ -27,9 +27,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.crashpoints import checkpoint
 from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails, RecallStatus
 from bot.notifier import Notifier
+from bot.plumbing.crashpoints import checkpoint
 from bot.schedule import CheckSchedule, TrackingPolicy
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
 

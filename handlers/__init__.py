@@ -3,7 +3,7 @@
 ``register(app, deps)`` wires them all to a Bolt ``App``; the core they call (``SlackDesk``)
 knows nothing of Bolt. Anything slower than reading the store runs after the ack, on
 ``deps.checks`` (previews, lookups) or ``deps.requests`` (Request), never on Bolt's own few
-listener threads (see ``bot.background``).
+listener threads (see ``bot.plumbing.background``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from slack_bolt import App
 
 from bot import blocks
-from bot.background import Background, OnError, ShuttingDown
 from bot.blocks import Message
 from bot.form import ModalContext
 from bot.notify import SlackPoster
+from bot.plumbing.background import Background, OnError, ShuttingDown
 from bot.slack_desk import SlackDesk
 from bot.slack_forms import FormDesk, OpenForm
 from bot.slack_home import HomeDesk

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.background import Background, ShuttingDown
+from bot.plumbing.background import Background, ShuttingDown
 from tests.slack_world import wait_for
 
 

@@ -3,7 +3,7 @@
 import random
 from datetime import UTC, datetime
 
-from bot.pacing import RateLimiter, backoff_delay, retry_after_seconds
+from bot.plumbing.pacing import RateLimiter, backoff_delay, retry_after_seconds
 
 
 class FakeTime:

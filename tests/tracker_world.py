@@ -10,13 +10,13 @@ from pathlib import Path
 
 from bot.fleet import Fleet
 from bot.motive import MotiveClient
+from bot.plumbing.serving import serve_in_background
 from bot.recall import RecallRequest
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.schedule import SAFETY_NET, TrackingPolicy
 from bot.service import RecallService
-from bot.serving import serve_in_background
 from bot.store import Store, TrackedRecall
 from bot.tracker import Tracker
 from bot.webhook_app import webhook_app

@@ -9,9 +9,9 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.blocks.base import Message, escape, link, message, note, section
 from bot.blocks.words import target_words
 from bot.ids import ActionId, BlockId
+from bot.plumbing.timefmt import local_text
 from bot.recall import CAMERA_WORDS, CameraPosition
 from bot.store import RecallState, TrackedRecall
-from bot.timefmt import local_text
 
 
 def _camera_name(position: CameraPosition | str) -> str:

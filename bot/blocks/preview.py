@@ -11,8 +11,8 @@ from bot.blocks.words import camera_words, target_words, window_words
 from bot.fleet import Match
 from bot.ids import ActionId, BlockId
 from bot.phrase import ParsedPhrase, PhraseError
+from bot.plumbing.timefmt import utc_text
 from bot.service import Preview
-from bot.timefmt import utc_text
 
 
 def check_lines(checked: Preview) -> list[str]:

@@ -9,9 +9,9 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks.base import Message, escape, message, note, section
 from bot.blocks.words import camera_words, target_words, window_words
+from bot.plumbing.timefmt import utc_text
 from bot.recall import RecallRequest
 from bot.store import RecallState
-from bot.timefmt import utc_text
 
 _STATE: dict[str, str] = {
     "requesting": ":outbox_tray: *Requesting* from Motive…",

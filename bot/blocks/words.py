@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from bot.plumbing.timefmt import clock_text, local_text
 from bot.recall import CAMERA_WORDS, CameraPosition, RecallRequest
-from bot.timefmt import clock_text, local_text
 
 
 def target_words(request: RecallRequest) -> str:

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TextIO
 
 from bot.config import get_settings
+from bot.plumbing.timefmt import iso_utc
 from bot.store import AuditEntry, Store
-from bot.timefmt import iso_utc
 
 _SPAN = re.compile(r"(\d+)\s*([mhd])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}

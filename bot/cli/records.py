@@ -10,9 +10,9 @@ from typing import TextIO
 from bot.cli.parse import default_zone
 from bot.config import get_settings
 from bot.describe import describe_answer
+from bot.plumbing.timefmt import local_text
 from bot.recall import CAMERA_WORDS
 from bot.store import Store, TrackedRecall
-from bot.timefmt import local_text
 
 
 def _summary(recall: TrackedRecall, zone: tzinfo) -> str:

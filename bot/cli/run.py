@@ -12,7 +12,7 @@ from bot.app import RecallbotApp
 from bot.cli.request import require_credentials
 from bot.config import get_settings
 from bot.phrase import warm_up
-from bot.serving import Served, serve_in_background
+from bot.plumbing.serving import Served, serve_in_background
 
 
 def run_app(args: argparse.Namespace, out: TextIO) -> int:

@@ -16,8 +16,8 @@ from bot.cli.parse import default_zone
 from bot.cli.request import require_credentials
 from bot.config import get_settings
 from bot.notifier import ConsoleNotifier
+from bot.plumbing.serving import serve_in_background
 from bot.runtime import Runtime
-from bot.serving import serve_in_background
 from bot.webhook_app import webhook_app
 
 

@@ -19,7 +19,6 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.closing import ClosedOnExit
 from bot.motive._config import MotiveConfig
 from bot.motive._errors import (
     MotiveAuthError,
@@ -34,9 +33,10 @@ from bot.motive._errors import (
     MotiveUnavailable,
 )
 from bot.motive._models import Asset, Pagination, Quota, RecallDetails, Timelines, Vehicle
-from bot.pacing import RateLimiter, backoff_delay, retry_after_seconds
+from bot.plumbing.closing import ClosedOnExit
+from bot.plumbing.pacing import RateLimiter, backoff_delay, retry_after_seconds
+from bot.plumbing.timefmt import iso_utc
 from bot.recall import RecallRequest
-from bot.timefmt import iso_utc
 
 _log = logging.getLogger("recallbot.motive")
 

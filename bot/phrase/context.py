@@ -15,7 +15,7 @@ from bot.phrase.draft import Draft
 from bot.phrase.grammar import read_draft
 from bot.phrase.lexer import tokenize
 from bot.phrase.result import Inference, InferenceKind
-from bot.timefmt import local_text
+from bot.plumbing.timefmt import local_text
 
 _TARGET = ("vehicles", "assets", "loose_ids")
 _TIME = (

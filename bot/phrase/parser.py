@@ -14,8 +14,8 @@ from bot.phrase.result import Inference, InferenceKind, ParsedPhrase, PhraseErro
 from bot.phrase.targets import resolve_target
 from bot.phrase.when import resolve_moment
 from bot.phrase.zones import zone_label
+from bot.plumbing.timefmt import local_text
 from bot.recall import PhraseErrorCode, RecallRequest
-from bot.timefmt import local_text
 
 
 def reading_zone(draft: Draft, requester: tzinfo) -> tuple[tzinfo, ZoneSpec | None, Inference]:

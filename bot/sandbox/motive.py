@@ -19,12 +19,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+from bot.plumbing.timefmt import iso_utc
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.faults import Fault, FaultKind, FaultPlan
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
 from bot.sandbox.motive_rules import MotiveRules, Refusal, SandboxSettings
 from bot.sandbox.motive_webhooks import WebhookSender
-from bot.timefmt import iso_utc
 
 _RECALLS = "/video_recall_requests"
 _MP4 = (

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.plumbing.timefmt import iso_utc
 from bot.recall import ALLOWED_DURATIONS, CAMERA_ORDER, CameraPosition, RecallType
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.motive_fleet import (
@@ -30,7 +31,6 @@ from bot.sandbox.motive_fleet import (
     camera_type,
     footage,
 )
-from bot.timefmt import iso_utc
 
 
 class SandboxSettings(BaseModel):

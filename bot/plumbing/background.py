@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from bot.closing import ClosedOnExit
+from bot.plumbing.closing import ClosedOnExit
 
 _log = logging.getLogger("recallbot.background")
 
