@@ -49,11 +49,11 @@ from bot.sandbox.clock import SandboxClock  # noqa: E402
 from bot.sandbox.faults import Fault  # noqa: E402
 from bot.sandbox.motive import MotiveSandbox  # noqa: E402
 from bot.sandbox.motive_rules import SandboxSettings  # noqa: E402
-from bot.schedule import SAFETY_NET, TrackingPolicy  # noqa: E402
 from bot.service import RecallService  # noqa: E402
 from bot.store import Store, TrackedRecall  # noqa: E402
-from bot.tracker import Tracker  # noqa: E402
-from bot.webhook_app import webhook_app  # noqa: E402
+from bot.tracking.schedule import SAFETY_NET, TrackingPolicy  # noqa: E402
+from bot.tracking.tracker import Tracker  # noqa: E402
+from bot.tracking.webhook import webhook_app  # noqa: E402
 
 MIX = [(0.80, 480.0, 840.0), (0.15, 900.0, 7200.0), (0.05, 7200.0, 43200.0)]
 VEHICLES = ["7", "0077", "0042", "Truck 300"]  # recording around the clock

@@ -25,8 +25,6 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.health import Health
-from bot.notifier import ConsoleNotifier
 from bot.notify import SlackNotifier, SlackPoster, SurfaceNotifier
 from bot.plumbing.background import Background
 from bot.policy import Gate
@@ -35,8 +33,10 @@ from bot.slack_desk import SlackDesk, UserZones
 from bot.slack_directory import SlackDirectory
 from bot.slack_forms import FormDesk
 from bot.slack_home import HomeDesk
-from bot.tracker import Tracker
-from bot.webhook_app import webhook_app
+from bot.tracking.health import Health
+from bot.tracking.notifier import ConsoleNotifier
+from bot.tracking.tracker import Tracker
+from bot.tracking.webhook import webhook_app
 from handlers import Deps, register
 
 _log = logging.getLogger("recallbot.app")

@@ -20,9 +20,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import Message, answer, progress_message
-from bot.notifier import Notifier
 from bot.plumbing.pacing import RateLimiter
 from bot.store import TrackedRecall
+from bot.tracking.notifier import Notifier
 
 _log = logging.getLogger("recallbot.slack")
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.fleet import Fleet
 from bot.motive import MotiveClient, MotiveConfig
-from bot.notifier import Notifier
 from bot.plumbing.closing import ClosedOnExit
-from bot.schedule import TrackingPolicy
 from bot.service import RecallService
 from bot.store import Store
-from bot.tracker import Tracker
+from bot.tracking.notifier import Notifier
+from bot.tracking.schedule import TrackingPolicy
+from bot.tracking.tracker import Tracker
 
 
 @dataclass

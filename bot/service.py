@@ -26,8 +26,8 @@ from bot.motive import (
 )
 from bot.plumbing.crashpoints import checkpoint
 from bot.recall import RecallRequest, RecallType
-from bot.schedule import TrackingPolicy
 from bot.store import Origin, RecallState, Store, TrackedRecall
+from bot.tracking.schedule import TrackingPolicy
 
 _log = logging.getLogger("recallbot.service")
 

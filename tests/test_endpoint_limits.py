@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.refusals import OTHERS, RefusalLog
 from bot.store import Store
+from bot.tracking.refusals import OTHERS, RefusalLog
 from tests.app_world import AppWorld, app_world
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.health import Health
 from bot.store import TrackedRecall
+from bot.tracking.health import Health
 from tests.conftest import eventually, recall_of
 from tests.tracker_world import Recorder, world
 

@@ -15,11 +15,11 @@ from bot.recall import RecallRequest
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
-from bot.schedule import SAFETY_NET, TrackingPolicy
 from bot.service import RecallService
 from bot.store import Store, TrackedRecall
-from bot.tracker import Tracker
-from bot.webhook_app import webhook_app
+from bot.tracking.schedule import SAFETY_NET, TrackingPolicy
+from bot.tracking.tracker import Tracker
+from bot.tracking.webhook import webhook_app
 from tests.conftest import client_for
 
 WEBHOOK_SECRET = "test-webhook-secret"

@@ -26,12 +26,12 @@ from bot.cli.parse import default_zone
 from bot.config import Settings, get_settings
 from bot.describe import describe, describe_preview
 from bot.motive import MotiveConfig, MotiveError
-from bot.notifier import ConsoleNotifier
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
 from bot.runtime import Runtime
 from bot.sandbox.motive import MotiveSandbox
 from bot.service import Preview
 from bot.store import Origin, RecallState, TrackedRecall
+from bot.tracking.notifier import ConsoleNotifier
 
 
 @contextmanager

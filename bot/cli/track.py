@@ -15,10 +15,10 @@ from typing import TextIO
 from bot.cli.parse import default_zone
 from bot.cli.request import require_credentials
 from bot.config import get_settings
-from bot.notifier import ConsoleNotifier
 from bot.plumbing.serving import serve_in_background
 from bot.runtime import Runtime
-from bot.webhook_app import webhook_app
+from bot.tracking.notifier import ConsoleNotifier
+from bot.tracking.webhook import webhook_app
 
 
 def run_track(args: argparse.Namespace, out: TextIO) -> int:

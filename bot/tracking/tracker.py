@@ -28,10 +28,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails, RecallStatus
-from bot.notifier import Notifier
 from bot.plumbing.crashpoints import checkpoint
-from bot.schedule import CheckSchedule, TrackingPolicy
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
+from bot.tracking.notifier import Notifier
+from bot.tracking.schedule import CheckSchedule, TrackingPolicy
 
 # A cycle that fails is tried again after a pause that doubles up to this (real seconds).
 _MAX_BACKOFF_S = 30.0

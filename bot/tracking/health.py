@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.store import Store
-from bot.tracker import Tracker
+from bot.tracking.tracker import Tracker
 
 Check = Callable[[], dict[str, Any]]
 

@@ -2,10 +2,11 @@
 
 ``/motive/webhook`` verifies ``X-KT-Webhook-Signature`` (HMAC-SHA1 of the raw body with the
 shared secret; 403 on mismatch: logged, counted, and audited at a bounded rate, see
-``bot.refusals``), reads the body as a recall's details, and hands it to the tracker, which
-records it once per recall and status (a retried or replayed webhook changes nothing). It
-answers at once: Motive waits only ~3 seconds. ``/healthz`` reports ``bot.health``: 503 while a
-loop is down or the store cannot be written. The Slack app mounts this beside its own endpoint.
+``bot.tracking.refusals``), reads the body as a recall's details, and hands it to the tracker,
+which records it once per recall and status (a retried or replayed webhook changes nothing).
+It answers at once: Motive waits only ~3 seconds. ``/healthz`` reports
+``bot.tracking.health``: 503 while a loop is down or the store cannot be written. The Slack
+app mounts this beside its own endpoint.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from pydantic import ValidationError
 
-from bot.health import Health
 from bot.motive import RecallDetails, RecallStatus, webhook_signature_valid
-from bot.refusals import RefusalLog
-from bot.tracker import Tracker
+from bot.tracking.health import Health
+from bot.tracking.refusals import RefusalLog
+from bot.tracking.tracker import Tracker
 
 _log = logging.getLogger("recallbot.webhook")
 _MAX_BODY = 1 << 20
