@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from slack_bolt import App
 
-from bot import blocks
-from bot.blocks import Message
 from bot.form import ModalContext
-from bot.notify import SlackPoster
 from bot.plumbing.background import Background, OnError, ShuttingDown
-from bot.slack_desk import SlackDesk
-from bot.slack_forms import FormDesk, OpenForm
-from bot.slack_home import HomeDesk
+from bot.slack import blocks
+from bot.slack.blocks import Message
+from bot.slack.desk import SlackDesk
+from bot.slack.forms import FormDesk, OpenForm
+from bot.slack.home import HomeDesk
+from bot.slack.notify import SlackPoster
 from bot.store import Store
 
 

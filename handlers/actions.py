@@ -6,10 +6,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import blocks
-from bot.blocks import Message
 from bot.form import ModalContext
 from bot.ids import ActionId
+from bot.slack import blocks
+from bot.slack.blocks import Message
 from handlers import Deps, failed, open_form
 
 

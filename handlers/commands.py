@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import blocks
-from bot.blocks import Message
 from bot.ids import Command
 from bot.phrase import ParsedPhrase, PhraseError
+from bot.slack import blocks
+from bot.slack.blocks import Message
 from bot.store import Origin
 from handlers import Deps, failed
 

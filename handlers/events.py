@@ -12,9 +12,9 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.response import BoltResponse
 
-from bot import blocks
-from bot.blocks import Message
 from bot.phrase import PhraseError
+from bot.slack import blocks
+from bot.slack.blocks import Message
 from bot.store import Origin
 from handlers import Deps, failed
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import blocks
 from bot.form import ModalContext
 from bot.ids import CallbackId
+from bot.slack import blocks
 from handlers import Deps, open_form
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.blocks import Message
-from bot.blocks.modal import result_modal, target_option, target_options
 from bot.form import form_from_state, request_from_form
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.slack.blocks import Message
+from bot.slack.blocks.modal import result_modal, target_option, target_options
 from handlers import Deps, failed
 
 _UNSEALED = "This form could not be verified as the one you opened. Close it and open it again."

@@ -17,13 +17,13 @@ import httpx
 import yaml
 from pydantic import SecretStr
 
-from bot.app import RecallbotApp
 from bot.config import Settings
 from bot.plumbing.serving import Served, serve_in_background
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.sandbox.slack import Posted, SlackSandbox, SlackSettings
 from bot.sandbox.slack_view import button, submitted_values
+from bot.slack.app import RecallbotApp
 
 SPEED = 600.0
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk.models.blocks import SectionBlock
 
-from bot import blocks
-from bot.blocks.base import MAX_BLOCKS, MAX_BUTTON_URL, message, section
 from bot.fleet import Match, NoMatch, TargetKind
 from bot.ids import ActionId
 from bot.motive import CameraResult
 from bot.phrase import ParsedPhrase, parse_phrase
 from bot.sandbox.slack_view import button, text_of
 from bot.service import FootageCheck, Preview, QuotaCheck
+from bot.slack import blocks
+from bot.slack.blocks.base import MAX_BLOCKS, MAX_BUTTON_URL, message, section
 from bot.store import RecallState, TrackedRecall
 
 CHICAGO = ZoneInfo("America/Chicago")

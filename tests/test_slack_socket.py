@@ -4,11 +4,11 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.app import RecallbotApp
 from bot.ids import ActionId
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.slack import SlackSandbox, SlackSettings
 from bot.sandbox.slack_view import button, text_of
+from bot.slack.app import RecallbotApp
 from tests.slack_world import SPEED, manifest_scopes, settings_for, wait_for
 
 PHRASE = "truck 42 yesterday 3pm 2 min front only"

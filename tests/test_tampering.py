@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_sdk import WebClient
 
-from bot.blocks import notice
 from bot.ids import ActionId, BlockId
-from bot.notify import SlackPoster
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.slack_view import button, submitted_values, text_of
+from bot.slack.blocks import notice
+from bot.slack.notify import SlackPoster
 from tests.slack_world import SlackWorld, slack_world, wait_for
 
 PHRASE = "truck 42 yesterday 3pm 2 min front"

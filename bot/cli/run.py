@@ -8,11 +8,11 @@ import threading
 from types import FrameType
 from typing import TextIO
 
-from bot.app import RecallbotApp
 from bot.cli.request import require_credentials
 from bot.config import get_settings
 from bot.phrase import warm_up
 from bot.plumbing.serving import Served, serve_in_background
+from bot.slack.app import RecallbotApp
 
 
 def run_app(args: argparse.Namespace, out: TextIO) -> int:

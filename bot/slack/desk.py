@@ -19,16 +19,16 @@ from typing import Literal
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import blocks
-from bot.blocks import Message
 from bot.motive import MotiveError
-from bot.notify import SlackPoster, zone_of
 from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
 from bot.plumbing.crashpoints import checkpoint
 from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
 from bot.runtime import Runtime
 from bot.service import Preview
+from bot.slack import blocks
+from bot.slack.blocks import Message
+from bot.slack.notify import SlackPoster, zone_of
 from bot.store import DraftUsed, Origin, PendingRequest, RecallState, TrackedRecall
 
 _log = logging.getLogger("recallbot.slack")

@@ -13,11 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot import blocks
-from bot.blocks.base import escape
-from bot.blocks.modal import checking_modal, recall_modal, result_modal
-from bot.blocks.preview import check_lines, problem_texts
-from bot.blocks.words import camera_list_words, target_words
 from bot.fleet import TargetKind
 from bot.form import (
     ModalContext,
@@ -26,12 +21,17 @@ from bot.form import (
     form_from_request,
     request_from_form,
 )
-from bot.notify import zone_of
 from bot.phrase.fields import SaidFields, read_fields
 from bot.plumbing.timefmt import day_text, local_text
 from bot.policy import Refusal
 from bot.recall import RecallRequest
-from bot.slack_desk import SlackDesk
+from bot.slack import blocks
+from bot.slack.blocks.base import escape
+from bot.slack.blocks.modal import checking_modal, recall_modal, result_modal
+from bot.slack.blocks.preview import check_lines, problem_texts
+from bot.slack.blocks.words import camera_list_words, target_words
+from bot.slack.desk import SlackDesk
+from bot.slack.notify import zone_of
 from bot.store import Origin
 
 MAX_MATCHES = 50

@@ -4,9 +4,9 @@ Built with ``slack_sdk.models`` so every block is validated against Slack's limi
 nothing here calls Slack.
 """
 
-from bot.blocks.answer import answer
-from bot.blocks.base import Message
-from bot.blocks.info import (
+from bot.slack.blocks.answer import answer
+from bot.slack.blocks.base import Message
+from bot.slack.blocks.info import (
     help_message,
     list_message,
     notice,
@@ -14,8 +14,8 @@ from bot.blocks.info import (
     refusal,
     status_message,
 )
-from bot.blocks.preview import checking, phrase_error, preview
-from bot.blocks.progress import progress_message
+from bot.slack.blocks.preview import checking, phrase_error, preview
+from bot.slack.blocks.progress import progress_message
 
 __all__ = [
     "Message",

@@ -8,9 +8,9 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from bot.blocks.home import MAX_SHOWN, home_view
 from bot.motive import MotiveError, QuotaInfo
-from bot.slack_desk import SlackDesk
+from bot.slack.blocks.home import MAX_SHOWN, home_view
+from bot.slack.desk import SlackDesk
 
 _log = logging.getLogger("recallbot.home")
 

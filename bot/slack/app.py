@@ -25,14 +25,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
-from bot.notify import SlackNotifier, SlackPoster, SurfaceNotifier
 from bot.plumbing.background import Background
 from bot.policy import Gate
 from bot.runtime import Runtime
-from bot.slack_desk import SlackDesk, UserZones
-from bot.slack_directory import SlackDirectory
-from bot.slack_forms import FormDesk
-from bot.slack_home import HomeDesk
+from bot.slack.desk import SlackDesk, UserZones
+from bot.slack.directory import SlackDirectory
+from bot.slack.forms import FormDesk
+from bot.slack.home import HomeDesk
+from bot.slack.notify import SlackNotifier, SlackPoster, SurfaceNotifier
 from bot.tracking.health import Health
 from bot.tracking.notifier import ConsoleNotifier
 from bot.tracking.tracker import Tracker

@@ -6,13 +6,13 @@ from datetime import UTC, tzinfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.blocks.base import Message, escape, message, note, section
-from bot.blocks.words import camera_words, target_words, window_words
 from bot.fleet import Match
 from bot.ids import ActionId, BlockId
 from bot.phrase import ParsedPhrase, PhraseError
 from bot.plumbing.timefmt import utc_text
 from bot.service import Preview
+from bot.slack.blocks.base import Message, escape, message, note, section
+from bot.slack.blocks.words import camera_words, target_words, window_words
 
 
 def check_lines(checked: Preview) -> list[str]:

@@ -19,8 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
-from bot.blocks import Message, answer, progress_message
 from bot.plumbing.pacing import RateLimiter
+from bot.slack.blocks import Message, answer, progress_message
 from bot.store import TrackedRecall
 from bot.tracking.notifier import Notifier
 

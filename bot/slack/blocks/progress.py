@@ -7,10 +7,10 @@ from datetime import tzinfo
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.base import Message, escape, message, note, section
-from bot.blocks.words import camera_words, target_words, window_words
 from bot.plumbing.timefmt import utc_text
 from bot.recall import RecallRequest
+from bot.slack.blocks.base import Message, escape, message, note, section
+from bot.slack.blocks.words import camera_words, target_words, window_words
 from bot.store import RecallState
 
 _STATE: dict[str, str] = {

@@ -9,9 +9,9 @@ from typing import Any
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
-from bot.blocks.base import note, section
-from bot.blocks.info import HELP, quota_lines, recall_line
 from bot.motive import QuotaInfo
+from bot.slack.blocks.base import note, section
+from bot.slack.blocks.info import HELP, quota_lines, recall_line
 from bot.store import TrackedRecall
 
 MAX_SHOWN = 20  # recalls on the tab (with the rest of it, well inside Slack's 100 blocks)

@@ -6,9 +6,9 @@ from datetime import tzinfo
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks.base import Message, escape, message, note, section
-from bot.blocks.words import camera_words, target_words, window_words
 from bot.motive import QuotaInfo
+from bot.slack.blocks.base import Message, escape, message, note, section
+from bot.slack.blocks.words import camera_words, target_words, window_words
 from bot.store import TrackedRecall
 
 HELP = """*Ask for dashcam footage in plain words:*

@@ -6,11 +6,11 @@ from datetime import tzinfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.blocks.base import Message, escape, link, message, note, section
-from bot.blocks.words import target_words
 from bot.ids import ActionId, BlockId
 from bot.plumbing.timefmt import local_text
 from bot.recall import CAMERA_WORDS, CameraPosition
+from bot.slack.blocks.base import Message, escape, link, message, note, section
+from bot.slack.blocks.words import target_words
 from bot.store import RecallState, TrackedRecall
 
 

@@ -20,10 +20,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.base import Message, escape, note, section
 from bot.form import ModalContext, RecallForm
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.recall import ALLOWED_DURATIONS, CAMERA_ORDER, CAMERA_WORDS, RecallType
+from bot.slack.blocks.base import Message, escape, note, section
 
 TITLE = "Recall dashcam video"
 MAX_OPTIONS = 100  # Slack's limit for an external select's answer
