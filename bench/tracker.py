@@ -125,7 +125,7 @@ def _follow(
     ends = sorted({r.done_at for r in rules.recalls.values()})
     while len(deliveries.at) < len(recalls):
         now = clock.now()
-        due = tracker.store.next_due()
+        due = tracker.store.recalls.next_due()
         upcoming = [t for t in ends if t > now][:1] if strategy == "webhooks" else []
         candidates = [t for t in (due, *upcoming) if t is not None]
         if candidates and min(candidates) > now:

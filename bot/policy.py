@@ -107,7 +107,7 @@ class Gate:
 
     policy: Policy
     directory: Directory
-    audit: Callable[..., None]  # Store.audit(actor, action, recall_id=None, **detail)
+    audit: Callable[..., None]  # AuditLog.add(actor, action, recall_id=None, **detail)
 
     def use(self, user: str, channel: str | None) -> Refusal | None:
         """``Policy.may_use``, audited."""

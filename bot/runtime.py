@@ -38,7 +38,7 @@ class Runtime(ClosedOnExit):
         """
         client = MotiveClient(motive or MotiveConfig.from_settings(settings))
         store = Store(settings.db_path, settings.db_busy_timeout_s)
-        fleet = Fleet(client, settings.fleet_cache_ttl_s, memory=store)
+        fleet = Fleet(client, settings.fleet_cache_ttl_s, memory=store.fleet_facts)
         policy = TrackingPolicy.from_settings(settings, webhooks=webhooks)
         return cls(settings, client, store, RecallService(client, fleet, store, policy))
 

@@ -170,14 +170,16 @@ class RecallService:
         """
         now = self.clock()
         policy = self.policy
-        recall, new = self.store.add_submitting(
+        recall, new = self.store.recalls.add_submitting(
             request, requested_by, origin, now, now + policy.deadline,
             now - policy.dedup_window, now + policy.submit_grace, draft_id,
         )  # fmt: skip
         if not new:
-            self.store.audit(requested_by, "duplicate", recall.id, fingerprint=recall.fingerprint)
+            self.store.audit.add(
+                requested_by, "duplicate", recall.id, fingerprint=recall.fingerprint
+            )
             return Submission(recall, new=False)
-        self.store.audit(
+        self.store.audit.add(
             requested_by, "requested", recall.id, request=request.model_dump(mode="json")
         )
         checkpoint("after_row")
@@ -203,14 +205,14 @@ class RecallService:
                 "recallbot could not confirm with Motive whether this request arrived before "
                 "its deadline; check Motive's dashboard before asking again"
             )
-            self.store.mark_ended(recall.id, RecallState.UNKNOWN, reason, now)
-            self.store.audit("recallbot", "unknown", recall.id, reason=reason)
-            return self.store.must(recall.id)
+            self.store.recalls.mark_ended(recall.id, RecallState.UNKNOWN, reason, now)
+            self.store.audit.add("recallbot", "unknown", recall.id, reason=reason)
+            return self.store.recalls.must(recall.id)
         try:
             return self._create(recall, "recallbot", settling=True)
         except MotiveError as exc:  # recorded as the recall's ending; the tracker delivers it
             _log.warning("settling %s ended it: %s", recall.id, exc)
-            return self.store.must(recall.id)
+            return self.store.recalls.must(recall.id)
 
     def _create(self, recall: TrackedRecall, actor: str, settling: bool) -> TrackedRecall:
         request = recall.request
@@ -230,9 +232,9 @@ class RecallService:
         checkpoint("after_accept")
         now = self.clock()
         first_check = now + timedelta(seconds=self.policy.schedule.next_gap(0))
-        submitted = self.store.mark_submitted(recall.id, details, now, first_check)
+        submitted = self.store.recalls.mark_submitted(recall.id, details, now, first_check)
         action = "adopted" if adopted else "submitted"
-        self.store.audit(actor, action, recall.id, motive_id=details.id)
+        self.store.audit.add(actor, action, recall.id, motive_id=details.id)
         return submitted
 
     def _ask(self, request: RecallRequest) -> tuple[RecallDetails, bool]:
@@ -265,11 +267,13 @@ class RecallService:
         now = self.clock()
         later = min(now + self.policy.settle_after(recall.attempts), recall.deadline_at)
         reason = error.motive_message or str(error)
-        self.store.record_check_failure(recall.id, reason, now, later)
-        self.store.audit(actor, "create_deferred", recall.id, status=error.status, reason=reason)
+        self.store.recalls.record_check_failure(recall.id, reason, now, later)
+        self.store.audit.add(
+            actor, "create_deferred", recall.id, status=error.status, reason=reason
+        )
         _log.warning("recall %s: Motive's answer settled nothing (%s); asking again at %s",
                      recall.id, reason, later.isoformat())  # fmt: skip
-        return self.store.must(recall.id)
+        return self.store.recalls.must(recall.id)
 
     def _end(
         self, recall: TrackedRecall, state: RecallState, error: MotiveError, actor: str
@@ -281,8 +285,8 @@ class RecallService:
                 f"({reason}). recallbot cannot tell whether the first request reached Motive: "
                 "check Motive's dashboard before asking again."
             )
-        self.store.mark_ended(recall.id, state, reason, self.clock())
-        self.store.audit(actor, str(state), recall.id, status=error.status, reason=reason)
+        self.store.recalls.mark_ended(recall.id, state, reason, self.clock())
+        self.store.audit.add(actor, str(state), recall.id, status=error.status, reason=reason)
 
     def _footage(
         self, request: RecallRequest, kind: TargetKind

@@ -33,7 +33,7 @@ def register(app: App, deps: Deps) -> None:
     @app.middleware
     def drop_redelivered(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not store.first_time(f"slack-event:{event_id}", desk.clock()):
+        if event_id and not store.inbound.first_time(f"slack-event:{event_id}", desk.clock()):
             return BoltResponse(status=200, body="")  # Slack retried it: answer once only
         return next()
 

@@ -45,7 +45,7 @@ class AppWorld(Person):
     def recalls(self) -> list[TrackedRecall]:
         store = Store(self.db, read_only=True)
         try:
-            return store.recent(1000)
+            return store.recalls.recent(1000)
         finally:
             store.close()
 

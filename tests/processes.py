@@ -68,7 +68,7 @@ class Recallbot:
     def recall(self) -> TrackedRecall:
         store = Store(self.db)
         try:
-            (only,) = store.recent(10)
+            (only,) = store.recalls.recent(10)
             return only
         finally:
             store.close()

@@ -67,7 +67,7 @@ def test_a_folder_that_cannot_hold_the_database_is_named(tmp_path: Path) -> None
 def test_read_only_commands_work_on_a_read_only_copy_and_change_nothing(tmp_path: Path) -> None:
     db = tmp_path / "recallbot.db"
     store = Store(db)
-    store.audit("U1", "requested")
+    store.audit.add("U1", "requested")
     store.close()
     db.chmod(0o444)
     digest = hashlib.sha256(db.read_bytes()).hexdigest()

@@ -66,7 +66,7 @@ def test_a_tracker_restarted_mid_recall_resumes_it(
     fast_sandbox.clock.advance(60)
     bot.run("track", "--until-done")
     store = Store(bot.db)
-    assert {r.delivery for r in store.recent(10)} == {Delivery.DELIVERED}
+    assert {r.delivery for r in store.recalls.recent(10)} == {Delivery.DELIVERED}
     store.close()
     assert fast_sandbox.creates() == 2
     assert bot.deliveries() == 2

@@ -40,7 +40,7 @@ def test_forged_webhooks_are_audited_once_per_source_per_minute(world: AppWorld)
                    for _ in range(500)}  # fmt: skip
     assert answers == {403}
     store = Store(world.db, read_only=True)
-    rows = [e for e in store.audit_log() if e.action == "webhook_refused"]
+    rows = [e for e in store.audit.entries() if e.action == "webhook_refused"]
     store.close()
     assert 1 <= len(rows) <= 2, "500 forged requests, at most a row a minute"
     assert rows[0].detail["source"] == "127.0.0.1"

@@ -41,7 +41,7 @@ def test_a_repeat_request_after_the_dedup_window_adopts_motives_recall(
     bot.run("track", "--until-done")  # exits 0: no IntegrityError, nothing left submitting
     assert fast_sandbox.creates() == 1, "Motive's duplicate answer was adopted, not retried"
     store = Store(bot.db, read_only=True)
-    first, second = sorted(store.recent(10), key=lambda r: r.created_at)
+    first, second = sorted(store.recalls.recent(10), key=lambda r: r.created_at)
     store.close()
     assert first.motive_id == second.motive_id
     assert {first.delivery, second.delivery} == {Delivery.DELIVERED}
@@ -58,7 +58,7 @@ def test_a_repeat_request_in_slack_is_answered_in_its_own_thread_and_the_tracker
             said = world.press(preview, ActionId.SUBMIT, payload)
             assert "Requested" in said["text"]
             wait_for(lambda: all(r.delivery == "delivered"
-                                 for r in world.app.runtime.store.recent(10)))  # fmt: skip
+                                 for r in world.app.runtime.store.recalls.recent(10)))  # fmt: skip
         preview, payload = world.preview("truck 1207 yesterday 4pm")
         world.press(preview, ActionId.SUBMIT, payload)
         wait_for(lambda: len(world.answered()) == 3)
@@ -157,7 +157,7 @@ def test_settling_a_crashed_create_waits_for_a_definite_answer(
     assert recall.delivery is Delivery.DELIVERED
     assert fast_sandbox.creates() == 1
     store = Store(bot.db, read_only=True)
-    actions = [entry.action for entry in store.audit_log()]
+    actions = [entry.action for entry in store.audit.entries()]
     store.close()
     assert "create_deferred" in actions
     assert "refused" not in actions

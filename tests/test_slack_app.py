@@ -63,10 +63,12 @@ def test_a_recall_from_slash_command_to_links_in_the_thread(world: SlackWorld) -
     assert edits[-1].endswith("success")
     store = world.app.runtime.store
     delivered = [Delivery.DELIVERED]
-    recall = wait_for(lambda: next((r for r in store.recent(1) if r.delivery in delivered), None))
+    recall = wait_for(
+        lambda: next((r for r in store.recalls.recent(1) if r.delivery in delivered), None)
+    )
     assert recall.origin is not None
     assert (recall.origin.channel_id, recall.origin.thread_ts) == ("C0SAFETY", anchor.ts)
-    actions = [e.action for e in world.app.runtime.store.audit_log()]
+    actions = [e.action for e in world.app.runtime.store.audit.entries()]
     assert actions == ["requested", "submitted", "delivered"]
     assert world.motive.creates() == 1
 
@@ -82,7 +84,7 @@ def test_a_phrase_error_is_answered_with_an_example_and_spends_nothing(world: Sl
     assert shown["replace_original"] is True
     assert button(shown, ActionId.SUBMIT) is None
     assert world.motive.creates() == 0
-    assert world.app.runtime.store.audit_log()[-1].action == "refused"
+    assert world.app.runtime.store.audit.entries()[-1].action == "refused"
 
 
 def test_once_the_zone_is_known_a_phrase_error_is_the_ack_itself(world: SlackWorld) -> None:
@@ -215,7 +217,7 @@ def test_refresh_links_fetches_fresh_links_into_the_same_reply(world: SlackWorld
     new = button({"blocks": reply.blocks}, ActionId.OPEN_LINK)
     assert new is not None
     assert new["url"] != old["url"]
-    assert "links_refreshed" in [e.action for e in world.app.runtime.store.audit_log()]
+    assert "links_refreshed" in [e.action for e in world.app.runtime.store.audit.entries()]
 
 
 def test_cancel_spends_nothing_and_the_preview_cannot_be_used_after(world: SlackWorld) -> None:
@@ -241,7 +243,7 @@ def test_subcommands_help_status_list_and_quota(world: SlackWorld) -> None:
     preview, payload = world.preview(PHRASE)
     world.press(preview, ActionId.SUBMIT, payload)
     world.answered()
-    recall = world.app.runtime.store.recent(1)[0]
+    recall = world.app.runtime.store.recalls.recent(1)[0]
     for text, expected in (
         (f"status {recall.id}", recall.id),
         ("list", recall.id),
@@ -267,9 +269,11 @@ def test_a_restart_between_request_and_completion_still_answers_in_the_thread(
     with running_app(world.settings) as (restarted, _):
         (reply,) = world.answered()
         assert reply.thread_ts == anchor.ts
-        recall = restarted.runtime.store.recent(1)[0]
-        wait_for(lambda: restarted.runtime.store.get(recall.id).delivery is Delivery.DELIVERED)  # type: ignore[union-attr]
-        assert restarted.runtime.store.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
+        recall = restarted.runtime.store.recalls.recent(1)[0]
+        wait_for(
+            lambda: restarted.runtime.store.recalls.get(recall.id).delivery is Delivery.DELIVERED
+        )  # type: ignore[union-attr]
+        assert restarted.runtime.store.recalls.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
     assert world.motive.creates() == 1
 
 
@@ -315,4 +319,4 @@ def test_when_slack_refuses_the_status_message_nothing_is_spent(
     assert says in answer["text"]
     assert world.motive.creates() == 0
     assert world.slack.posted("C0SAFETY") == []
-    assert world.app.runtime.store.recent(5) == []
+    assert world.app.runtime.store.recalls.recent(5) == []

@@ -47,7 +47,7 @@ def test_the_tab_follows_your_recall_as_it_changes(world: SlackWorld) -> None:
     preview, payload = world.preview("truck 42 yesterday 3pm 2 min front only")
     world.press(preview, ActionId.SUBMIT, payload)
     world.answered()
-    recall = world.app.runtime.store.recent(1)[0]
+    recall = world.app.runtime.store.recalls.recent(1)[0]
     home = wait_for(lambda: next((h for h in reversed(world.slack.homes["U0DEMO"])
                                   if f"{recall.id}` success" in shown(h)), None))  # fmt: skip
     text = shown(home)
@@ -63,7 +63,7 @@ def test_only_people_who_opened_the_tab_get_it_refreshed(world: SlackWorld) -> N
     world.press(preview, ActionId.SUBMIT, payload)
     world.answered()
     store = world.app.runtime.store
-    wait_for(lambda: store.recent(1)[0].delivery == "delivered")  # the last change was told
+    wait_for(lambda: store.recalls.recent(1)[0].delivery == "delivered")  # the last change was told
     wait_for(lambda: world.app.deps.checks.pending == 0)
     assert "U0DEMO" not in world.slack.homes
     assert len(world.slack.homes["U0LA"]) == 1

@@ -86,7 +86,7 @@ def test_the_shortcut_on_an_alert_opens_a_prefilled_checked_modal_and_answers_in
     reply = wait_for(lambda: [m for m in world.slack.thread("C0SAFETY", alert.ts)
                               if "Footage ready" in text_of(m)])[0]  # fmt: skip
     assert reply.thread_ts == alert.ts
-    recall = world.app.runtime.store.recent(1)[0]
+    recall = world.app.runtime.store.recalls.recent(1)[0]
     assert (recall.request.duration, recall.request.start_time) == (2, at)
     assert world.motive.creates() == 1
 
@@ -103,7 +103,7 @@ def test_the_shortcut_on_a_thread_reply_answers_in_that_thread(world: SlackWorld
     wait_for(lambda: "Requested: recall" in shown(world.slack.view(view_id)))
     status = [m for m in world.slack.posted("C0SAFETY") if m.thread_ts is not None]
     assert [m.thread_ts for m in status] == [root.ts]
-    assert world.app.runtime.store.recent(1)[0].request.vehicle_number == "0077"
+    assert world.app.runtime.store.recalls.recent(1)[0].request.vehicle_number == "0077"
 
 
 @pytest.mark.parametrize(
@@ -173,7 +173,7 @@ def test_edit_opens_the_same_modal_and_its_request_replaces_the_preview(world: S
     replaced = wait_for(lambda: [r for r in world.slack.responses_to(payload["response_url"])
                                  if "Requested: recall" in r["text"]])  # fmt: skip
     assert replaced[-1]["replace_original"] is True
-    assert world.app.runtime.store.recent(1)[0].request.duration == 3
+    assert world.app.runtime.store.recalls.recent(1)[0].request.duration == 3
     late = world.press(preview, ActionId.SUBMIT, payload)
     assert "already used" in late["text"]
     assert world.motive.creates() == 1

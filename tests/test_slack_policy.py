@@ -15,7 +15,7 @@ ADMIN = "<@U0ADMIN>"  # shown to people as @U0ADMIN
 
 
 def refusals(world: SlackWorld) -> list[dict[str, Any]]:
-    return [e.detail for e in world.app.runtime.store.audit_log() if e.action == "refused"]
+    return [e.detail for e in world.app.runtime.store.audit.entries() if e.action == "refused"]
 
 
 def answer_to(world: SlackWorld, text: str, user: str = "U0DEMO",
@@ -113,4 +113,4 @@ def test_links_are_refreshed_only_where_they_belong_and_for_whom(tmp_path: Path)
             assert "Nothing was requested." in told["text"]
             assert refusals(world)[-1]["reason"] == reason
         assert reply.edits == []
-        assert "links_refreshed" not in [e.action for e in world.app.runtime.store.audit_log()]
+        assert "links_refreshed" not in [e.action for e in world.app.runtime.store.audit.entries()]

@@ -18,7 +18,7 @@ SLACK = Origin(surface="slack", team_id="T1", channel_id="C1", thread_ts="1.2", 
 
 
 def add(store: Store, request: RecallRequest = REQUEST, now: datetime = NOW):  # type: ignore[no-untyped-def]
-    return store.add_submitting(request, "U1", SLACK, now, now + timedelta(hours=24),
+    return store.recalls.add_submitting(request, "U1", SLACK, now, now + timedelta(hours=24),
                                 now - timedelta(hours=12), now + timedelta(minutes=2))  # fmt: skip
 
 
@@ -52,7 +52,7 @@ def test_a_recall_is_written_with_its_origin_before_motive_is_called(store: Stor
     assert recall.state is RecallState.SUBMITTING
     assert recall.motive_id is None
     assert recall.origin == SLACK
-    assert store.get(recall.id) == recall
+    assert store.recalls.get(recall.id) == recall
 
 
 def test_the_same_footage_in_flight_gets_the_existing_recall(store: Store) -> None:
@@ -67,12 +67,12 @@ def test_the_same_footage_in_flight_gets_the_existing_recall(store: Store) -> No
 
 def test_recently_delivered_footage_is_reused_and_old_or_failed_is_not(store: Store) -> None:
     first, _ = add(store)
-    store.mark_submitted(first.id, details("success"), NOW, NOW)
+    store.recalls.mark_submitted(first.id, details("success"), NOW, NOW)
     assert add(store, now=NOW + timedelta(hours=11))[0].id == first.id
     assert add(store, now=NOW + timedelta(hours=13))[1], "outside the window: a new recall"
     failed_request = REQUEST.model_copy(update={"duration": 1})
     failed, _ = add(store, failed_request)
-    store.mark_submitted(failed.id, details("failed", "5000002"), NOW, NOW)
+    store.recalls.mark_submitted(failed.id, details("failed", "5000002"), NOW, NOW)
     assert add(store, failed_request)[1], "a failed recall may be asked for again"
 
 
@@ -98,79 +98,83 @@ def test_due_recalls_are_leased_to_one_taker(tmp_path: Path) -> None:
     path = tmp_path / "recallbot.db"
     one, other = Store(path), Store(path)
     recall, _ = add(one)
-    one.mark_submitted(recall.id, details("pending"), NOW, NOW)
+    one.recalls.mark_submitted(recall.id, details("pending"), NOW, NOW)
     lease = timedelta(minutes=5)
-    assert [r.id for r in one.claim_due(NOW, 10, lease)] == [recall.id]
-    assert other.claim_due(NOW, 10, lease) == []
-    assert [r.id for r in other.claim_due(NOW + lease, 10, lease)] == [recall.id]
+    assert [r.id for r in one.recalls.claim_due(NOW, 10, lease)] == [recall.id]
+    assert other.recalls.claim_due(NOW, 10, lease) == []
+    assert [r.id for r in other.recalls.claim_due(NOW + lease, 10, lease)] == [recall.id]
 
 
 def test_a_delivery_is_claimed_once_and_recorded_only_by_its_claimant(store: Store) -> None:
     recall, _ = add(store)
-    store.mark_submitted(recall.id, details("success"), NOW, NOW)
+    store.recalls.mark_submitted(recall.id, details("success"), NOW, NOW)
     stale = NOW - timedelta(minutes=1)
-    assert store.claim_delivery(recall.id, "a1", NOW, stale) is not None
-    assert store.claim_delivery(recall.id, "a2", NOW, stale) is None
-    assert not store.record_delivery(recall.id, "a2", NOW)
-    assert store.record_delivery(recall.id, "a1", NOW)
-    assert store.undelivered(NOW + timedelta(days=1)) == []
+    assert store.recalls.claim_delivery(recall.id, "a1", NOW, stale) is not None
+    assert store.recalls.claim_delivery(recall.id, "a2", NOW, stale) is None
+    assert not store.recalls.record_delivery(recall.id, "a2", NOW)
+    assert store.recalls.record_delivery(recall.id, "a1", NOW)
+    assert store.recalls.undelivered(NOW + timedelta(days=1)) == []
 
 
 def test_a_claim_never_recorded_goes_stale_and_is_claimed_again(store: Store) -> None:
     recall, _ = add(store)
-    store.mark_submitted(recall.id, details("failed"), NOW, NOW)
-    store.claim_delivery(recall.id, "crashed", NOW, NOW - timedelta(minutes=1))
+    store.recalls.mark_submitted(recall.id, details("failed"), NOW, NOW)
+    store.recalls.claim_delivery(recall.id, "crashed", NOW, NOW - timedelta(minutes=1))
     later = NOW + timedelta(minutes=2)
-    assert [r.id for r in store.undelivered(later - timedelta(minutes=1))] == [recall.id]
-    reclaimed = store.claim_delivery(recall.id, "again", later, later - timedelta(minutes=1))
+    assert [r.id for r in store.recalls.undelivered(later - timedelta(minutes=1))] == [recall.id]
+    reclaimed = store.recalls.claim_delivery(
+        recall.id, "again", later, later - timedelta(minutes=1)
+    )
     assert reclaimed is not None
     assert reclaimed.delivery_attempt == "again"
 
 
 def test_a_finished_recall_is_never_moved_back_by_a_late_check(store: Store) -> None:
     recall, _ = add(store)
-    store.mark_submitted(recall.id, details("processing"), NOW, NOW)
-    store.apply_webhook(details("success"), NOW)
-    after = store.record_check(recall.id, details("processing"), NOW, NOW + timedelta(minutes=1))
+    store.recalls.mark_submitted(recall.id, details("processing"), NOW, NOW)
+    store.recalls.apply_webhook(details("success"), NOW)
+    after = store.recalls.record_check(
+        recall.id, details("processing"), NOW, NOW + timedelta(minutes=1)
+    )
     assert after.state is RecallState.SUCCESS
     assert after.next_check_at is None
 
 
 def test_webhooks_are_applied_once_per_recall_and_status(store: Store) -> None:
     recall, _ = add(store)
-    store.mark_submitted(recall.id, details("processing"), NOW, NOW + timedelta(hours=1))
-    assert store.apply_webhook(details("success"), NOW) == "accepted"
-    assert store.apply_webhook(details("success"), NOW) == "duplicate"
-    assert store.apply_webhook(details("success", "999"), NOW) == "unknown"
-    assert store.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
+    store.recalls.mark_submitted(recall.id, details("processing"), NOW, NOW + timedelta(hours=1))
+    assert store.recalls.apply_webhook(details("success"), NOW) == "accepted"
+    assert store.recalls.apply_webhook(details("success"), NOW) == "duplicate"
+    assert store.recalls.apply_webhook(details("success", "999"), NOW) == "unknown"
+    assert store.recalls.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
 
 
 def test_the_audit_log_is_append_only(store: Store) -> None:
-    store.audit("U1", "requested", None, phrase="truck 42")
-    store.audit("U2", "refused", None, reason="not allowed")
-    assert [(e.actor, e.action) for e in store.audit_log()] == [
+    store.audit.add("U1", "requested", None, phrase="truck 42")
+    store.audit.add("U2", "refused", None, reason="not allowed")
+    assert [(e.actor, e.action) for e in store.audit.entries()] == [
         ("U1", "requested"),
         ("U2", "refused"),
     ]
-    assert store.audit_log()[0].detail == {"phrase": "truck 42"}
+    assert store.audit.entries()[0].detail == {"phrase": "truck 42"}
     for statement in ("UPDATE audit SET actor = 'x'", "DELETE FROM audit"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             store.db.execute(statement)
 
 
 def test_inbound_event_ids_are_seen_once(store: Store) -> None:
-    assert store.first_time("slack:Ev1", NOW)
-    assert not store.first_time("slack:Ev1", NOW)
+    assert store.inbound.first_time("slack:Ev1", NOW)
+    assert not store.inbound.first_time("slack:Ev1", NOW)
 
 
 def test_learned_camera_limits_outlive_the_process(tmp_path: Path) -> None:
-    Store(tmp_path / "db").learn_smart_dashcam("7", NOW)
-    assert Store(tmp_path / "db").smart_dashcams() == {"7"}
+    Store(tmp_path / "db").fleet_facts.learn_smart_dashcam("7", NOW)
+    assert Store(tmp_path / "db").fleet_facts.smart_dashcams() == {"7"}
 
 
 def test_old_inbound_event_ids_are_forgotten(store: Store) -> None:
-    store.first_time("old", NOW - timedelta(days=8))
-    store.first_time("new", NOW)
-    assert store.forget_events(NOW - timedelta(days=7)) == 1
-    assert store.first_time("old", NOW)
-    assert not store.first_time("new", NOW)
+    store.inbound.first_time("old", NOW - timedelta(days=8))
+    store.inbound.first_time("new", NOW)
+    assert store.inbound.forget(NOW - timedelta(days=7)) == 1
+    assert store.inbound.first_time("old", NOW)
+    assert not store.inbound.first_time("new", NOW)

@@ -33,7 +33,7 @@ def world(tmp_path: Path) -> Iterator[SlackWorld]:
 
 
 def refusals(world: SlackWorld) -> list[dict[str, object]]:
-    return [e.detail for e in world.app.runtime.store.audit_log() if e.action == "refused"]
+    return [e.detail for e in world.app.runtime.store.audit.entries() if e.action == "refused"]
 
 
 def test_only_the_requester_can_cancel_a_preview(world: SlackWorld) -> None:
@@ -119,7 +119,7 @@ def test_a_response_url_that_is_not_slacks_is_never_posted_to(sandbox: MotiveSan
 def test_status_shows_a_recall_only_in_its_channel_or_to_its_requester(world: SlackWorld) -> None:
     preview, payload = world.preview(PHRASE)
     world.press(preview, ActionId.SUBMIT, payload)
-    (recall,) = world.app.runtime.store.recent(1)
+    (recall,) = world.app.runtime.store.recalls.recent(1)
     cases = [("U0LA", "C0INCIDENTS", False), ("U0LA", "C0SAFETY", True),
              ("U0DEMO", "C0INCIDENTS", True)]  # fmt: skip
     for user, channel, sees in cases:

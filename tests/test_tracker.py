@@ -24,7 +24,7 @@ def test_a_recall_completes_by_polling_and_is_delivered_once(tmp_path: Path) -> 
         recall = w.ask(recall_of(w.sandbox))
         assert recall.state is RecallState.PENDING
         run_for(w, 20 * 60)
-        final = w.store.get(recall.id)
+        final = w.store.recalls.get(recall.id)
         assert final is not None
         assert final.state is RecallState.SUCCESS
         assert final.delivery is Delivery.DELIVERED
@@ -33,7 +33,7 @@ def test_a_recall_completes_by_polling_and_is_delivered_once(tmp_path: Path) -> 
         assert final.cameras
         assert all(c.download_url for c in final.cameras)
         assert 2 <= w.gets() <= 8, "dense checks only while an answer is likely"
-        actions = [e.action for e in w.store.audit_log()]
+        actions = [e.action for e in w.store.audit.entries()]
         assert actions == ["requested", "submitted", "delivered"]
 
 
@@ -48,14 +48,14 @@ def test_checks_follow_the_schedule_not_a_fixed_interval(tmp_path: Path) -> None
         assert w.gets() == 1
         run_for(w, 240, step=10)
         assert w.gets() == 1, "quiet until answers become likely at ~9 minutes"
-        assert w.store.get(recall.id).next_check_at is not None  # type: ignore[union-attr]
+        assert w.store.recalls.get(recall.id).next_check_at is not None  # type: ignore[union-attr]
 
 
 def test_a_recall_completes_by_webhook_without_any_poll(tmp_path: Path) -> None:
     with world(tmp_path, webhooks=True) as w:
         recall = w.ask(recall_of(w.sandbox))
         w.advance(20 * 60)
-        eventually(lambda: w.store.get(recall.id).state is RecallState.SUCCESS)  # type: ignore[union-attr]
+        eventually(lambda: w.store.recalls.get(recall.id).state is RecallState.SUCCESS)  # type: ignore[union-attr]
         w.tracker.poll_due()
         assert [d[:2] for d in w.notifier.deliveries] == [(recall.id, "success")]
         assert w.gets() == 0, "the signed webhook carries the answer"
@@ -72,7 +72,7 @@ def test_a_webhook_racing_the_poller_still_delivers_once(tmp_path: Path) -> None
                 poller.start()
             for poller in pollers:
                 poller.join()
-            eventually(lambda r=recall.id: w.store.get(r).state is RecallState.SUCCESS)  # type: ignore[union-attr,misc]
+            eventually(lambda r=recall.id: w.store.recalls.get(r).state is RecallState.SUCCESS)  # type: ignore[union-attr,misc]
             w.tracker.poll_due()
             assert len(w.notifier.deliveries) == 1
 
@@ -99,7 +99,7 @@ def test_when_webhooks_stop_arriving_polling_returns_to_the_full_schedule(
         run_for(w, 65 * 60, step=60)
         assert len(w.notifier.deliveries) == 6, "the safety net found them all"
         assert w.tracker.schedule() is w.tracker.policy.fallback
-        refused = [e for e in w.store.audit_log() if e.action == "webhook_refused"]
+        refused = [e for e in w.store.audit.entries() if e.action == "webhook_refused"]
         assert refused, "the refusals were audited (at a bounded rate: see test_refusals)"
 
 
@@ -108,12 +108,12 @@ def test_a_recall_that_never_finishes_expires_with_a_message(tmp_path: Path) -> 
     with world(tmp_path, settings) as w:
         recall = w.ask(recall_of(w.sandbox))
         run_for(w, 25 * 3600, step=1800)
-        final = w.store.get(recall.id)
+        final = w.store.recalls.get(recall.id)
         assert final is not None
         assert final.state is RecallState.EXPIRED
         assert "stopped following" in (final.last_error or "")
         assert [d[:2] for d in w.notifier.deliveries] == [(recall.id, "expired")]
-        assert "expired" in [e.action for e in w.store.audit_log()]
+        assert "expired" in [e.action for e in w.store.audit.entries()]
         assert w.gets() < 60, "a day of checks, spaced out"
 
 
@@ -122,13 +122,13 @@ def test_motive_trouble_during_a_check_is_retried_later(tmp_path: Path) -> None:
         recall = w.ask(recall_of(w.sandbox))
         w.sandbox.faults.arm(Fault(kind="error", status=503, count=20))
         run_for(w, 4 * 60)
-        troubled = w.store.get(recall.id)
+        troubled = w.store.recalls.get(recall.id)
         assert troubled is not None
         assert troubled.state is RecallState.PENDING
         assert "503" in (troubled.last_error or "")
         w.sandbox.faults.clear()
         run_for(w, 20 * 60)
-        assert w.store.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
+        assert w.store.recalls.get(recall.id).state is RecallState.SUCCESS  # type: ignore[union-attr]
         assert len(w.notifier.deliveries) == 1
 
 
@@ -137,12 +137,12 @@ def test_a_failed_delivery_is_retried_after_its_lease(tmp_path: Path) -> None:
         w.notifier.fail_next = 1
         recall = w.ask(recall_of(w.sandbox))
         run_for(w, 9 * 60, step=60)  # recall 5000001 finishes at 9 minutes; delivery fails
-        assert w.store.get(recall.id).delivery is Delivery.CLAIMED  # type: ignore[union-attr]
+        assert w.store.recalls.get(recall.id).delivery is Delivery.CLAIMED  # type: ignore[union-attr]
         run_for(w, 30, step=30)
         assert w.notifier.deliveries == [], "not before the one-minute lease is up"
         run_for(w, 60, step=30)
         assert [d[0] for d in w.notifier.deliveries] == [recall.id]
-        assert w.store.get(recall.id).delivery is Delivery.DELIVERED  # type: ignore[union-attr]
+        assert w.store.recalls.get(recall.id).delivery is Delivery.DELIVERED  # type: ignore[union-attr]
 
 
 def test_status_updates_are_throttled(tmp_path: Path) -> None:
@@ -162,4 +162,4 @@ def test_the_same_request_twice_makes_one_recall_and_one_answer(tmp_path: Path) 
         run_for(w, 20 * 60)
         assert w.sandbox.creates() == 1
         assert len(w.notifier.deliveries) == 1
-        assert "duplicate" in [e.action for e in w.store.audit_log()]
+        assert "duplicate" in [e.action for e in w.store.audit.entries()]

@@ -34,8 +34,8 @@ def test_a_forged_webhook_is_refused_audited_and_changes_nothing(tmp_path: Path)
         assert answer.status_code == 403
         unsigned = httpx.post(w.webhook_url or "", content=b'{"id": "1"}')
         assert unsigned.status_code == 403
-        assert w.store.get(recall.id).state is RecallState.PENDING  # type: ignore[union-attr]
-        refusals = [e for e in w.store.audit_log() if e.action == "webhook_refused"]
+        assert w.store.recalls.get(recall.id).state is RecallState.PENDING  # type: ignore[union-attr]
+        refusals = [e for e in w.store.audit.entries() if e.action == "webhook_refused"]
         assert len(refusals) == 1, "one row per source per minute"
         assert refusals[0].detail["source"] == "127.0.0.1"
 

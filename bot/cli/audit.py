@@ -52,7 +52,7 @@ def run_audit(args: argparse.Namespace, out: TextIO) -> int:
     """Print the log from ``--since`` (everything by default)."""
     store = Store(get_settings().db_path, read_only=True)
     try:
-        entries = store.audit_log(args.since)
+        entries = store.audit.entries(args.since)
     finally:
         store.close()
     for entry in entries:

@@ -58,7 +58,9 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
     """One recall (the latest when no id is given)."""
     store = Store(get_settings().db_path, read_only=True)
     try:
-        recall = store.get(args.id) if args.id else next(iter(store.recent(1)), None)
+        recall = (
+            store.recalls.get(args.id) if args.id else next(iter(store.recalls.recent(1)), None)
+        )
     finally:
         store.close()
     if recall is None:
@@ -75,7 +77,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """The latest recalls, newest first."""
     store = Store(get_settings().db_path, read_only=True)
     try:
-        recalls = store.recent(args.limit)
+        recalls = store.recalls.recent(args.limit)
     finally:
         store.close()
     if args.json:

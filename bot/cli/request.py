@@ -92,7 +92,7 @@ def run_request(args: argparse.Namespace, out: TextIO) -> int:
         say(describe(text, parsed))
         requester = f"cli:{getpass.getuser()}"
         if isinstance(parsed, PhraseError):
-            runtime.store.audit(requester, "refused", phrase=text, code=str(parsed.code))
+            runtime.store.audit.add(requester, "refused", phrase=text, code=str(parsed.code))
             return _finish(out, args.json, 1, {"error": parsed.model_dump(mode="json")})
         try:
             return _check_create_follow(args, out, say, runtime, parsed, requester)
@@ -120,7 +120,7 @@ def _check_create_follow(
         "preview": _preview_json(preview),
     }
     if not preview.ready:
-        runtime.store.audit(requester, "refused", problems=list(preview.problems))
+        runtime.store.audit.add(requester, "refused", problems=list(preview.problems))
         return _finish(out, args.json, 1, answer)
     if args.dry_run:
         return _finish(out, args.json, 0, answer)
@@ -157,5 +157,5 @@ def _follow(
         tracker.run(only=recall.id)
     finally:
         tracker.stop()
-    final = runtime.store.get(recall.id)
+    final = runtime.store.recalls.get(recall.id)
     return final or recall

@@ -298,8 +298,8 @@ class Chaos:
     def _recalls(self) -> tuple[list[TrackedRecall], dict[str, str | None]]:
         store = Store(self._workdir / "recallbot.db", read_only=True)
         try:
-            recalls = store.recent(10**6)
-            drafts = {d: (found.recall_id if (found := store.draft(d)) else None)
+            recalls = store.recalls.recent(10**6)
+            drafts = {d: (found.recall_id if (found := store.drafts.get(d)) else None)
                       for d in self._drafts}  # fmt: skip
         finally:
             store.close()

@@ -89,10 +89,10 @@ class RecallbotApp:
         )
         poster = SlackPoster(client, settings.slack_post_rate_per_s, settings.slack_response_urls)
         default = settings.default_zone
-        slack = SlackNotifier(poster, default, latest=runtime.store.get)
+        slack = SlackNotifier(poster, default, latest=runtime.store.recalls.get)
         tracker = runtime.tracker(SurfaceNotifier(slack, ConsoleNotifier(sys.stdout, default)))
         zones = UserZones(client, default)
-        gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit)
+        gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit.add)
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake,
                          show_status=slack.status_changed)  # fmt: skip
         workers = settings.slack_workers

@@ -165,17 +165,17 @@ class SlackDesk:
         store = self.runtime.store
         checked = self.runtime.service.preview(request)
         if not checked.ready:
-            store.audit(user, "refused", phrase=phrase, problems=list(checked.problems))
+            store.audit.add(user, "refused", phrase=phrase, problems=list(checked.problems))
             return checked, None
         if not keep:
             return checked, None
-        draft = store.add_draft(checked.request, user, self.clock(), phrase, origin, response_url)
+        draft = store.drafts.add(checked.request, user, self.clock(), phrase, origin, response_url)
         return checked, draft
 
     def record_refusal(self, phrase: str, error: PhraseError, user: str) -> None:
         """Audit a phrase that is not a recall (the person is answered with
         ``blocks.phrase_error``, without waiting for the store)."""
-        self.runtime.store.audit(user, "refused", phrase=phrase, code=str(error.code))
+        self.runtime.store.audit.add(user, "refused", phrase=phrase, code=str(error.code))
 
     # -- Request / Cancel -----------------------------------------------------------------------
 
@@ -183,11 +183,11 @@ class SlackDesk:
         """Request a previewed recall: its row (using up the preview in the same transaction,
         so a crash loses neither), the status message in the channel, then Motive's create."""
         store = self.runtime.store
-        draft = store.draft(draft_id)
+        draft = store.drafts.get(draft_id)
         if draft is None:
             return blocks.notice("This preview is no longer known. Ask again with `/recall`.")
         if draft.requested_by != user:
-            store.audit(user, "refused", reason="not_owner", draft=draft_id)
+            store.audit.add(user, "refused", reason="not_owner", draft=draft_id)
             return blocks.notice(f"Only <@{draft.requested_by}> can request this preview.")
         refused = self.gate.request(user, draft.channel_id, draft.request)  # it may have changed
         if refused is not None:
@@ -235,7 +235,7 @@ class SlackDesk:
         except Exception as exc:
             return self._not_posted(recall, user, draft_id, exc)
         checkpoint("after_status_post")
-        recall, ours = store.set_status_message(recall.id, status_ts)
+        recall, ours = store.recalls.set_status_message(recall.id, status_ts)
         if not ours:  # slower than the grace: a tracker took the row over and posted its own
             self.poster.delete(channel or "", status_ts)
             self.wake()
@@ -270,13 +270,13 @@ class SlackDesk:
         store = self.runtime.store
         error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else ""
         channel = recall.origin.channel_id if recall.origin else None
-        if not store.withdraw(recall.id, draft_id):
+        if not store.recalls.withdraw(recall.id, draft_id):
             _log.exception("status message for %s failed; the tracker has it", recall.id)
             return blocks.notice(
                 ":hourglass: Slack had trouble; recallbot keeps trying and will answer in this "
                 "channel. `/recall list` shows the recall."
             )
-        store.audit(user, "refused", recall.id, reason=error or type(exc).__name__,
+        store.audit.add(user, "refused", recall.id, reason=error or type(exc).__name__,
                     channel=channel)  # fmt: skip
         if error in _CANNOT_POST:
             return blocks.notice(
@@ -301,12 +301,12 @@ class SlackDesk:
     def cancel(self, draft_id: str, user: str) -> Message:
         """Drop a preview without spending anything (only its requester may)."""
         store = self.runtime.store
-        if store.use_draft(draft_id, user, self.clock()):
-            store.audit(user, "cancelled", draft=draft_id)
+        if store.drafts.use(draft_id, user, self.clock()):
+            store.audit.add(user, "cancelled", draft=draft_id)
             return blocks.notice("Cancelled. Nothing was requested.")
-        draft = store.draft(draft_id)
+        draft = store.drafts.get(draft_id)
         if draft is not None and draft.requested_by != user:
-            store.audit(user, "refused", reason="not_owner", draft=draft_id)
+            store.audit.add(user, "refused", reason="not_owner", draft=draft_id)
             return blocks.notice(f"Only <@{draft.requested_by}> can cancel this preview.")
         return blocks.notice("This preview was already used (requested or cancelled).")
 
@@ -316,21 +316,21 @@ class SlackDesk:
         """Fetch fresh links from Motive and update the answer where it was pressed (None), or
         say why not (only to the person who pressed)."""
         store = self.runtime.store
-        recall = store.get(recall_id)
+        recall = store.recalls.get(recall_id)
         if recall is None or recall.motive_id is None:
             return blocks.notice("recallbot no longer knows this recall.")
         origin = recall.origin
         wrong = _misplaced(recall, channel, message_ts)
         if origin is None or wrong is not None:
-            store.audit(user, "refused", recall.id, reason=wrong or "other_channel",
+            store.audit.add(user, "refused", recall.id, reason=wrong or "other_channel",
                         channel=channel)  # fmt: skip
             return blocks.refusal("This recall's links belong to the thread that asked for it.")
         refused = self.gate.request(user, channel, recall.request, recall.id)
         if refused is not None:
             return blocks.refusal(refused.message)
         details = self.runtime.client.get_recall(recall.motive_id)
-        updated = store.record_refresh(recall.id, details, self.clock())
-        store.audit(user, "links_refreshed", recall.id, channel=channel)
+        updated = store.recalls.record_refresh(recall.id, details, self.clock())
+        store.audit.add(user, "links_refreshed", recall.id, channel=channel)
         zone = zone_of(origin.zone, self.zones.zone(user))
         self.poster.update(channel, message_ts, blocks.answer(updated, zone))
         return None
@@ -342,14 +342,14 @@ class SlackDesk:
         refused = self.gate.use(user, channel)
         if refused is not None:
             return blocks.refusal(refused.message)
-        recall = self.runtime.store.get(recall_id.strip())
+        recall = self.runtime.store.recalls.get(recall_id.strip())
         origin = recall.origin if recall else None
         visible = recall is not None and (
             recall.requested_by == user or (origin is not None and origin.channel_id == channel)
         )
         if recall is None or not visible:
             if recall is not None:
-                self.runtime.store.audit(user, "refused", recall.id, reason="status_elsewhere",
+                self.runtime.store.audit.add(user, "refused", recall.id, reason="status_elsewhere",
                                          channel=channel)  # fmt: skip
             return blocks.notice(
                 f"There is no recall `{recall_id}` you can see here. A recall shows in the "
@@ -368,7 +368,7 @@ class SlackDesk:
 
     def with_threads(self, user: str, count: int) -> list[tuple[TrackedRecall, str | None]]:
         """The user's latest recalls, each with a link to its thread (when Slack gives one)."""
-        recalls = self.runtime.store.recent(count, requested_by=user)
+        recalls = self.runtime.store.recalls.recent(count, requested_by=user)
         return [(r, self.poster.permalink(r.origin.channel_id, r.origin.status_ts)
                  if r.origin else None) for r in recalls]  # fmt: skip
 

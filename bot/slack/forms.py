@@ -93,7 +93,7 @@ class FormDesk:
         except ValueError:
             context = None
         if context is None or not context.opened_by(self.key, user):
-            self.desk.runtime.store.audit(user, "refused", reason="modal_context_not_sealed")
+            self.desk.runtime.store.audit.add(user, "refused", reason="modal_context_not_sealed")
             return None
         return context
 
@@ -107,7 +107,7 @@ class FormDesk:
 
     def from_draft(self, draft_id: str, user: str) -> OpenForm | None:
         """The form with a preview's request (Edit); None when the preview is gone or used."""
-        draft = self.desk.runtime.store.draft(draft_id)
+        draft = self.desk.runtime.store.drafts.get(draft_id)
         if draft is None or draft.requested_by != user or draft.used_at is not None:
             return None
         zone = self.desk.zones.zone(user)
@@ -170,7 +170,7 @@ class FormDesk:
         outcome = desk.request(draft.id, user)
         desk.poster.update_view(view_id, result_modal(context, outcome))
         if context.draft_id is not None:  # the /recall preview this form replaced
-            desk.runtime.store.use_draft(context.draft_id, user, desk.clock())
+            desk.runtime.store.drafts.use(context.draft_id, user, desk.clock())
         if context.response_url is not None:
             desk.poster.respond(context.response_url, outcome, replace_original=True)
 

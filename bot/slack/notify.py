@@ -157,7 +157,7 @@ class SlackNotifier:
         latest: Callable[[str], TrackedRecall | None] = lambda recall_id: None,
     ) -> None:
         """``on_change``: told of every change after the thread is (e.g. the Home tab);
-        ``latest``: the recall as the store holds it now (``Store.get``)."""
+        ``latest``: the recall as the store holds it now (``store.recalls.get``)."""
         self._poster = poster
         self._default_zone = default_zone
         self.on_change = on_change

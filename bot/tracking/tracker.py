@@ -180,13 +180,13 @@ class Tracker:
 
     def _finished(self, only: str | None, until_done: bool) -> bool:
         if only is not None:
-            recall = self.store.get(only)
+            recall = self.store.recalls.get(only)
             return recall is None or recall.delivery == "delivered"
-        return until_done and self.store.outstanding() == 0
+        return until_done and self.store.recalls.outstanding() == 0
 
     def _idle_for(self) -> float:
         """Real seconds until the next check is due (short enough to notice other processes)."""
-        due = self.store.next_due()
+        due = self.store.recalls.next_due()
         if due is None:
             return self._idle_wait_s
         return min(self._idle_wait_s, max(0.0, (due - self._clock()).total_seconds()))
@@ -194,14 +194,16 @@ class Tracker:
     def sweep(self) -> None:
         """Forget inbound event ids too old to be redelivered, and correct status messages that
         do not show their recall's final state (an edit that failed after the answer)."""
-        self.store.forget_events(self._clock() - timedelta(days=7))
-        for recall in self.store.status_behind(self._clock() - timedelta(days=2)):
+        self.store.inbound.forget(self._clock() - timedelta(days=7))
+        for recall in self.store.recalls.status_behind(self._clock() - timedelta(days=2)):
             self._maybe_notify_status(recall, self._clock())
 
     def poll_due(self, only: str | None = None) -> int:
         """Check every recall that is due (bounded concurrency), then deliver what is owed."""
         now = self._clock()
-        due = self.store.claim_due(now, self.policy.workers * 8, self.policy.check_lease, only)
+        due = self.store.recalls.claim_due(
+            now, self.policy.workers * 8, self.policy.check_lease, only
+        )
         list(self._pool.map(self._check, due))
         self.deliver_owed(only)
         return len(due)
@@ -236,15 +238,15 @@ class Tracker:
             try:
                 details = self.client.get_recall(recall.motive_id)
             except MotiveNotFound as gone:
-                self.store.mark_ended(recall.id, RecallState.FAILED, str(gone), now)
+                self.store.recalls.mark_ended(recall.id, RecallState.FAILED, str(gone), now)
                 return
             except MotiveError as failure:
                 _log.warning("check of recall %s failed: %s", recall.id, failure)
                 next_check = self._next_check(recall, now)
-                self.store.record_check_failure(recall.id, str(failure), now, next_check)
+                self.store.recalls.record_check_failure(recall.id, str(failure), now, next_check)
                 return
             pending = details.status is RecallStatus.PENDING
-            updated = self.store.record_check(
+            updated = self.store.recalls.record_check(
                 recall.id, details, now, self._next_check(recall, now, pending)
             )
             if updated.state.finished and self.policy.fallback is not None:
@@ -267,11 +269,11 @@ class Tracker:
             # Motive is only asked once the status message is recorded: it was never asked.
             if now >= recall.deadline_at:
                 reason = "recallbot could not post its status message in time; Motive was not asked"
-                self.store.mark_ended(recall.id, RecallState.EXPIRED, reason, now)
+                self.store.recalls.mark_ended(recall.id, RecallState.EXPIRED, reason, now)
                 return
             status_ts = self.notifier.announce(recall)
             if status_ts is not None:
-                recall, ours = self.store.set_status_message(recall.id, status_ts)
+                recall, ours = self.store.recalls.set_status_message(recall.id, status_ts)
                 if not ours:  # its submitter recorded one meanwhile
                     self.notifier.withdraw(recall, status_ts)
         settled = self._settle(recall)
@@ -283,8 +285,8 @@ class Tracker:
             f"Motive had not finished recall {recall.motive_id} after "
             f"{self.policy.deadline}; recallbot stopped following it."
         )
-        self.store.mark_ended(recall.id, RecallState.EXPIRED, reason, now)
-        self.store.audit("recallbot", "expired", recall.id, motive_id=recall.motive_id)
+        self.store.recalls.mark_ended(recall.id, RecallState.EXPIRED, reason, now)
+        self.store.audit.add("recallbot", "expired", recall.id, motive_id=recall.motive_id)
 
     def _maybe_notify_status(self, recall: TrackedRecall, now: datetime) -> None:
         """Tell the requester the recall moved on, at most once per throttle period (a final
@@ -300,14 +302,14 @@ class Tracker:
         except Exception:
             _log.exception("status update for recall %s failed", recall.id)
             return
-        self.store.record_status_notified(recall.id, recall.state, now)
+        self.store.recalls.record_status_notified(recall.id, recall.state, now)
 
     # -- delivering ---------------------------------------------------------------------------
 
     def deliver_owed(self, only: str | None = None) -> None:
         """Deliver every finished recall whose answer is still owed."""
         stale_before = self._clock() - self.policy.delivery_lease
-        for recall in self.store.undelivered(stale_before):
+        for recall in self.store.recalls.undelivered(stale_before):
             if only is None or recall.id == only:
                 self._deliver(recall)
 
@@ -315,7 +317,7 @@ class Tracker:
         """Claim, deliver, record: exactly once, or at worst once more after a crash."""
         now = self._clock()
         attempt = secrets.token_hex(6)
-        claimed = self.store.claim_delivery(
+        claimed = self.store.recalls.claim_delivery(
             recall.id, attempt, now, now - self.policy.delivery_lease
         )
         if claimed is None:
@@ -324,12 +326,12 @@ class Tracker:
             answer_ts = self.notifier.deliver(claimed, attempt)
         except Exception:
             _log.exception("delivering recall %s failed; it will be retried", recall.id)
-            self.store.audit("recallbot", "delivery_failed", recall.id, attempt=attempt)
+            self.store.audit.add("recallbot", "delivery_failed", recall.id, attempt=attempt)
             return
         checkpoint("after_deliver")
-        self.store.record_delivery(recall.id, attempt, self._clock(), answer_ts)
+        self.store.recalls.record_delivery(recall.id, attempt, self._clock(), answer_ts)
         origin = claimed.origin.model_dump() if claimed.origin else None
-        self.store.audit(
+        self.store.audit.add(
             "recallbot", "delivered", recall.id, attempt=attempt, state=claimed.state, to=origin
         )
         self._maybe_notify_status(claimed, self._clock())
@@ -338,7 +340,7 @@ class Tracker:
 
     def accept_webhook(self, details: RecallDetails) -> WebhookOutcome:
         """Record what a verified webhook says (once per recall and status) and wake up."""
-        outcome = self.store.apply_webhook(details, self._clock())
+        outcome = self.store.recalls.apply_webhook(details, self._clock())
         if outcome == "accepted":
             if details.status.finished:
                 self._told_by_webhook.append(True)

@@ -59,7 +59,7 @@ def webhook_app(
     """A WSGI app serving ``/motive/webhook`` and ``/healthz`` for one tracker (``health``:
     what ``/healthz`` reports; by default the tracker and its store)."""
     checks = health or Health(tracker.store, tracker)
-    refusals = RefusalLog(tracker.store.audit)
+    refusals = RefusalLog(tracker.store.audit.add)
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")

@@ -1,0 +1,43 @@
+"""The append-only audit log: who asked for or refused what, about which recall."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.store.connection import Connection, ts
+from bot.store.rows import AuditEntry
+
+
+class AuditLog:
+    """Lines are only ever appended; ``recallbot audit`` reads them."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(self, actor: str, action: str, recall_id: str | None = None, **detail: Any) -> None:
+        """Append one line (who did what to which recall, and the details)."""
+        with self._connection.write() as db:
+            db.table("audit").insert(
+                {
+                    "at": ts(datetime.now(UTC)),
+                    "actor": actor,
+                    "action": action,
+                    "recall_id": recall_id,
+                    "detail": json.dumps(detail, default=str, sort_keys=True),
+                }
+            )
+
+    def entries(self, since: datetime | None = None) -> list[AuditEntry]:
+        """The log, oldest first (optionally from ``since``)."""
+        with self._connection.read() as db:
+            rows = list(
+                db.query(
+                    "SELECT * FROM audit WHERE at >= ? ORDER BY id",
+                    (ts(since or datetime(1970, 1, 1, tzinfo=UTC)),),
+                )
+            )
+        return [
+            AuditEntry.model_validate(row | {"detail": json.loads(row["detail"])}) for row in rows
+        ]

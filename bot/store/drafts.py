@@ -1,0 +1,93 @@
+"""Drafts: requests previewed in Slack, waiting for their requester's Request button.
+
+A draft is used once: by the recall it becomes (in the same transaction as the recall's row,
+see ``Recalls.add_submitting``), by Cancel, or by a modal that replaced it."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from bot.recall import RecallRequest
+from bot.store.connection import Connection, ts
+from bot.store.errors import DraftUsed
+from bot.store.rows import Origin, PendingRequest
+
+
+def use_in(db: Database, draft_id: str, user: str, recall_id: str | None, now: datetime) -> None:
+    """Inside a caller's transaction: use up ``user``'s draft (for ``recall_id``, if any);
+    ``DraftUsed`` when it is unknown, someone else's, or used already."""
+    used = db.execute(
+        "UPDATE drafts SET used_at = ?, recall_id = ? "
+        "WHERE id = ? AND requested_by = ? AND used_at IS NULL",
+        (ts(now), recall_id, draft_id, user),
+    ).rowcount
+    if not used:
+        raise DraftUsed(f"draft {draft_id} is unknown, not {user}'s, or already used")
+
+
+def release_in(db: Database, draft_id: str, recall_id: str) -> None:
+    """Inside a caller's transaction: make a draft usable again when the recall it became was
+    taken back (it never reached Motive)."""
+    db.execute(
+        "UPDATE drafts SET used_at = NULL, recall_id = NULL WHERE id = ? AND recall_id = ?",
+        (draft_id, recall_id),
+    )
+
+
+class Drafts:
+    """Previewed requests, by id."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def add(
+        self,
+        request: RecallRequest,
+        requested_by: str,
+        now: datetime,
+        phrase: str | None = None,
+        origin: Origin | None = None,
+        response_url: str | None = None,
+    ) -> PendingRequest:
+        """Keep a previewed request until its Request button is pressed."""
+        draft_id = "d" + secrets.token_hex(8)
+        with self._connection.write() as db:
+            db.table("drafts").insert(
+                {
+                    "id": draft_id,
+                    "request": request.model_dump_json(),
+                    "phrase": phrase,
+                    "requested_by": requested_by,
+                    "team_id": origin.team_id if origin else None,
+                    "channel_id": origin.channel_id if origin else None,
+                    "thread_ts": origin.thread_ts if origin else None,
+                    "response_url": response_url,
+                    "created_at": ts(now),
+                }
+            )
+        found = self.get(draft_id)
+        assert found is not None  # noqa: S101 - inserted above
+        return found
+
+    def get(self, draft_id: str) -> PendingRequest | None:
+        """A draft by id."""
+        with self._connection.read() as db:
+            rows = list(db.query("SELECT * FROM drafts WHERE id = ?", (draft_id,)))
+        if not rows:
+            return None
+        row = {k: v for k, v in rows[0].items() if v is not None}
+        return PendingRequest.model_validate(row | {"request": json.loads(rows[0]["request"])})
+
+    def use(self, draft_id: str, user: str, now: datetime) -> bool:
+        """Use up ``user``'s draft without a recall (Cancel, or a modal that replaced it);
+        False when it is unknown, someone else's, or was already used."""
+        try:
+            with self._connection.write() as db:
+                use_in(db, draft_id, user, None, now)
+        except DraftUsed:
+            return False
+        return True
