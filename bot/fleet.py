@@ -11,13 +11,14 @@ import difflib
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from bot.motive import Asset, MotiveClient, MotiveNotFound, Vehicle
+from bot.plumbing.ttl import TtlCache
 
 _PREFIX = re.compile(
     r"^(?:trucks?|units?|vehicles?|vehs?|tractors?|vans?|bus|trailers?|assets?)\b|[#\s._-]+",
@@ -70,12 +71,6 @@ class NoMatch:
 
 
 @dataclass
-class _Cached:
-    items: Sequence[Vehicle | Asset] = ()
-    fetched: float = float("-inf")
-
-
-@dataclass
 class CameraLimits:
     """What recallbot learned about a vehicle from Motive's refusals (no field says it)."""
 
@@ -100,36 +95,23 @@ class Fleet:
     ttl_s: float = 300.0
     clock: Callable[[], float] = time.monotonic
     memory: LimitsMemory | None = None
-    _vehicles: _Cached = field(default_factory=_Cached)
-    _assets: _Cached = field(default_factory=_Cached)
+    _vehicles: TtlCache[str, list[Vehicle]] = field(init=False)
+    _assets: TtlCache[str, list[Asset]] = field(init=False)
     _limits: dict[str, CameraLimits] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def vehicles(self) -> list[Vehicle]:
         """Every vehicle (cached)."""
-        return [
-            v for v in self._list(self._vehicles, self.client.vehicles) if isinstance(v, Vehicle)
-        ]
+        return self._vehicles.get("all", self.client.vehicles)
 
     def assets(self) -> list[Asset]:
         """Every asset (cached)."""
-        return [a for a in self._list(self._assets, self.client.assets) if isinstance(a, Asset)]
+        return self._assets.get("all", self.client.assets)
 
     def refresh(self) -> None:
         """Forget the cached lists (the next look-up fetches them again)."""
-        with self._lock:
-            self._vehicles, self._assets = _Cached(), _Cached()
-
-    def _list(
-        self, cache: _Cached, fetch: Callable[[], Sequence[Vehicle | Asset]]
-    ) -> Sequence[Vehicle | Asset]:
-        with self._lock:
-            if self.clock() - cache.fetched < self.ttl_s:
-                return cache.items
-        items = fetch()
-        with self._lock:
-            cache.items, cache.fetched = items, self.clock()
-        return items
+        self._vehicles.clear()
+        self._assets.clear()
 
     def resolve(self, kind: TargetKind, typed: str) -> Match | NoMatch:
         """The vehicle or asset a typed name means, or why there is not exactly one."""
@@ -170,6 +152,8 @@ class Fleet:
         return {vehicle.number: vehicle.id}
 
     def __post_init__(self) -> None:
+        self._vehicles = TtlCache(self.ttl_s, self.clock)
+        self._assets = TtlCache(self.ttl_s, self.clock)
         if self.memory is not None:
             for number in self.memory.smart_dashcams():
                 self._limits[number] = CameraLimits(smart_dashcam=True)

@@ -9,8 +9,6 @@ there, and makes the thread), then create the recall, then keep the status messa
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -22,6 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.motive import MotiveError
 from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
 from bot.plumbing.crashpoints import checkpoint
+from bot.plumbing.ttl import TtlCache
 from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
 from bot.runtime import Runtime
@@ -53,9 +52,7 @@ class UserZones:
     def __init__(self, client: WebClient, default: tzinfo, ttl_s: float = 3600.0) -> None:
         self._client = client
         self._default = default
-        self._ttl = ttl_s
-        self._cache: dict[str, tuple[float, tzinfo]] = {}
-        self._lock = threading.Lock()
+        self._cache: TtlCache[str, tzinfo] = TtlCache(ttl_s)
 
     @property
     def default(self) -> tzinfo:
@@ -64,11 +61,7 @@ class UserZones:
 
     def cached(self, user_id: str) -> tzinfo | None:
         """The user's zone if known without asking Slack (so it can be used before an ack)."""
-        with self._lock:
-            cached = self._cache.get(user_id)
-        if cached and time.monotonic() - cached[0] < self._ttl:
-            return cached[1]
-        return None
+        return self._cache.peek(user_id)
 
     def zone(self, user_id: str) -> tzinfo:
         """The user's zone, or the configured default when Slack does not say."""
@@ -84,8 +77,7 @@ class UserZones:
             _log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
             return self._default
         zone = zone_of(name, self._default)
-        with self._lock:
-            self._cache[user_id] = (time.monotonic(), zone)
+        self._cache.put(user_id, zone)
         return zone
 
 

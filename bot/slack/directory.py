@@ -7,7 +7,6 @@ request.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -15,6 +14,7 @@ from typing import TypeVar
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.plumbing.ttl import TtlCache
 from bot.policy import DirectoryError
 
 T = TypeVar("T")
@@ -27,11 +27,8 @@ class SlackDirectory:
         self, client: WebClient, ttl_s: float = 300.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._client = client
-        self._ttl = ttl_s
-        self._clock = clock
-        self._groups: dict[str, tuple[float, frozenset[str]]] = {}
-        self._public: dict[str, tuple[float, bool]] = {}
-        self._lock = threading.Lock()
+        self._groups: TtlCache[str, frozenset[str]] = TtlCache(ttl_s, clock)
+        self._public: TtlCache[str, bool] = TtlCache(ttl_s, clock)
 
     def group_members(self, group_id: str) -> frozenset[str]:
         """The users in a user group."""
@@ -48,17 +45,11 @@ class SlackDirectory:
 
         return self._cached(self._public, channel_id, ask)
 
-    def _cached(self, cache: dict[str, tuple[float, T]], key: str, ask: Callable[[], T]) -> T:
-        with self._lock:
-            hit = cache.get(key)
-        if hit is not None and self._clock() - hit[0] < self._ttl:
-            return hit[1]
+    @staticmethod
+    def _cached(cache: TtlCache[str, T], key: str, ask: Callable[[], T]) -> T:
         try:
-            value = ask()
+            return cache.get(key, ask)
         except SlackApiError as exc:
             raise DirectoryError(f"Slack said {exc.response.get('error')}") from exc
         except (SlackClientError, OSError) as exc:
             raise DirectoryError("Slack did not answer") from exc
-        with self._lock:
-            cache[key] = (self._clock(), value)
-        return value
