@@ -50,11 +50,8 @@ def _line(entry: AuditEntry) -> str:
 
 def run_audit(args: argparse.Namespace, out: TextIO) -> int:
     """Print the log from ``--since`` (everything by default)."""
-    store = Store(get_settings().db_path, read_only=True)
-    try:
+    with Store(get_settings().db_path, read_only=True) as store:
         entries = store.audit.entries(args.since)
-    finally:
-        store.close()
     for entry in entries:
         out.write((entry.model_dump_json() if args.json else _line(entry).rstrip()) + "\n")
     return 0

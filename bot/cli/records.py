@@ -56,13 +56,10 @@ def _describe(recall: TrackedRecall) -> list[str]:
 
 def run_status(args: argparse.Namespace, out: TextIO) -> int:
     """One recall (the latest when no id is given)."""
-    store = Store(get_settings().db_path, read_only=True)
-    try:
+    with Store(get_settings().db_path, read_only=True) as store:
         recall = (
             store.recalls.get(args.id) if args.id else next(iter(store.recalls.recent(1)), None)
         )
-    finally:
-        store.close()
     if recall is None:
         out.write(f"no recall {args.id}\n" if args.id else "no recalls yet\n")
         return 1
@@ -75,11 +72,8 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """The latest recalls, newest first."""
-    store = Store(get_settings().db_path, read_only=True)
-    try:
+    with Store(get_settings().db_path, read_only=True) as store:
         recalls = store.recalls.recent(args.limit)
-    finally:
-        store.close()
     if args.json:
         out.write(json.dumps([r.model_dump(mode="json") for r in recalls]) + "\n")
         return 0

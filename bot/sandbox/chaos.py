@@ -296,13 +296,10 @@ class Chaos:
     # -- the count ------------------------------------------------------------------------------
 
     def _recalls(self) -> tuple[list[TrackedRecall], dict[str, str | None]]:
-        store = Store(self._workdir / "recallbot.db", read_only=True)
-        try:
+        with Store(self._workdir / "recallbot.db", read_only=True) as store:
             recalls = store.recalls.recent(10**6)
             drafts = {d: (found.recall_id if (found := store.drafts.get(d)) else None)
                       for d in self._drafts}  # fmt: skip
-        finally:
-            store.close()
         return recalls, drafts
 
     def _settled(self) -> list[TrackedRecall]:

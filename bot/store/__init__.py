@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.plumbing.closing import ClosedOnExit
 from bot.store.audit import AuditLog
 from bot.store.connection import Connection
 from bot.store.drafts import Drafts
@@ -44,8 +45,8 @@ __all__ = [
 ]
 
 
-class Store:
-    """The store's parts over one connection. Thread-safe."""
+class Store(ClosedOnExit):
+    """The store's parts over one connection. Thread-safe; ``with Store(...)`` closes it."""
 
     def __init__(
         self, path: str | Path, busy_timeout_s: float = 10.0, read_only: bool = False
