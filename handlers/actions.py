@@ -10,7 +10,7 @@ from bot.form import ModalContext
 from bot.ids import ActionId
 from bot.slack import blocks
 from bot.slack.blocks import Message
-from handlers import Deps, failed, open_form
+from handlers.deps import Deps, failed, open_form
 
 
 def _channel(body: dict[str, Any]) -> str:

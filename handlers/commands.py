@@ -13,7 +13,7 @@ from bot.phrase import ParsedPhrase, PhraseError
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.store import Origin
-from handlers import Deps, failed
+from handlers.deps import Deps, failed
 
 
 def _responder(respond: Respond, replace: bool = False) -> Callable[[Message], None]:

@@ -16,7 +16,7 @@ from bot.phrase import PhraseError
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.store import Origin
-from handlers import Deps, failed
+from handlers.deps import Deps, failed
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 

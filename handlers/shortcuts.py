@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 from bot.form import ModalContext
 from bot.ids import CallbackId
 from bot.slack import blocks
-from handlers import Deps, open_form
+from handlers.deps import Deps, open_form
 
 
 def register(app: App, deps: Deps) -> None:

@@ -11,7 +11,7 @@ from bot.form import form_from_state, request_from_form
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.slack.blocks import Message
 from bot.slack.blocks.modal import result_modal, target_option, target_options
-from handlers import Deps, failed
+from handlers.deps import Deps, failed
 
 _UNSEALED = "This form could not be verified as the one you opened. Close it and open it again."
 
