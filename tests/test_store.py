@@ -178,3 +178,17 @@ def test_old_inbound_event_ids_are_forgotten(store: Store) -> None:
     assert store.inbound.forget(NOW - timedelta(days=7)) == 1
     assert store.inbound.first_time("old", NOW)
     assert not store.inbound.first_time("new", NOW)
+
+
+def test_the_first_status_message_recorded_is_the_recalls_even_when_recorded_twice(
+    store: Store,
+) -> None:
+    recall, _ = add(store)
+    assert store.recalls.set_status_message(recall.id, "1700000000.000100")[1]
+    # A tracker found that same message (by the recall id it shows) and records it too: it is
+    # still the recall's, so neither side may delete it.
+    recorded, ours = store.recalls.set_status_message(recall.id, "1700000000.000100")
+    assert ours
+    assert recorded.origin is not None
+    assert recorded.origin.status_ts == "1700000000.000100"
+    assert not store.recalls.set_status_message(recall.id, "1700000000.000200")[1], "a second one"

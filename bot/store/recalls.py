@@ -210,12 +210,19 @@ class Recalls:
         while True:
             try:
                 with self._connection.write() as db:
-                    won = db.execute(
+                    db.execute(
                         "UPDATE origins SET status_ts = ?, thread_ts = COALESCE(thread_ts, ?) "
                         "WHERE recall_id = ? AND status_ts IS NULL",
                         (status_ts, status_ts, recall_id),
-                    ).rowcount
-                return self.must(recall_id), bool(won)
+                    )
+                recorded = self.must(recall_id)
+                # Not "did this write change the row": a tracker may have found this very
+                # message (by the recall id it shows) and recorded it first. Deleting it then
+                # would leave the recall with no status message at all.
+                return (
+                    recorded,
+                    recorded.origin is not None and recorded.origin.status_ts == status_ts,
+                )
             except sqlite3.OperationalError:
                 if time.monotonic() + pause > deadline:
                     raise
