@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.policy import Policy
@@ -97,6 +97,35 @@ class Settings(BaseSettings):
     )
     """Who people are told can change the policy (e.g. ``<@U024BE7LH>`` or ``#fleet-safety``)."""
 
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias="RECALLBOT_LOG_LEVEL"
+    )
+    """How much ``run``, ``track`` and ``sandbox`` log (to stderr)."""
+    log_format: Literal["text", "json"] = Field("text", validation_alias="RECALLBOT_LOG_FORMAT")
+    """``json``: one JSON object per line, for a log shipper."""
+
+    @field_validator(
+        "motive_api_key", "motive_bearer_token", "motive_webhook_secret", "slack_bot_token",
+        "slack_signing_secret", "slack_app_token", mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """``SLACK_APP_TOKEN=`` (as in .env.example) means not set."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    def secret_values(self) -> list[str]:
+        """Every secret set, for masking in logs."""
+        return [
+            value.get_secret_value()
+            for value in (getattr(self, name) for name in type(self).model_fields)
+            if isinstance(value, SecretStr) and value.get_secret_value()
+        ]
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -140,7 +169,38 @@ class Settings(BaseSettings):
         return ZoneInfo(self.default_tz)
 
 
+class SetupError(Exception):
+    """recallbot cannot start as configured; the message says what to set or fix."""
+
+
+class SettingsError(SetupError):
+    """A setting is wrong; the message names it and says what would do."""
+
+
+def explain(error: ValidationError) -> str:
+    """One line per bad setting: its variable, what was wrong, and what a good value is."""
+    lines = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        field = Settings.model_fields.get(name) or next(
+            (f for f in Settings.model_fields.values() if f.validation_alias == name), None
+        )
+        variable = str(field.validation_alias) if field and field.validation_alias else name
+        said = problem.get("input")
+        example = (
+            ""
+            if field is None or field.default in (None, frozenset())
+            else (f" (default: {field.default})")
+        )
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"{variable}={said!r}: {message}{example}")
+    return "\n".join(lines)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once; ``SettingsError`` when one is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(explain(exc)) from None

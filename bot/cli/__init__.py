@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -46,6 +48,33 @@ def _since(value: str) -> datetime:
     return since_arg(value)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("recallbot")
+    except PackageNotFoundError:  # pragma: no cover - run from a tree that was never installed
+        return "unknown"
+
+
+def _positive(value: str) -> float:
+    """A number above 0 (seconds, a count)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number above 0")
+    return number
+
+
+def _count(value: str) -> int:
+    """A whole number from 1 to 1000."""
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 1000")
+    return int(value)
+
+
 def _phrase_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("text", nargs="*", metavar="TEXT", help="the phrase (quotes optional)")
     command.add_argument("--tz", type=zone_arg, help="requester's IANA zone (default: settings)")
@@ -56,8 +85,11 @@ def _phrase_options(command: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="recallbot", description="Dashcam video recalls from plain words."
+        prog="recallbot",
+        description="Dashcam video recalls from plain words.",
+        epilog=EXIT_CODES,
     )
+    parser.add_argument("--version", action="version", version=f"recallbot {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     parse = commands.add_parser(
@@ -84,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         "--sandbox", action="store_true", help="use an in-process Motive sandbox (no credentials)"
     )
     request.add_argument(
-        "--speed", type=float, default=120.0, help="sandbox seconds per real second (--sandbox)"
+        "--speed", type=_positive, default=120.0, help="sandbox seconds per real second (--sandbox)"
     )
     request.add_argument("--json", action="store_true", help="print one JSON object at the end")
     request.add_argument(
@@ -93,13 +125,17 @@ def _parser() -> argparse.ArgumentParser:
     request.add_argument(
         "--detach", action="store_true", help="create it and return; `recallbot track` follows it"
     )
+    request.add_argument(
+        "--timeout", type=_positive, metavar="SECONDS",
+        help="stop following after this long (the recall stays in the store; exit 1)",
+    )  # fmt: skip
 
     status = commands.add_parser("status", help="one recall from the store (default: the latest)")
     status.add_argument("id", nargs="?", help="recallbot's recall id (e.g. r3fa2b1c09d)")
-    status.add_argument("--json", action="store_true")
+    status.add_argument("--json", action="store_true", help="the stored recall as JSON")
     listing = commands.add_parser("list", help="the latest recalls in the store")
-    listing.add_argument("--limit", type=int, default=20)
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--limit", type=_count, default=20, help="how many (1-1000)")
+    listing.add_argument("--json", action="store_true", help="a JSON array of stored recalls")
 
     audit = commands.add_parser(
         "audit",
@@ -109,6 +145,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--since", type=_since, help="a span (24h, 7d), a day or an ISO instant")
     audit.add_argument("--json", action="store_true", help="JSON lines, for export")
+
+    quota = commands.add_parser("quota", help="the video recall minutes left this month")
+    quota.add_argument("--json", action="store_true", help="Motive's figures as JSON")
+
+    backup = commands.add_parser(
+        "backup",
+        help="copy the store safely while recallbot runs (SQLite's online backup)",
+        description="Copy RECALLBOT_DB to PATH as a consistent snapshot, even while `recallbot "
+        "run` writes to it; the copy is private (0600) and appears only once complete.",
+    )
+    backup.add_argument("path", metavar="PATH", help="where the copy goes")
 
     track = commands.add_parser("track", help="follow every unfinished recall in the store")
     track.add_argument("--webhook-port", type=int, help="also serve Motive's webhook on this port")
@@ -130,17 +177,28 @@ def _parser() -> argparse.ArgumentParser:
         "type a /recall, press Request and print the Slack conversation with timings.",
     )
     demo.add_argument("phrase", nargs="?", help="what the demo user types after /recall")
-    demo.add_argument("--speed", type=float, default=120.0, help="sandbox seconds per real second")
+    demo.add_argument("--speed", type=_positive, default=120.0,
+                      help="sandbox seconds per real second")  # fmt: skip
 
     sandbox = commands.add_parser("sandbox", help="run a sandbox server on 127.0.0.1")
     services = sandbox.add_subparsers(dest="service", required=True, metavar="SERVICE")
     motive = services.add_parser("motive", help="our own Motive API, for demos and tests")
-    motive.add_argument("--port", type=int, default=8765)
-    motive.add_argument("--speed", type=float, default=1.0, help="sandbox seconds per real second")
-    motive.add_argument("--api-key", default="sandbox")
+    motive.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1")
+    motive.add_argument("--speed", type=_positive, default=1.0,
+                        help="sandbox seconds per real second")  # fmt: skip
+    motive.add_argument("--api-key", default="sandbox", help="the key it accepts")
     motive.add_argument("--webhook-url", help="where to send completion webhooks")
-    motive.add_argument("--webhook-secret", default="sandbox-webhook-secret")
+    motive.add_argument("--webhook-secret", default="sandbox-webhook-secret",
+                        help="what it signs webhooks with")  # fmt: skip
     return parser
+
+
+EXIT_CODES = """exit codes: 0 done; 1 the thing asked for failed (refused, not found, not
+delivered); 2 bad input or setup (a wrong argument or setting, no credentials, Slack or the
+store unusable); 130 interrupted (Ctrl-C)."""
+
+LOGGING_COMMANDS = ("run", "track", "sandbox")
+"""Long-running commands log at RECALLBOT_LOG_LEVEL; the others only say warnings."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,13 +207,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(encoding="utf-8")  # messages quote with “ ” whatever the locale
     parser = _parser()
     args = parser.parse_args(argv)
+    from bot.config import SetupError  # pydantic only: cheap
     from bot.store import StoreError  # sqlite only: cheap, and every command but parse needs it
 
     try:
+        _configure_logging(args.command)
         return _dispatch(parser, args)
-    except StoreError as exc:
-        sys.stderr.write(f"recallbot {args.command}: {exc}\n")
-        return 2
+    except (SetupError, StoreError) as exc:
+        return _failed(args, str(exc))
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\nrecallbot {args.command}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`recallbot audit | head -3`): stop quietly, and keep Python
+        # from complaining again when it flushes stdout on the way out.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _configure_logging(command: str) -> None:
+    from bot.config import get_settings
+    from bot.plumbing import logs
+
+    settings = get_settings()
+    level = settings.log_level if command in LOGGING_COMMANDS else "WARNING"
+    logs.configure(level, settings.log_format, settings.secret_values())
+
+
+def _failed(args: argparse.Namespace, message: str) -> int:
+    """A setup problem: one line per problem on stderr (and a JSON object under --json)."""
+    for line in message.splitlines():
+        sys.stderr.write(f"recallbot {args.command}: {line}\n")
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps({"error": {"code": "setup", "message": message}}) + "\n")
+    return 2
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -180,6 +265,14 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from bot.cli.audit import run_audit
 
         return run_audit(args, sys.stdout)
+    if args.command == "quota":
+        from bot.cli.quota import run_quota
+
+        return run_quota(args, sys.stdout)
+    if args.command == "backup":
+        from bot.cli.backup import run_backup
+
+        return run_backup(args, sys.stdout)
     if args.command == "track":
         from bot.cli.track import run_track
 

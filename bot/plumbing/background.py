@@ -11,6 +11,7 @@ previews, and the ack of a phrase error never waits for the store.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -43,10 +44,12 @@ class Background(ClosedOnExit):
 
     def run(self, job: Job, on_error: OnError | None = None) -> None:
         """Queue ``job``; if it raises (or never runs), ``on_error`` tells the person waiting
-        for it (when nobody is, the log alone has it)."""
+        for it (when nobody is, the log alone has it). The job runs in a copy of the caller's
+        context, so its log lines say whose request it is."""
         with self._lock:
             self._pending += 1
-        future = self._pool.submit(self._guarded, job, on_error)
+        context = contextvars.copy_context()
+        future = self._pool.submit(context.run, self._guarded, job, on_error)
         future.add_done_callback(lambda done: self._done(done, on_error))
 
     def _guarded(self, job: Job, on_error: OnError | None) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.store.connection import Connection, ts
 from bot.store.rows import AuditEntry
+
+_log = logging.getLogger("recallbot.audit")
 
 
 class AuditLog:
@@ -17,7 +20,10 @@ class AuditLog:
         self._connection = connection
 
     def add(self, actor: str, action: str, recall_id: str | None = None, **detail: Any) -> None:
-        """Append one line (who did what to which recall, and the details)."""
+        """Append one line (who did what to which recall, and the details); the same line goes
+        to the log at INFO, so the log tells each recall's story."""
+        detail_json = json.dumps(detail, default=str, sort_keys=True)
+        _log.info("%s by %s %s", action, actor, detail_json, extra={"recall_id": recall_id})
         with self._connection.write() as db:
             db.table("audit").insert(
                 {
@@ -25,7 +31,7 @@ class AuditLog:
                     "actor": actor,
                     "action": action,
                     "recall_id": recall_id,
-                    "detail": json.dumps(detail, default=str, sort_keys=True),
+                    "detail": detail_json,
                 }
             )
 

@@ -86,6 +86,16 @@ class TrackedRecall(BaseModel):
     notified_at: datetime | None = None
     origin: Origin | None = None
 
+    def about(self) -> dict[str, str | None]:
+        """What log lines about this recall carry (``bot.plumbing.logs.context``)."""
+        origin = self.origin
+        return {
+            "recall_id": self.id,
+            "motive_id": self.motive_id,
+            "channel": origin.channel_id if origin else None,
+            "user": (origin.user_id if origin else None) or self.requested_by,
+        }
+
 
 class AuditEntry(BaseModel):
     """One line of the append-only audit log."""

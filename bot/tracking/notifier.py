@@ -1,17 +1,31 @@
 """How answers reach people: the ``Notifier`` interface, and the terminal's notifier.
 
 The tracker calls a notifier for status changes (throttled) and, exactly once per recall, for
-the final answer. Slack's notifier (next issue) posts in the thread that asked; the CLI's prints.
+the final answer. Slack's notifier posts in the thread that asked; the CLI's prints; a service
+logs what was asked outside Slack.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, datetime, tzinfo
-from typing import Protocol, TextIO
+from typing import Protocol
 
 from bot.describe import describe_answer
 from bot.store import TrackedRecall
+
+_log = logging.getLogger("recallbot.answers")
+
+
+class Lines(Protocol):
+    """Where a console notifier writes (a terminal, a file, the CLI's progress line)."""
+
+    def write(self, text: str, /) -> int:
+        """Write text."""
+
+    def flush(self) -> None:
+        """Push it out."""
 
 
 class Notifier(Protocol):
@@ -39,7 +53,7 @@ class ConsoleNotifier:
     ``time_scale`` > 1 (a sped-up sandbox) shows elapsed time in sandbox time.
     """
 
-    def __init__(self, out: TextIO, zone: tzinfo, time_scale: float = 1.0) -> None:
+    def __init__(self, out: Lines, zone: tzinfo, time_scale: float = 1.0) -> None:
         self._out = out
         self._zone = zone
         self._scale = time_scale
@@ -74,4 +88,26 @@ class ConsoleNotifier:
             f"recall {recall.id}: {recall.state} · {self._elapsed(recall)} (delivery {attempt})"
         ]
         self._write(lines + [f"  {line}" for line in describe_answer(recall, self._zone)])
+        return None
+
+
+class LogNotifier:
+    """For a service (``recallbot run``): a recall asked for elsewhere (the CLI's ``request
+    --detach``) is answered in the log, without its links; ``recallbot status`` shows them."""
+
+    def announce(self, recall: TrackedRecall) -> str | None:
+        """A log has no status message to post."""
+        return None
+
+    def withdraw(self, recall: TrackedRecall, message: str) -> None:
+        """A log has no status message to remove."""
+
+    def status_changed(self, recall: TrackedRecall) -> None:
+        """The tracker logs each check already."""
+
+    def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
+        """One line: how it ended, and where to see the links."""
+        _log.info("recall %s (asked from the %s) ended %s; `recallbot status %s` shows it",
+                  recall.id, recall.origin.surface if recall.origin else "CLI", recall.state,
+                  recall.id)  # fmt: skip
         return None
