@@ -49,7 +49,7 @@ def main() -> int:
     print(report.summary())
     start, end = [*report.rss_kib, 0, 0][:2]
     print(f"recallbot run RSS: {start / 1024:.0f} MiB at start, {end / 1024:.0f} MiB at the end "
-          f"(of the process running then); /healthz at the end: "
+          f"(of the process running then); /readyz at the end: "
           f"{'200' if report.healthy_at_end else 'NOT 200'}")  # fmt: skip
     for problem in report.problems[:20]:
         print(f"PROBLEM: {problem}")

@@ -98,10 +98,11 @@ def test_a_store_locked_past_its_busy_timeout_stops_nothing_for_good(tmp_path: P
         preview, payload = world.preview(PHRASE)
         assert "Requested" in world.press(preview, ActionId.SUBMIT, payload)["text"]
         holder = _hold_write_lock(world.db, 3.0)  # Motive finishes the recall meanwhile
-        health = wait_for(lambda: _health(world.app.url, 503), 5)
+        health = wait_for(lambda: _ready(world.app.url, 503), 5)
         assert "locked" in (health["store"]["problem"] or "")
+        assert httpx.get(f"{world.app.url}/healthz", timeout=2).status_code == 200, "alive"
         holder.join()
-        wait_for(lambda: _health(world.app.url, 200), 10)
+        wait_for(lambda: _ready(world.app.url, 200), 10)
         (recall,) = world.settled()
         assert recall.state is RecallState.SUCCESS
         assert "database is locked" in world.app.log_path.read_text(), "it did meet the lock"
@@ -110,9 +111,9 @@ def test_a_store_locked_past_its_busy_timeout_stops_nothing_for_good(tmp_path: P
         assert len(world.settled()) == 2, "a later recall is answered too"
 
 
-def _health(url: str, status: int) -> dict[str, Any] | None:
+def _ready(url: str, status: int) -> dict[str, Any] | None:
     try:
-        answer = httpx.get(f"{url}/healthz", timeout=2)
+        answer = httpx.get(f"{url}/readyz", timeout=2)
     except httpx.TransportError:
         return None
     return dict(answer.json()) if answer.status_code == status else None

@@ -33,14 +33,14 @@ def test_a_loop_ended_by_anything_is_restarted_and_reported_down_meanwhile(
         w.tracker.notifier = w.notifier = Dying()
         health = Health(w.store, w.tracker)
         w.tracker.start()
-        eventually(lambda: health.report()["ok"])
+        eventually(lambda: health.live()["ok"])
         w.ask(recall_of(w.sandbox))
         w.advance(200)  # processing at Motive: the status update is due
         w.tracker.wake()
         down = []
-        eventually(lambda: down.append(health.report()) or not down[-1]["ok"])
+        eventually(lambda: down.append(health.live()) or not down[-1]["ok"])
         assert down[-1]["tracker"]["problem"] == "the tracker loop is not running"
-        eventually(lambda: health.report()["ok"], timeout=10)
+        eventually(lambda: health.live()["ok"], timeout=10)
         assert "the tracker loop ended unexpectedly; restarting it" in caplog.text
         w.advance(20 * 60)
         w.tracker.wake()

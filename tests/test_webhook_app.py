@@ -77,7 +77,10 @@ def test_other_paths_and_methods_and_the_health_check(tmp_path: Path) -> None:
         health = httpx.get(f"{base}/healthz")
         assert health.status_code == 503, "the tracker loop is not running in this world"
         assert health.json()["tracker"]["problem"] == "the tracker loop is not running"
-        assert health.json()["store"] == {"ok": True, "problem": None}
+        ready = httpx.get(f"{base}/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["store"] == {"ok": True, "problem": None}
         w.tracker.start()
         eventually(lambda: httpx.get(f"{base}/healthz").status_code == 200)
         assert httpx.get(f"{base}/healthz").json()["tracker"]["ok"] is True
+        eventually(lambda: httpx.get(f"{base}/readyz").status_code == 200)

@@ -34,6 +34,7 @@ from bot.motive._errors import (
 )
 from bot.motive._models import Asset, Pagination, Quota, RecallDetails, Timelines, Vehicle
 from bot.plumbing.closing import ClosedOnExit
+from bot.plumbing.metrics import MOTIVE_CALLS, endpoint_of
 from bot.plumbing.pacing import RateLimiter, backoff_delay, retry_after_seconds
 from bot.plumbing.timefmt import iso_utc
 from bot.recall import RecallRequest
@@ -300,7 +301,13 @@ class MotiveClient(ClosedOnExit):
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         self._limiter.acquire()
         started = time.perf_counter()
-        response = self._http.request(method, path, **kwargs)
+        endpoint = endpoint_of(path)
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError:
+            MOTIVE_CALLS.labels(method, endpoint, "unreachable").inc()
+            raise
+        MOTIVE_CALLS.labels(method, endpoint, str(response.status_code)).inc()
         _log.debug(
             "%s %s -> %s in %.0f ms",
             method,

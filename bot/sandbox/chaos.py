@@ -68,7 +68,7 @@ class ChaosReport:
     faults: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)  # the app's RSS at start and end
-    healthy_at_end: bool = False  # /healthz said 200 (tracker alive, store writable)
+    healthy_at_end: bool = False  # /readyz said 200 (tracker alive and recent, store writable)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -142,7 +142,7 @@ class Chaos:
             self.motive.faults.clear()
             recalls = self._settled()
             self.report.rss_kib.append(rss_kib(self.app.pid))
-            self.report.healthy_at_end = httpx.get(f"{self.app.url}/healthz").status_code == 200
+            self.report.healthy_at_end = httpx.get(f"{self.app.url}/readyz").status_code == 200
             self._count(recalls)
             self.app.stop()
         self.report.seconds = time.monotonic() - started

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -19,22 +17,20 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
-from bot.config import Settings
+from bot.config import Settings, SetupError
 from bot.plumbing.background import Background
 from bot.policy import Gate
 from bot.runtime import Runtime
+from bot.slack.client import check_auth, retry_handlers, slack_client
 from bot.slack.desk import SlackDesk, UserZones
 from bot.slack.directory import SlackDirectory
 from bot.slack.forms import FormDesk
 from bot.slack.home import HomeDesk
 from bot.slack.notify import SlackNotifier, SlackPoster, SurfaceNotifier
+from bot.slack.observe import observe
 from bot.tracking.health import Health
-from bot.tracking.notifier import ConsoleNotifier
+from bot.tracking.notifier import LogNotifier
 from bot.tracking.tracker import Tracker
 from bot.tracking.webhook import webhook_app
 from handlers import Deps, register
@@ -42,25 +38,42 @@ from handlers import Deps, register
 _log = logging.getLogger("recallbot.app")
 
 
-def slack_client(settings: Settings) -> WebClient:
-    """A WebClient that retries 429s (honouring Retry-After) and Slack's server errors."""
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+def _require_slack(settings: Settings, socket_mode: bool) -> None:
+    """The tokens this mode needs (the signing secret only verifies HTTP requests)."""
+    missing = [name for name, value in (
+        ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+        ("SLACK_APP_TOKEN" if socket_mode else "SLACK_SIGNING_SECRET",
+         settings.slack_app_token if socket_mode else settings.slack_signing_secret),
+    ) if value is None]  # fmt: skip
+    if missing:
+        raise SetupError(
+            f"set {' and '.join(missing)} (the app's Basic Information and OAuth & Permissions "
+            "pages); see .env.example"
+        )
+
+
+def _bolt(settings: Settings) -> App:
+    """The Bolt app, given the bot token once. Bolt makes its own client from it (used for
+    authorization and ``say``); it is pointed at the same Slack, with the same retries."""
+    secret = settings.slack_signing_secret
+    token = settings.slack_bot_token
+    bolt = App(
+        token=token.get_secret_value() if token else None,
+        signing_secret=secret.get_secret_value() if secret else "",
+        token_verification_enabled=False,  # check_auth did it, with a clear error
+        process_before_response=True,  # listeners ack and hand off (bot.plumbing.background)
+        logger=logging.getLogger("recallbot.bolt"),
     )
+    bolt.client.base_url = settings.slack_api_url
+    bolt.client.retry_handlers = retry_handlers()
+    return bolt
 
 
 def _modal_key(settings: Settings) -> bytes:
-    """The key that seals modal contexts: derived from the signing secret, so a modal opened
-    before a restart still submits; random per process where there is no such secret."""
-    secret = settings.slack_signing_secret
-    if secret is None:
-        return secrets.token_bytes(32)
+    """The key that seals modal contexts: derived from a secret the app always has (the signing
+    secret over HTTP, else the bot token), so a modal opened before a restart still submits."""
+    secret = settings.slack_signing_secret or settings.slack_bot_token
+    assert secret is not None  # noqa: S101 - _require_slack checked the bot token
     seed = b"recallbot modal context\0" + secret.get_secret_value().encode()
     return hashlib.sha256(seed).digest()
 
@@ -74,23 +87,21 @@ class RecallbotApp:
     tracker: Tracker
     runtime: Runtime
     deps: Deps
+    slack_auth: dict[str, str]  # auth.test at start: the workspace and the bot user
 
     @classmethod
-    def build(cls, settings: Settings) -> RecallbotApp:
-        """Everything from settings (tokens and secrets must be set)."""
-        if settings.slack_bot_token is None or settings.slack_signing_secret is None:
-            raise ValueError("set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
-        runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None)
+    def build(cls, settings: Settings, socket_mode: bool = False) -> RecallbotApp:
+        """Everything from settings; ``SetupError`` naming what is missing or wrong (tokens,
+        or a Slack that refuses the token or cannot be reached: checked here, at start)."""
+        _require_slack(settings, socket_mode)
         client = slack_client(settings)
-        bolt = App(
-            signing_secret=settings.slack_signing_secret.get_secret_value(),
-            client=client,
-            process_before_response=True,  # listeners ack and hand off (bot.plumbing.background)
-        )
+        auth = check_auth(client)
+        runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None)
+        bolt = _bolt(settings)
         poster = SlackPoster(client, settings.slack_post_rate_per_s, settings.slack_response_urls)
         default = settings.default_zone
         slack = SlackNotifier(poster, default, latest=runtime.store.recalls.get)
-        tracker = runtime.tracker(SurfaceNotifier(slack, ConsoleNotifier(sys.stdout, default)))
+        tracker = runtime.tracker(SurfaceNotifier(slack, LogNotifier()))
         zones = UserZones(client, default)
         gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit.add)
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake,
@@ -103,19 +114,26 @@ class RecallbotApp:
         slack.on_change = lambda recall: deps.checks.run(
             lambda: deps.home.changed(recall.requested_by)
         )  # the tracker does not wait for it
+        observe(bolt, poster)
         register(bolt, deps)
-        return cls(bolt, desk, tracker, runtime, deps)
+        return cls(bolt, desk, tracker, runtime, deps, auth)
 
     def wsgi(self) -> WSGIApplication:
-        """One WSGI app: Slack at /slack/events; the Motive webhook and health check beside it."""
+        """One WSGI app: Slack at /slack/events; the Motive webhook, health and metrics beside
+        it (``bot.tracking.webhook``)."""
         slack = SlackRequestHandler(self.bolt, path="/slack/events")
         secret = self.runtime.settings.motive_webhook_secret
-        loops = {"checks": self.deps.checks.health, "requests": self.deps.requests.health}
+        deps = self.deps
+        loops = {"checks": deps.checks.health, "requests": deps.requests.health}
         motive = webhook_app(
             self.tracker,
             secret.get_secret_value() if secret else None,
             self.runtime.client.config.shapes.status_words,
-            Health(self.runtime.store, self.tracker, loops),
+            Health(self.runtime.store, self.tracker, loops, self.slack_auth),
+            queues={
+                "checks": lambda: deps.checks.pending,
+                "requests": lambda: deps.requests.pending,
+            },
         )
 
         def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -129,7 +147,7 @@ class RecallbotApp:
         """A Socket Mode connection for this app (needs SLACK_APP_TOKEN)."""
         token = self.runtime.settings.slack_app_token
         if token is None:
-            raise ValueError("Socket Mode needs SLACK_APP_TOKEN (an xapp-... token)")
+            raise SetupError("Socket Mode needs SLACK_APP_TOKEN (an xapp-... token)")
         web = WebClient(base_url=self.runtime.settings.slack_api_url)
         return SocketModeHandler(self.bolt, token.get_secret_value(), web_client=web)
 

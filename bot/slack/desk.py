@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.motive import MotiveError
 from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
 from bot.plumbing.crashpoints import checkpoint
+from bot.plumbing.metrics import LINK_REFRESHES
 from bot.plumbing.ttl import TtlCache
 from bot.policy import Gate, Refusal
 from bot.recall import RecallRequest
@@ -323,6 +324,7 @@ class SlackDesk:
         details = self.runtime.client.get_recall(recall.motive_id)
         updated = store.recalls.record_refresh(recall.id, details, self.clock())
         store.audit.add(user, "links_refreshed", recall.id, channel=channel)
+        LINK_REFRESHES.inc()
         zone = zone_of(origin.zone, self.zones.zone(user))
         self.poster.update(channel, message_ts, blocks.answer(updated, zone))
         return None

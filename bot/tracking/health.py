@@ -1,10 +1,11 @@
-"""What ``/healthz`` says: whether every loop recallbot depends on is running, and the store
-is writable, with what is wrong when it is not.
+"""What ``/healthz`` and ``/readyz`` say, as JSON with what is wrong when something is.
 
-Each part reports ``{"ok": bool, ...}``; the whole is ok only when every part is. A tracker
-thread that died, a tracker cycle that has not completed for minutes, or a store that cannot
-start a write (a lock held past the busy timeout, a read-only or full disk) turn it 503, so a
-process manager or load balancer sees the truth.
+``/healthz`` is liveness: every loop this process runs is alive (the supervised tracker, the
+background pools). A process manager restarts a process that fails it; nothing else would help.
+``/readyz`` is readiness: alive, and the store can start a write, the tracker completed a cycle
+recently, and (for the Slack app) Slack accepted the bot token at start. A lock held past the
+busy timeout, a full or read-only disk, or a tracker stuck in failing cycles turn it 503 (the
+process stays up and recovers by itself once the cause goes).
 """
 
 from __future__ import annotations
@@ -26,14 +27,30 @@ class Health:
     store: Store
     tracker: Tracker
     loops: Mapping[str, Check] = field(default_factory=dict)
+    slack_auth: Mapping[str, str] | None = None  # auth.test at start (the Slack app only)
 
-    def report(self) -> dict[str, Any]:
-        """Every part's report, and ``ok`` for the whole."""
+    def live(self) -> dict[str, Any]:
+        """Liveness: every loop alive."""
+        alive = self.tracker.alive
+        parts: dict[str, dict[str, Any]] = {
+            "tracker": {
+                "ok": alive,
+                "problem": None if alive else "the tracker loop is not running",
+            }
+        }
+        for name, check in self.loops.items():
+            parts[name] = check()
+        return {"ok": all(part["ok"] for part in parts.values()), **parts}
+
+    def ready(self) -> dict[str, Any]:
+        """Readiness: alive, the store writable, the tracker's cycles recent, Slack checked."""
         problem = self.store.writable()
         parts: dict[str, dict[str, Any]] = {
             "tracker": self.tracker.health(),
             "store": {"ok": problem is None, "problem": problem},
         }
+        if self.slack_auth is not None:
+            parts["slack"] = {"ok": True, **self.slack_auth}
         for name, check in self.loops.items():
             parts[name] = check()
         return {"ok": all(part["ok"] for part in parts.values()), **parts}

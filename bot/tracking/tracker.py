@@ -28,7 +28,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails, RecallStatus
+from bot.plumbing import logs
 from bot.plumbing.crashpoints import checkpoint
+from bot.plumbing.metrics import DELIVERIES
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
 from bot.tracking.notifier import Notifier
 from bot.tracking.schedule import CheckSchedule, TrackingPolicy
@@ -108,7 +110,8 @@ class Tracker:
         return self._running > 0
 
     def health(self, stale_after_s: float = 300.0) -> dict[str, Any]:
-        """What a health check says of the tracker: alive, and its last completed cycle."""
+        """What a readiness check says of the tracker: alive, and its last completed cycle
+        recent (``alive`` alone is its liveness)."""
         age = None if self.last_cycle is None else time.monotonic() - self.last_cycle
         problem = None
         if not self.alive:
@@ -121,6 +124,11 @@ class Tracker:
             "last_cycle_age_s": None if age is None else round(age, 3),
             "failed_cycles": self.failed_cycles,
         }
+
+    def lag_s(self) -> float:
+        """How overdue the most overdue check is, in seconds (0 when none is)."""
+        due = self.store.recalls.next_due()
+        return 0.0 if due is None else max(0.0, (self._clock() - due).total_seconds())
 
     def request_stop(self) -> None:
         """Ask ``run`` to return after the checks under way (safe from a signal handler)."""
@@ -225,6 +233,10 @@ class Tracker:
         return min(later, recall.deadline_at)  # the deadline itself is the last check
 
     def _check(self, recall: TrackedRecall) -> None:
+        with logs.context(**recall.about()):
+            self._check_one(recall)
+
+    def _check_one(self, recall: TrackedRecall) -> None:
         now = self._clock()
         try:
             if recall.state is RecallState.SUBMITTING:
@@ -246,9 +258,10 @@ class Tracker:
                 self.store.recalls.record_check_failure(recall.id, str(failure), now, next_check)
                 return
             pending = details.status is RecallStatus.PENDING
-            updated = self.store.recalls.record_check(
-                recall.id, details, now, self._next_check(recall, now, pending)
-            )
+            next_check = self._next_check(recall, now, pending)
+            updated = self.store.recalls.record_check(recall.id, details, now, next_check)
+            later = "" if updated.state.finished else f"; next check {next_check:%H:%M:%S}Z"
+            _log.info("checked: Motive says %s%s", details.status.value, later)
             if updated.state.finished and self.policy.fallback is not None:
                 self._told_by_webhook.append(False)
                 if self.schedule() is self.policy.fallback:
@@ -315,6 +328,10 @@ class Tracker:
 
     def _deliver(self, recall: TrackedRecall) -> None:
         """Claim, deliver, record: exactly once, or at worst once more after a crash."""
+        with logs.context(**recall.about()):
+            self._deliver_one(recall)
+
+    def _deliver_one(self, recall: TrackedRecall) -> None:
         now = self._clock()
         attempt = secrets.token_hex(6)
         claimed = self.store.recalls.claim_delivery(
@@ -330,6 +347,7 @@ class Tracker:
             return
         checkpoint("after_deliver")
         self.store.recalls.record_delivery(recall.id, attempt, self._clock(), answer_ts)
+        DELIVERIES.labels(claimed.state.value).inc()
         origin = claimed.origin.model_dump() if claimed.origin else None
         self.store.audit.add(
             "recallbot", "delivered", recall.id, attempt=attempt, state=claimed.state, to=origin
@@ -341,6 +359,8 @@ class Tracker:
     def accept_webhook(self, details: RecallDetails) -> WebhookOutcome:
         """Record what a verified webhook says (once per recall and status) and wake up."""
         outcome = self.store.recalls.apply_webhook(details, self._clock())
+        _log.info("webhook: Motive says %s (%s)", details.status.value, outcome,
+                  extra={"motive_id": details.id})  # fmt: skip
         if outcome == "accepted":
             if details.status.finished:
                 self._told_by_webhook.append(True)

@@ -1,12 +1,12 @@
-"""The HTTP side of the tracker: Motive's completion webhook and a health check, as WSGI.
+"""The HTTP side of the tracker: Motive's completion webhook, health and metrics, as WSGI.
 
 ``/motive/webhook`` verifies ``X-KT-Webhook-Signature`` (HMAC-SHA1 of the raw body with the
 shared secret; 403 on mismatch: logged, counted, and audited at a bounded rate, see
 ``bot.tracking.refusals``), reads the body as a recall's details, and hands it to the tracker,
 which records it once per recall and status (a retried or replayed webhook changes nothing).
-It answers at once: Motive waits only ~3 seconds. ``/healthz`` reports
-``bot.tracking.health``: 503 while a loop is down or the store cannot be written. The Slack
-app mounts this beside its own endpoint.
+It answers at once: Motive waits only ~3 seconds. ``/healthz`` (liveness) and ``/readyz``
+(readiness) report ``bot.tracking.health``, 503 with what is wrong; ``/metrics`` serves
+Prometheus's text format. The Slack app mounts this beside its own endpoint.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from pydantic import ValidationError
 
 from bot.motive import RecallDetails, RecallStatus, webhook_signature_valid
+from bot.plumbing import metrics
+from bot.plumbing.metrics import WEBHOOKS
 from bot.tracking.health import Health
 from bot.tracking.refusals import RefusalLog
 from bot.tracking.tracker import Tracker
@@ -55,43 +57,61 @@ def webhook_app(
     secret: str | None,
     statuses: dict[str, RecallStatus],
     health: Health | None = None,
+    queues: Mapping[str, Callable[[], int]] | None = None,
 ) -> WSGIApplication:
-    """A WSGI app serving ``/motive/webhook`` and ``/healthz`` for one tracker (``health``:
-    what ``/healthz`` reports; by default the tracker and its store)."""
+    """A WSGI app serving ``/motive/webhook``, ``/healthz``, ``/readyz`` and ``/metrics`` for
+    one tracker (``health``: what the checks report, by default the tracker and its store;
+    ``queues``: the depth of each background queue, for ``/metrics``)."""
     checks = health or Health(tracker.store, tracker)
     refusals = RefusalLog(tracker.store.audit.add)
+    gauges = metrics.state_registry(
+        metrics.StateCollector(tracker.store.recalls.count_by_state, tracker.lag_s, queues or {})
+    )
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
-        if path == "/healthz":
-            return _health(start_response)
+        if path in ("/healthz", "/readyz"):
+            return _health(start_response, checks.live if path == "/healthz" else checks.ready)
+        if path == "/metrics":
+            body = metrics.render(gauges)
+            start_response("200 OK", [("Content-Type", metrics.CONTENT_TYPE),
+                                      ("Content-Length", str(len(body)))])  # fmt: skip
+            return [body]
         if path != "/motive/webhook":
             return _answer(start_response, 404, {"error": "not found"})
         if method != "POST":
             return _answer(start_response, 405, {"error": "POST only"})
+        return _webhook(environ, start_response)
+
+    def _webhook(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         body = _body(environ)
         if body is None:
+            WEBHOOKS.labels("too_large").inc()
             return _answer(start_response, 413, {"error": "body too large"})
         signature = environ.get("HTTP_X_KT_WEBHOOK_SIGNATURE")
         if secret is None or not webhook_signature_valid(secret, body, signature):
+            WEBHOOKS.labels("bad_signature").inc()
             source = str(environ.get("REMOTE_ADDR") or "unknown")
             refusals.refused(source, "webhook_refused", reason="bad signature", size=len(body))
             return _answer(start_response, 403, {"error": "signature mismatch"})
         try:
             details = RecallDetails.model_validate(json.loads(body), context={"statuses": statuses})
         except (ValueError, ValidationError) as exc:
+            WEBHOOKS.labels("not_a_recall").inc()
             _log.warning("webhook body is not a recall: %s", exc)
             return _answer(start_response, 400, {"error": "not a video recall request"})
         try:
             outcome = tracker.accept_webhook(details)
         except sqlite3.Error:  # locked past the busy timeout, or a full disk: Motive retries
+            WEBHOOKS.labels("store_busy").inc()
             _log.exception("webhook for recall %s not recorded; asking Motive to retry", details.id)
             return _answer(start_response, 503, {"error": "busy, retry later"})
+        WEBHOOKS.labels(outcome).inc()
         return _answer(start_response, 200, {"ok": True, "outcome": outcome})
 
-    def _health(start_response: StartResponse) -> list[bytes]:
+    def _health(start_response: StartResponse, check: Callable[[], dict[str, Any]]) -> list[bytes]:
         try:
-            report = checks.report()
+            report = check()
         except Exception as exc:  # the health check reports, it does not crash
             _log.exception("health check failed")
             report = {"ok": False, "error": type(exc).__name__}

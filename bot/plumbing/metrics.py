@@ -1,0 +1,117 @@
+"""recallbot's Prometheus metrics, all named ``recallbot_*``.
+
+Counters and histograms live in the process's default registry, where every part increments
+them (Prometheus's model: one process, one set). What is a count of rows or a queue's length
+is not counted as it happens but read when scraped, by a ``StateCollector`` that each serving
+process registers in a registry of its own (``render`` serves both), so nothing can drift.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+MOTIVE_CALLS = Counter(
+    "recallbot_motive_calls",
+    "Calls to Motive's API, by endpoint and HTTP status ('unreachable': no answer)",
+    ["method", "endpoint", "status"],
+)
+SLACK_CALLS = Counter("recallbot_slack_calls", "Calls to Slack's Web API, by method", ["method"])
+SLACK_ERRORS = Counter(
+    "recallbot_slack_errors",
+    "Slack Web API calls that failed, by method and Slack's error ('unreachable': no answer)",
+    ["method", "error"],
+)
+ACK_SECONDS = Histogram(
+    "recallbot_ack_seconds",
+    "From a Slack request's arrival to its listener's return (the ack), by kind",
+    ["kind"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0),
+)
+WEBHOOKS = Counter(
+    "recallbot_webhook_verifications",
+    "Motive webhooks received, by outcome of their verification and recording",
+    ["outcome"],
+)
+DELIVERIES = Counter(
+    "recallbot_deliveries", "Final answers delivered to the requester, by recall state", ["state"]
+)
+LINK_REFRESHES = Counter("recallbot_link_refreshes", "Download links refreshed from Motive")
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+_ID_SEGMENT = re.compile(r"/(?!v\d+(?:/|$))[^/]*\d[^/]*")  # a digit, and not a version (v2)
+
+
+def endpoint_of(path: str) -> str:
+    """A path with its ids as ``{id}``, so an endpoint is one label value, not one per recall."""
+    return _ID_SEGMENT.sub("/{id}", path.split("?", 1)[0])
+
+
+@contextmanager
+def timed(histogram: Histogram, **labels: str) -> Iterator[None]:
+    """Observe how long the block took."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        histogram.labels(**labels).observe(time.perf_counter() - started)
+
+
+class StateCollector(Collector):
+    """Gauges read at scrape time: recalls by state, how overdue the most overdue check is,
+    and how many jobs wait in each background queue."""
+
+    def __init__(
+        self,
+        recalls_by_state: Callable[[], Mapping[str, int]],
+        tracker_lag_s: Callable[[], float],
+        queues: Mapping[str, Callable[[], int]],
+    ) -> None:
+        self._recalls = recalls_by_state
+        self._lag = tracker_lag_s
+        self._queues = queues
+
+    def collect(self) -> Iterable[Metric]:
+        recalls = GaugeMetricFamily("recallbot_recalls", "Recalls in the store, by state",
+                                    labels=["state"])  # fmt: skip
+        for state, count in sorted(self._recalls().items()):
+            recalls.add_metric([state], count)
+        yield recalls
+        yield GaugeMetricFamily(
+            "recallbot_tracker_lag_seconds",
+            "How overdue the most overdue recall check is (0: nothing is overdue)",
+            value=self._lag(),
+        )
+        queues = GaugeMetricFamily("recallbot_queue_depth",
+                                   "Jobs waiting or running in each background queue",
+                                   labels=["queue"])  # fmt: skip
+        for name, depth in sorted(self._queues.items()):
+            queues.add_metric([name], depth())
+        yield queues
+
+
+def state_registry(collector: StateCollector) -> CollectorRegistry:
+    """A registry of this process's state gauges (one per serving app)."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(collector)
+    return registry
+
+
+def render(own: CollectorRegistry | None) -> bytes:
+    """The text exposition of the process's counters and ``own`` gauges."""
+    text = generate_latest(REGISTRY)
+    return text + generate_latest(own) if own is not None else text
