@@ -7,11 +7,11 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from bot.phrase import ParsedPhrase, PhraseError
-from bot.plumbing.timefmt import clock_text, local_text, utc_text
+from bot.plumbing.timefmt import clock_text, local_text, span_text, utc_text
 from bot.recall import CAMERA_WORDS, CameraPosition
 
 if TYPE_CHECKING:  # the HTTP client is not loaded for `recallbot parse`
-    from bot.motive import CameraResult
+    from bot.motive import CameraResult, QuotaInfo
     from bot.service import Preview
     from bot.store import TrackedRecall
 
@@ -49,20 +49,23 @@ def describe(text: str, result: ParsedPhrase | PhraseError) -> str:
     return "\n".join([f"» {text}", *(f"  {line}" for line in body)])
 
 
-def describe_preview(preview: Preview) -> list[str]:
-    """What recallbot found out before spending anything: target, footage, quota, problems."""
+def describe_preview(preview: Preview, zone: tzinfo) -> list[str]:
+    """What recallbot found out before spending anything: target, footage, quota (only when
+    Request would spend it), problems, and where footage exists near a window without it."""
     lines = [f"· {note}" for note in preview.notes]
     footage = preview.footage
-    if footage.checked and footage.covered:
-        lines.append("footage: available for the whole window")
-    elif footage.checked:
-        nearest = ", ".join(
-            f"{utc_text(w.start_time)} to {utc_text(w.end_time)[11:]}" for w in footage.nearest
+    if footage.checked or footage.error:
+        lines.append(f"footage: {footage.words}")
+    if footage.checked and not footage.covered:
+        shown = [span_text(w.start_time.astimezone(zone), w.end_time.astimezone(zone))
+                 for w in footage.nearest]  # fmt: skip
+        lines.append(
+            f"footage nearby: {'; '.join(shown) if shown else 'none in the day around it'}"
         )
-        lines.append(f"footage: missing for part of the window; nearest: {nearest or 'none'}")
-    elif footage.error:
-        lines.append(f"footage: could not be checked ({footage.error})")
-    if preview.quota is not None:
+    if preview.duplicate is not None:
+        lines.append(f"already requested: recall {preview.duplicate.id} is "
+                     f"{preview.duplicate.state}; asking again spends nothing")  # fmt: skip
+    elif preview.spends and preview.quota is not None:
         lines.append(f"quota: {preview.quota}")
     lines += [f"✗ {problem}" for problem in preview.problems]
     return lines
@@ -99,3 +102,12 @@ def describe_answer(recall: TrackedRecall, zone: tzinfo) -> list[str]:
             "or in Motive's dashboard (video recall requests)."
         ]
     return [recall.last_error or f"{state}: Motive gave no reason"]
+
+
+def describe_quota(quota: QuotaInfo) -> list[str]:
+    """The company's recall minutes this month, a line per recall type."""
+    return [
+        f"{kind}: {bucket.used_minutes:g} of {bucket.total_minutes:g} minutes used, "
+        f"{bucket.remaining_minutes:g} left"
+        for kind, bucket in (("Regular", quota.regular), ("Time-lapse", quota.timelapse))
+    ]

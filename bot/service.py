@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from bot.fleet import Fleet, Match, NoMatch, TargetKind
 from bot.motive import (
     MotiveAuthError,
+    MotiveBadRequest,
     MotiveClient,
     MotiveDuplicate,
     MotiveError,
@@ -43,6 +44,16 @@ class FootageCheck:
     covered: bool = False
     nearest: tuple[TimeWindow, ...] = ()
     error: str | None = None
+    partial: bool = False  # some of the window has footage, not all of it
+
+    @property
+    def words(self) -> str:
+        """What was found, plainly (for the preview)."""
+        if not self.checked:
+            return f"could not be checked ({self.error})" if self.error else "not checked"
+        if self.covered:
+            return "available for the whole window"
+        return "only for part of this window" if self.partial else "none for this window"
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,12 @@ class Preview:
     quota: QuotaCheck | None = None
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    duplicate: TrackedRecall | None = None  # the same footage, already requested
+
+    @property
+    def spends(self) -> bool:
+        """Whether Request would spend quota (nothing blocks it, and it is not a repeat)."""
+        return self.ready and self.duplicate is None
 
     @property
     def ready(self) -> bool:
@@ -136,13 +153,20 @@ class RecallService:
         quota = self._quota(request, quota_info)
         problems = [*self._rules(request, kind)]
         if footage.checked and not footage.covered:
-            problems.append("No footage exists for the whole window.")
+            problems.append(
+                "There is footage for only part of this window: ask for a window inside one of "
+                "the stretches that have it."
+                if footage.partial
+                else "There is no footage for this window (the camera was off or not recording)."
+            )
         if quota is not None and not quota.enough:
             problems.append(
                 f"Not enough {request.recall_type} quota: this recall needs "
                 f"{quota.cost_minutes} min and {quota.remaining_minutes:g} remain this month."
             )
-        return Preview(request, target, footage, quota, tuple(problems), notes)
+        since = self.clock() - self.policy.dedup_window
+        duplicate = self.store.recalls.duplicate_of(request, since)
+        return Preview(request, target, footage, quota, tuple(problems), notes, duplicate)
 
     def submit(
         self, request: RecallRequest, requested_by: str, origin: Origin | None = None
@@ -224,11 +248,12 @@ class RecallService:
         except MotiveError as error:
             if self._settles_nothing(error, settling, recall.attempts):
                 return self._defer(recall, error, actor)
-            if request.vehicle_number and "smart dashcam" in error.motive_message.lower():
-                self.fleet.learn_smart_dashcam(request.vehicle_number)
-            self._end(recall, RecallState.UNKNOWN if settling else RecallState.REFUSED, error,
+            said = self._smart_dashcam(request, error)
+            self._end(recall, RecallState.UNKNOWN if settling else RecallState.REFUSED, said,
                       actor)  # fmt: skip
-            raise
+            if said is error:
+                raise
+            raise said from error
         checkpoint("after_accept")
         now = self.clock()
         first_check = now + timedelta(seconds=self.policy.schedule.next_gap(0))
@@ -236,6 +261,17 @@ class RecallService:
         action = "adopted" if adopted else "submitted"
         self.store.audit.add(actor, action, recall.id, motive_id=details.id)
         return submitted
+
+    def _smart_dashcam(self, request: RecallRequest, error: MotiveError) -> MotiveError:
+        """A refusal because the vehicle has a smart dashcam is learned (later previews say it
+        before anything is sent) and told the same friendly way from the first time on."""
+        if not request.vehicle_number or "smart dashcam" not in error.motive_message.lower():
+            return error
+        self.fleet.learn_smart_dashcam(request.vehicle_number)
+        rules = self._rules(request, TargetKind.VEHICLE)
+        if not rules:
+            return error
+        return MotiveBadRequest(rules[0], status=error.status, motive_message=rules[0])
 
     def _ask(self, request: RecallRequest) -> tuple[RecallDetails, bool]:
         """Motive's recall for this request, and whether it existed already: a duplicate
@@ -306,8 +342,9 @@ class RecallService:
             return FootageCheck(checked=False, error=exc.motive_message or str(exc)), None
         windows = timelines.available_timelines
         covered = any(window.covers(start, end) for window in windows)
+        partial = any(w.start_time < end and start < w.end_time for w in windows)
         nearest = () if covered else _nearest(windows, start, end)
-        return FootageCheck(True, covered, nearest), timelines.quota_info
+        return FootageCheck(True, covered, nearest, partial=partial), timelines.quota_info
 
     def _quota(self, request: RecallRequest, known: QuotaInfo | None) -> QuotaCheck | None:
         if known is None:

@@ -53,7 +53,8 @@ def test_status_json_is_the_stored_recall(bot: Recallbot) -> None:
 def test_list_shows_the_latest_first(bot: Recallbot) -> None:
     bot.run("request", "--detach", "truck 42 yesterday 3pm")
     bot.run("request", "--detach", "truck 1207 yesterday 3pm")
-    lines = bot.run("list").stdout.splitlines()
+    header, *lines = bot.run("list").stdout.splitlines()
+    assert header.split()[:2] == ["RECALL", "STATE"]
     assert len(lines) == 2
     assert "1207" in lines[0]
     assert "42" in lines[1]

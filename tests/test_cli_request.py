@@ -76,11 +76,11 @@ def test_a_refused_phrase_exits_one_with_its_code() -> None:
     assert _json(done)["error"]["code"] == "duration_not_allowed"
 
 
-def test_a_motive_refusal_is_reported_with_motives_words() -> None:
+def test_a_smart_dashcam_refusal_is_said_the_friendly_way_the_first_time() -> None:
     done = _request("--sandbox", "truck 7 yesterday 3pm timelapse 5 min")
     assert done.returncode == 1
-    assert "✗ Motive: Motive answered 400" in done.stdout
-    assert "Timelapse is not supported for smart dashcams" in done.stdout
+    assert "✗ Motive: Vehicle 7 has a smart dashcam, which cannot record time-lapses" in done.stdout
+    assert "Ask for a regular 1-minute recall." in done.stdout
 
 
 def test_without_credentials_or_sandbox_it_says_how_to_proceed() -> None:

@@ -126,7 +126,10 @@ def test_a_window_without_footage_offers_the_nearest_windows(
     nearest = preview.footage.nearest
     assert nearest[0].start_time == fleet_time(sandbox, 1, 5)  # the morning it started again
     assert nearest[1].end_time == fleet_time(sandbox, 2, 23)  # the evening before it parked
-    assert "No footage exists for the whole window." in preview.problems
+    assert preview.footage.words == "none for this window"
+    assert "There is no footage for this window (the camera was off or not recording)." in (
+        preview.problems
+    )
 
 
 def test_not_enough_quota_is_a_problem_before_anything_is_spent(store: Store) -> None:

@@ -102,7 +102,8 @@ def test_once_the_zone_is_known_a_phrase_error_is_the_ack_itself(world: SlackWor
 def test_no_footage_is_shown_before_anything_is_spent(world: SlackWorld) -> None:
     preview, _ = world.preview("truck 42 yesterday 2am")
     shown = text_of(preview)
-    assert "No footage exists for the whole window" in shown
+    assert "*Footage:* :x: none for this window" in shown
+    assert "There is no footage for this window" in shown
     assert "Footage nearby" in shown
     assert button(preview, ActionId.SUBMIT) is None
     assert button(preview, ActionId.CANCEL) is not None

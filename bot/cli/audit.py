@@ -18,11 +18,17 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
 def since_arg(value: str) -> datetime:
-    """``--since``: a span back from now (90m, 24h, 7d), a day (2026-11-01, UTC) or an ISO 8601
-    instant with its offset."""
-    span = _SPAN.fullmatch(value.strip().lower())
+    """``--since``: a span back from now (90m, 24h, 7d), ``today`` or ``yesterday`` (from
+    midnight in RECALLBOT_DEFAULT_TZ), a day (2026-11-01, UTC) or an ISO 8601 instant with its
+    offset."""
+    word = value.strip().lower()
+    span = _SPAN.fullmatch(word)
     if span:
         return datetime.now(UTC) - timedelta(**{_UNITS[span[2]]: int(span[1])})
+    if word in ("today", "yesterday"):
+        zone = get_settings().default_zone
+        midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight - timedelta(days=1 if word == "yesterday" else 0)
     try:
         day = date.fromisoformat(value)
     except ValueError:
@@ -35,8 +41,8 @@ def since_arg(value: str) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise argparse.ArgumentTypeError(
-            f"{value!r} is not a time to start from: give a span (24h, 7d), a day (2026-11-01) "
-            "or an instant with its offset (2026-11-01T08:00:00-06:00)"
+            f"{value!r} is not a time to start from: give a span (24h, 7d), today, yesterday, "
+            "a day (2026-11-01) or an instant with its offset (2026-11-01T08:00:00-06:00)"
         )
     return moment
 

@@ -83,8 +83,9 @@ class Conversation:
         self.narrator = narrator
         self.figures: dict[str, float] = {}
 
-    def type_command(self, phrase: str) -> tuple[dict[str, Any], dict[str, str]]:
-        """/recall, its ack, and the preview that replaces "Checking…"."""
+    def type_command(self, phrase: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
+        """/recall, its ack, and what replaces "Checking…": the preview, or None when recallbot
+        refused the phrase (shown as Slack shows it)."""
         n = self.narrator
         n.say(f"#safety · dana (America/Chicago) types:  /recall {phrase}")
         payload = self.slack.command_payload(phrase, USER, CHANNEL)
@@ -94,11 +95,13 @@ class Conversation:
         if answer.status_code != 200:
             raise DemoFailed(f"/recall was answered with HTTP {answer.status_code}")
         n.show(f"acked in {self.figures['ack_ms']:.0f} ms · only visible to you:", answer.json())
+        if not str(answer.json().get("text", "")).startswith("Checking"):
+            return None, payload  # the ack was the answer: a phrase recallbot cannot read
         url = payload["response_url"]
-        preview = wait_until(lambda: self._with_button(url, ActionId.SUBMIT), "the preview")
-        self.figures["preview_s"] = preview["_at"] - sent
-        n.show("only visible to you (replaces the above):", preview, preview["_at"])
-        return preview, payload
+        shown = wait_until(lambda: self.slack.responses_to(url), "the preview")[-1]
+        self.figures["preview_s"] = shown["_at"] - sent
+        n.show("only visible to you (replaces the above):", shown, shown["_at"])
+        return (shown if button(shown, ActionId.SUBMIT) else None), payload
 
     def _with_button(self, response_url: str, action_id: str) -> dict[str, Any] | None:
         shown = self.slack.responses_to(response_url)
@@ -184,8 +187,6 @@ def download_links(reply: Posted, narrator: Narrator) -> int:
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     """Run the conversation; 0 when every step happened and the app stopped cleanly."""
     speed = float(args.speed)
-    if speed <= 0:
-        raise SystemExit("recallbot demo: --speed must be above 0")
     motive_settings = SandboxSettings()
     motive_s = motive_settings.pending_seconds + motive_settings.processing_seconds
     out.write(
@@ -207,6 +208,11 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
                          "/motive/webhook, /healthz)\n")  # fmt: skip
             conversation = Conversation(slack, app.url, narrator)
             preview, payload = conversation.type_command(args.phrase or PHRASE)
+            if preview is None:
+                code = app.stop()
+                narrator.say("recallbot refused it before anything was spent (above: why, and "
+                             f"how to say it); recallbot run stopped (exit {code})")  # fmt: skip
+                return 1
             reply = conversation.press_request(preview, payload)
             downloaded = download_links(reply, narrator)
         except (DemoFailed, RuntimeError) as failure:  # RuntimeError: the app did not start

@@ -18,7 +18,8 @@ from bot.store import Store, TrackedRecall
 def _summary(recall: TrackedRecall, zone: tzinfo) -> str:
     request = recall.request
     start = local_text(request.start_time.astimezone(zone))
-    return f"{recall.id}  {recall.state:<10}  {request.target:<10}  {start}  {request.duration} min"
+    return f"{recall.id:<13}  {recall.state:<10}  {request.target:<10}  {start:<25}  " \
+           f"{request.duration} min"  # fmt: skip
 
 
 def _describe(recall: TrackedRecall) -> list[str]:
@@ -77,9 +78,12 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         out.write(json.dumps([r.model_dump(mode="json") for r in recalls]) + "\n")
         return 0
-    zone = default_zone()
-    for recall in recalls:
-        out.write(_summary(recall, zone) + "\n")
     if not recalls:
         out.write("no recalls yet\n")
+        return 0
+    zone = default_zone()
+    out.write(f"{'RECALL':<13}  {'STATE':<10}  {'TARGET':<10}  {'START (' + str(zone) + ')':<25}  "
+              "LENGTH\n")  # fmt: skip
+    for recall in recalls:
+        out.write(_summary(recall, zone) + "\n")
     return 0

@@ -12,8 +12,8 @@ import argparse
 import getpass
 import io
 import json
-import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
@@ -23,7 +23,8 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 
 from bot.cli.parse import default_zone
-from bot.config import Settings, get_settings
+from bot.cli.progress import Progress
+from bot.config import Settings, SetupError, get_settings
 from bot.describe import describe, describe_preview
 from bot.motive import MotiveConfig, MotiveError
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
@@ -31,7 +32,7 @@ from bot.runtime import Runtime
 from bot.sandbox.motive import MotiveSandbox
 from bot.service import Preview
 from bot.store import Origin, RecallState, TrackedRecall
-from bot.tracking.notifier import ConsoleNotifier
+from bot.tracking.notifier import ConsoleNotifier, Lines
 
 
 @contextmanager
@@ -53,12 +54,12 @@ def _runtime(args: argparse.Namespace) -> Iterator[Runtime]:
 
 
 def require_credentials(settings: Settings) -> None:
+    """``SetupError`` unless Motive's credentials are set."""
     if settings.motive_api_key is None and settings.motive_bearer_token is None:
-        sys.stderr.write(
-            "recallbot: set MOTIVE_API_KEY (or MOTIVE_BEARER_TOKEN), or add --sandbox "
-            "to try recallbot on its own Motive sandbox\n"
+        raise SetupError(
+            "set MOTIVE_API_KEY (or MOTIVE_BEARER_TOKEN), or add --sandbox to try recallbot "
+            "on its own Motive sandbox"
         )
-        raise SystemExit(2)
 
 
 def _preview_json(preview: Preview) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def _check_create_follow(
 ) -> int:
     service = runtime.service
     preview = service.preview(parsed.request)
-    for line in describe_preview(preview):
+    for line in describe_preview(preview, args.tz or default_zone()):
         say(f"  {line}")
     answer: dict[str, Any] = {
         "request": preview.request.model_dump(mode="json"),
@@ -138,24 +139,38 @@ def _check_create_follow(
     if args.detach:
         say(f"  follow it with `recallbot track`; see it with `recallbot status {recall.id}`")
         return _finish(out, args.json, 0, answer | {"recall": recall.model_dump(mode="json")})
-    final = _follow(runtime, recall, out, quiet=args.json, zone=parsed.local_start.tzinfo or UTC)
+    final = _follow(runtime, recall, out, args, zone=parsed.local_start.tzinfo or UTC)
     answer["recall"] = final.model_dump(mode="json")
     return _finish(out, args.json, 0 if final.state is RecallState.SUCCESS else 1, answer)
 
 
 def _follow(
-    runtime: Runtime, recall: TrackedRecall, out: TextIO, quiet: bool, zone: tzinfo
+    runtime: Runtime, recall: TrackedRecall, out: TextIO, args: argparse.Namespace, zone: tzinfo
 ) -> TrackedRecall:
-    """Run the tracker for this recall only, until its answer is delivered."""
-    sink: TextIO = io.StringIO() if quiet else out  # --json prints only the final object
+    """Run the tracker for this recall only, until its answer is delivered (or ``--timeout``),
+    with a live progress line."""
     if recall.delivery == "delivered":
-        ConsoleNotifier(sink, zone).deliver(recall, recall.delivery_attempt or "earlier")
+        if not args.json:
+            ConsoleNotifier(out, zone).deliver(recall, recall.delivery_attempt or "earlier")
         return recall
-    notifier = ConsoleNotifier(sink, zone, time_scale=runtime.settings.time_scale)
-    tracker = runtime.tracker(notifier)
+    store, scale = runtime.store, runtime.settings.time_scale
+    progress = Progress(out, lambda: [r for r in [store.recalls.get(recall.id)] if r], scale=scale)
+    sink: Lines = io.StringIO() if args.json else progress  # --json prints only the final object
+    tracker = runtime.tracker(ConsoleNotifier(sink, zone, time_scale=scale))
+    timer = threading.Timer(args.timeout, tracker.request_stop) if args.timeout else None
     try:
+        if not args.json:
+            progress.start()
+        if timer is not None:
+            timer.start()
         tracker.run(only=recall.id)
     finally:
+        if timer is not None:
+            timer.cancel()
+        progress.close()
         tracker.stop()
-    final = runtime.store.recalls.get(recall.id)
-    return final or recall
+    final = store.recalls.get(recall.id) or recall
+    if final.delivery != "delivered" and not args.json:
+        out.write(f"still {final.state} after {args.timeout:g} s: `recallbot track` follows it "
+                  f"on, `recallbot status {final.id}` shows it\n")  # fmt: skip
+    return final

@@ -15,9 +15,12 @@ def run_sandbox(args: argparse.Namespace, out: TextIO) -> int:
         api_key=args.api_key, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret
     )
     sandbox = MotiveSandbox(settings, speed=args.speed, port=args.port)
+    # A sped-up sandbox's minutes pass faster: recallbot must wait as much less, or it checks
+    # (and prints) as if Motive ran in real time.
+    scale = f"RECALLBOT_TIME_SCALE={args.speed:g} " if args.speed != 1 else ""
     out.write(
         f"Motive sandbox on {sandbox.api_url} (API key {args.api_key!r}, speed x{args.speed:g})\n"
-        f"  try: MOTIVE_BASE_URL={sandbox.api_url} MOTIVE_API_KEY={args.api_key} "
+        f"  try: MOTIVE_BASE_URL={sandbox.api_url} MOTIVE_API_KEY={args.api_key} {scale}"
         "recallbot request truck 42 yesterday 3pm\n"
     )
     out.flush()

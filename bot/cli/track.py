@@ -13,6 +13,7 @@ from types import FrameType
 from typing import TextIO
 
 from bot.cli.parse import default_zone
+from bot.cli.progress import Progress
 from bot.cli.request import require_credentials
 from bot.config import get_settings
 from bot.plumbing.serving import serve_in_background
@@ -27,8 +28,9 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
     require_credentials(settings)
     webhooks = args.webhook_port is not None
     with Runtime.open(settings, webhooks=webhooks) as runtime:
-        notifier = ConsoleNotifier(out, default_zone(), settings.time_scale)
-        tracker = runtime.tracker(notifier)
+        store = runtime.store
+        progress = Progress(out, lambda: store.recalls.recent(200), scale=settings.time_scale)
+        tracker = runtime.tracker(ConsoleNotifier(progress, default_zone(), settings.time_scale))
 
         def stop(signum: int, frame: FrameType | None) -> None:
             tracker.request_stop()
@@ -43,10 +45,10 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
                 runtime.client.config.shapes.status_words,
             )
             served = serve_in_background(app, args.host, args.webhook_port, threads=4)
-            out.write(f"webhooks: {served.url}/motive/webhook\n")
-            out.flush()
+            progress.write(f"webhooks: {served.url}/motive/webhook\n")
         try:
-            tracker.run(until_done=args.until_done)
+            with progress.start():
+                tracker.run(until_done=args.until_done)
         except KeyboardInterrupt:
             out.write("stopped; unfinished recalls stay in the store for the next start\n")
         finally:

@@ -26,6 +26,14 @@ def local_text(moment: datetime) -> str:
     return f"{day_text(moment.date())}, {clock_text(moment)} {moment.tzname() or ''}".rstrip()
 
 
+def span_text(start: datetime, end: datetime) -> str:
+    """'Mon Nov 23, 3:00 PM CST to 3:02 PM' in the zone of ``start`` (the end's day is said
+    too when it is another day)."""
+    end = end.astimezone(start.tzinfo)
+    close = clock_text(end) if end.date() == start.date() else local_text(end)
+    return f"{local_text(start)} to {close}"
+
+
 def utc_text(moment: datetime) -> str:
     """'2026-11-23 21:00 UTC'."""
     utc = moment.astimezone(UTC)

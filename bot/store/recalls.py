@@ -134,6 +134,11 @@ class Recalls:
         assert created is not None  # noqa: S101 - inserted above
         return created, True
 
+    def duplicate_of(self, request: RecallRequest, since: datetime) -> TrackedRecall | None:
+        """The recall asking for the same footage that is in flight, or delivered successfully
+        since ``since`` (what ``add_submitting`` would give back instead of a new one)."""
+        return self._duplicate(request.fingerprint(), since)
+
     def _duplicate(self, fingerprint: str, since: datetime) -> TrackedRecall | None:
         in_flight = placeholders(IN_FLIGHT)
         found = self._rows(
@@ -389,6 +394,12 @@ class Recalls:
                 IN_FLIGHT,
             ).fetchone()
         return int(row[0])
+
+    def count_by_state(self) -> dict[str, int]:
+        """How many recalls are in each state (for ``/metrics``)."""
+        with self._connection.read() as db:
+            rows = db.execute("SELECT state, COUNT(*) FROM recalls GROUP BY state").fetchall()
+        return {str(state): int(count) for state, count in rows}
 
     def must(self, recall_id: str) -> TrackedRecall:
         """A recall that must exist (StoreError if it vanished)."""

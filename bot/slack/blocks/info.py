@@ -6,9 +6,11 @@ from datetime import tzinfo
 
 from slack_sdk.models.blocks import Block
 
+from bot.describe import describe_quota
 from bot.motive import QuotaInfo
+from bot.plumbing.timefmt import span_text
 from bot.slack.blocks.base import Message, escape, message, note, section
-from bot.slack.blocks.words import camera_words, target_words, window_words
+from bot.slack.blocks.words import camera_words, target_words
 from bot.store import TrackedRecall
 
 HELP = """*Ask for dashcam footage in plain words:*
@@ -37,7 +39,7 @@ def recall_line(recall: TrackedRecall, zone: tzinfo, permalink: str | None) -> s
     where = f" · <{permalink}|thread>" if permalink else ""
     return (
         f"`{recall.id}` *{recall.state}* · {escape(target_words(request))} · "
-        f"{window_words(start, request.end_time.astimezone(zone))} · {camera_words(request)}{where}"
+        f"{span_text(start, request.end_time.astimezone(zone))} · {camera_words(request)}{where}"
     )
 
 
@@ -63,13 +65,7 @@ def list_message(recalls: list[tuple[TrackedRecall, str | None]], zone: tzinfo) 
 
 def quota_lines(quota: QuotaInfo) -> list[str]:
     """The company's recall minutes this month, a line per type."""
-    lines = ["*Video recall quota this month:*"]
-    for kind, bucket in (("Regular", quota.regular), ("Time-lapse", quota.timelapse)):
-        lines.append(
-            f"• {kind}: {bucket.used_minutes:g} of {bucket.total_minutes:g} minutes used, "
-            f"{bucket.remaining_minutes:g} left"
-        )
-    return lines
+    return ["*Video recall quota this month:*", *(f"• {line}" for line in describe_quota(quota))]
 
 
 def quota_message(quota: QuotaInfo) -> Message:

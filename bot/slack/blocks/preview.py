@@ -9,25 +9,25 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.fleet import Match
 from bot.ids import ActionId, BlockId
 from bot.phrase import ParsedPhrase, PhraseError
-from bot.plumbing.timefmt import utc_text
+from bot.plumbing.timefmt import span_text, utc_text
 from bot.service import Preview
 from bot.slack.blocks.base import Message, escape, message, note, section
-from bot.slack.blocks.words import camera_words, target_words, window_words
+from bot.slack.blocks.words import camera_words, target_words
 
 
 def check_lines(checked: Preview) -> list[str]:
-    """What the checks found: footage for the window, and what the recall costs."""
+    """What the checks found: footage for the window, and what Request would spend (nothing,
+    when it is a repeat of a recall already asked for)."""
     lines = []
     footage = checked.footage
-    if footage.checked:
-        lines.append(
-            "*Footage:* :white_check_mark: available for the whole window"
-            if footage.covered
-            else "*Footage:* :x: missing for part of the window"
-        )
-    elif footage.error:
-        lines.append(f"*Footage:* could not be checked ({escape(footage.error)})")
-    if checked.quota is not None:
+    if footage.checked or footage.error:
+        mark = ":white_check_mark: " if footage.covered else ":x: " if footage.checked else ""
+        lines.append(f"*Footage:* {mark}{escape(footage.words)}")
+    if checked.duplicate is not None:
+        again = checked.duplicate
+        lines.append(f"*Already requested:* recall `{again.id}` is *{again.state}*; Request "
+                     "points you to it and spends nothing.")  # fmt: skip
+    elif checked.spends and checked.quota is not None:
         lines.append(f"*Quota:* {checked.quota}")
     return lines
 
@@ -38,7 +38,7 @@ def problem_texts(checked: Preview, zone: tzinfo) -> list[str]:
     footage = checked.footage
     if footage.checked and not footage.covered and footage.nearest:
         nearest = "\n".join(
-            f"• {window_words(w.start_time.astimezone(zone), w.end_time.astimezone(zone))}"
+            f"• {span_text(w.start_time.astimezone(zone), w.end_time.astimezone(zone))}"
             for w in footage.nearest
         )
         texts.append(f"*Footage nearby:*\n{nearest}")
@@ -71,7 +71,7 @@ def preview(parsed: ParsedPhrase, checked: Preview, draft_id: str | None) -> Mes
     lines = [
         f":movie_camera: *{escape(target_words(request))}*{known} · {request.recall_type} · "
         f"{request.duration} min · {camera_words(request)}",
-        f"*When:* {window_words(start, start + (request.end_time - request.start_time))}",
+        f"*When:* {span_text(start, start + (request.end_time - request.start_time))}",
         f"*UTC:* {utc_text(request.start_time)} to {utc_text(request.end_time)[11:]}",
     ]
     lines += check_lines(checked)
@@ -89,5 +89,5 @@ def preview(parsed: ParsedPhrase, checked: Preview, draft_id: str | None) -> Mes
     buttons.append(ButtonElement(text="Cancel", action_id=ActionId.CANCEL, value=draft_id or "-"))
     blocks.append(ActionsBlock(elements=buttons, block_id=BlockId.PREVIEW_ACTIONS))
     end = start + (request.end_time - request.start_time)
-    summary = f"Recall {target_words(request)}, {window_words(start, end)}"
+    summary = f"Recall {target_words(request)}, {span_text(start, end)}"
     return message(summary, blocks)

@@ -7,10 +7,10 @@ from datetime import tzinfo
 
 from slack_sdk.models.blocks import Block
 
-from bot.plumbing.timefmt import utc_text
+from bot.plumbing.timefmt import span_text, utc_text
 from bot.recall import RecallRequest
 from bot.slack.blocks.base import Message, escape, message, note, section
-from bot.slack.blocks.words import camera_words, target_words, window_words
+from bot.slack.blocks.words import camera_words, target_words
 from bot.store import RecallState
 
 _STATE: dict[str, str] = {
@@ -44,7 +44,7 @@ def progress_message(
         what += f" {request.recall_type}"
     lines = [
         f":movie_camera: *Dashcam recall: {escape(what)}* — asked by <@{requested_by}>",
-        f"*When:* {window_words(start, end)} ({utc_text(request.start_time)[11:]}"
+        f"*When:* {span_text(start, end)} ({utc_text(request.start_time)[11:]}"
         f"–{utc_text(request.end_time)[11:]})",
         _STATE.get(state, f"*{state}*"),
     ]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
-from bot.plumbing.timefmt import clock_text, local_text
 from bot.recall import CAMERA_WORDS, CameraPosition, RecallRequest
 
 
@@ -26,8 +24,3 @@ def camera_words(request: RecallRequest) -> str:
 def camera_list_words(positions: Iterable[CameraPosition]) -> str:
     """'Road-facing, Driver-facing'."""
     return ", ".join(CAMERA_WORDS[p] for p in positions)
-
-
-def window_words(start: datetime, end: datetime) -> str:
-    """'Mon Nov 23, 3:00 PM CST to 3:02 PM' in the zone of ``start``."""
-    return f"{local_text(start)} to {clock_text(end)}"
