@@ -1,0 +1,35 @@
+# recallbot as a container: `docker build -t recallbot .` then see compose.yaml.
+# Two stages: the first builds the wheel and installs it (runtime dependencies only, no dev
+# extras) into a virtual environment; the second copies only that environment.
+
+FROM python:3.12-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+RUN python -m venv /opt/recallbot \
+ && /opt/recallbot/bin/pip install --upgrade pip \
+ && /opt/recallbot/bin/pip wheel --no-deps --wheel-dir /tmp/wheel . \
+ && /opt/recallbot/bin/pip install /tmp/wheel/recallbot-*.whl
+
+FROM python:3.12-slim
+ENV PATH=/opt/recallbot/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    RECALLBOT_DB=/data/recallbot.db \
+    RECALLBOT_LOG_FORMAT=json
+RUN groupadd --system recallbot \
+ && useradd --system --gid recallbot --home-dir /data --no-create-home recallbot \
+ && mkdir /data && chown recallbot:recallbot /data && chmod 0700 /data
+COPY --from=build /opt/recallbot /opt/recallbot
+USER recallbot
+WORKDIR /data
+VOLUME ["/data"]
+EXPOSE 3000
+# Liveness: every loop alive. (/readyz says whether it can serve: store, tracker, Slack.)
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:3000/healthz', timeout=4).status != 200)"]
+# HTTP mode: Slack at /slack/events, Motive at /motive/webhook. For Socket Mode, set
+# SLACK_APP_TOKEN and run `recallbot run --port 3000` (the port still serves the webhook,
+# /healthz, /readyz and /metrics).
+CMD ["recallbot", "run", "--http", "--port", "3000"]
