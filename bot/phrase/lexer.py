@@ -12,6 +12,8 @@ import functools
 import re
 import unicodedata
 
+from bot.phrase.slack_text import read_slack_text
+
 _END = r"(?![\w])"
 _MER = r"[ap]\.?\s?m\.?" + _END
 _ISH = r"(?:\s*-?\s*ish" + _END + r")?"
@@ -49,7 +51,7 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     (
         "target",
         r"(?P<t_kw>trucks?|units?|vehicles?|vehs?|tractors?|vans?|bus(?:es)?|assets?|trailers?)"
-        r"(?:\s*(?:no\.?|num(?:ber)?\.?|nbr\.?|id)(?=[\s#:\d]))?\s*[#:]?\s*"
+        r"(?:\s*(?:no\.?|num(?:ber)?\.?|nbr\.?|id)(?=[\s#:\d]))?\s*[#:-]?\s*"
         r'(?:"(?P<t_q>[^"\n]{1,100})"|(?!' + _CLOCKLIKE + r")(?P<t_id>" + _ID + r"))" + _END,
     ),
     ("hashid", r"\#\s?(?P<h_id>" + _ID + r")" + _END),
@@ -107,9 +109,11 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
         + r"(?P<d_half>\s+and\s+a\s+half)?"
         + r"|(?P<g_amt>\d+(?:\.\d+)?)(?P<g_unit>[smhd])"
         + _END
+        + r"|(?P<l_unit>hour|minute|min|hr)[\s-]+long"
+        + _END
         + r"|(?P<w_amt>"
         + _NUMWORD
-        + r"|an?(?=\s+(?:minute|hour|day|week)))[\s-]+"
+        + r"|an?(?=\s+(?:minute|min|hour|hr|day|week|second|sec)))[\s-]+"
         + r"(?P<w_unit>"
         + _UNIT
         + r")"
@@ -147,7 +151,8 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     ("midnight", r"(?:12\s*)?midnight" + _END),
     (
         "day",
-        r"(?P<day_w>(?:the\s+)?day\s+before\s+yesterday|yesterday|yest|yday|yda|today|tonight"
+        r"(?P<day_w>(?:the\s+)?day\s+before\s+yesterday|yesterday|yest|yday|yda|ystdy|ystrdy"
+        r"|ystd|today|tonight"
         r"|tonite|tomorrow|tmrw|tmr|tomorow|earlier\s+today|last\s+night)" + _END,
     ),
     (
@@ -184,8 +189,9 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
         + r"|(?P<z_z>z)"
         + _END,
     ),
-    ("timelapse", r"time[\s-]?lapse" + _END),
+    ("timelapse", r"(?:time[\s-]?lapse|t/?l)" + _END),
     ("regular", r"(?:regular|real[\s-]?time)" + _END),
+    ("plusminus", r"\+\s*/?\s*-|±|plus\s+or\s+minus" + _END),
     ("cam_sides", r"(?:both\s+)?sides?[\s-]+(?:cams?|cameras?|views?)" + _END + r"|both\s+sides"),
     (
         "cam_narrow",
@@ -217,6 +223,7 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     ),
     ("driver_word", r"driver(?![\w'])"),
     ("cam_unknown", r"(?P<cu>[^\W_][\w°'-]*?)[\s-]*(?:cams?|cameras?)" + _END),
+    ("cam_noun", r"(?P<cn>windshield|windscreen|mirrors?|roof|bumper|cargo|sideview)" + _END),
     ("ident", r"(?!\d{1,2}(?::\d{2})?-\d)(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_][\w-]*[^\W_]"),
     ("num", r"\d+(?:\.\d+)?"),
     ("word", r"[^\W\d_]+(?:'[^\W\d_]+)*"),
@@ -227,7 +234,7 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
 _STARTS: dict[str, str] = {
     "quoted": "o", "hashid": "o", "iso": "d", "ymd": "d", "mdy": "d", "mdate": "dl",
     "ordinal": "d", "duration": "dl", "clock": "d", "noon": "dl", "midnight": "dl",
-    "cam_unknown": "dl", "ident": "dl", "num": "d", "other": "dlo",
+    "cam_unknown": "dl", "ident": "dl", "num": "d", "other": "dlo", "plusminus": "lo",
 }  # fmt: skip
 
 
@@ -294,8 +301,9 @@ class Token:
 
 
 def normalize(text: str) -> str:
-    """Fold look-alike characters (en dashes, curly quotes, full-width digits) to plain ASCII."""
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    """Slack's encoding read as words (``bot.phrase.slack_text``), and look-alike characters
+    (en dashes, curly quotes, full-width digits) folded to plain ASCII."""
+    return unicodedata.normalize("NFKC", read_slack_text(text)).translate(_TRANSLATE)
 
 
 def tokenize(text: str) -> list[Token]:

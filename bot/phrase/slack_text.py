@@ -1,0 +1,50 @@
+"""Slack's message text read as the words a person typed.
+
+Slack sends ``&amp;``, ``&lt;`` and ``&gt;`` for ``&``, ``<`` and ``>``; wraps mentions
+(``<@U123>``, ``<@U123|amy>``), channels (``<#C024BE7LR|safety>``), specials (``<!here>``) and
+links (``<https://x/12|incident 12>``, ``<mailto:a@b.co|a@b.co>``) in angle brackets; and
+carries mrkdwn (``*bold*``, ``_italic_``, ``~strike~``, `` `code` ``) and emoji shortcodes
+(``:rotating_light:``). None of that is language: mentions, channels, specials, bare links and
+emoji are dropped; a link's label is kept in quotes, so the grammar reports it as ignored rather
+than reading "incident 12" as a vehicle; markup keeps the words inside. Every surface reads text
+through here (``tokenize`` calls it), so a command, a mention, a shortcut's message and the
+modal's prefill all read the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ENTITY = re.compile(r"<([^<>\n]{0,500})>")
+_LINK = re.compile(r"(?:[a-z][a-z0-9+.-]*:)", re.IGNORECASE)  # https:, mailto:, tel:, slack:
+_CODE_BLOCK = re.compile(r"```(.*?)```", re.DOTALL)
+_MARKUP = re.compile(
+    r"(?<![\w*_~`])([*_~`])(?=[^\s*_~`])(.+?)(?<=[^\s*_~`])\1(?![\w*_~`])", re.DOTALL
+)
+_EMOJI = re.compile(r"(?<!\w):[a-z][a-z0-9_+'-]*:(?!\w)", re.IGNORECASE)
+_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" is "&lt;"
+_SIGNS = frozenset("<&*_~`:")
+
+
+def _entity(match: re.Match[str]) -> str:
+    inner = match[1]
+    if inner[:1] in "@#!":  # a user, a channel, a special (@here)
+        return " "
+    target, _, label = inner.partition("|")
+    if _LINK.match(target):
+        label = label.strip().replace('"', "'")
+        return f' "{label}" ' if label else " "
+    return match[0]  # not Slack's: "<3pm" typed with an escaped "<" never gets here
+
+
+def read_slack_text(text: str) -> str:
+    """The words of a Slack message (plain text passes through unchanged, and fast)."""
+    if _SIGNS.isdisjoint(text):
+        return text
+    text = _ENTITY.sub(_entity, text)
+    text = _CODE_BLOCK.sub(lambda m: f" {m[1]} ", text)
+    text = _MARKUP.sub(lambda m: m[2], text)
+    text = _EMOJI.sub(" ", text)
+    for escaped, plain in _ESCAPES:
+        text = text.replace(escaped, plain)
+    return text
