@@ -80,6 +80,8 @@ class PhraseErrorCode(StrEnum):
     NO_TIME = "no_time"
     INVALID_TIME = "invalid_time"
     AMBIGUOUS_TIME = "ambiguous_time"
+    UNKNOWN_WORD = "unknown_word"
+    NOT_ENGLISH = "not_english"
 
 
 class RecallRequest(BaseModel):

@@ -321,3 +321,13 @@ def test_when_slack_refuses_the_status_message_nothing_is_spent(
     assert world.motive.creates() == 0
     assert world.slack.posted("C0SAFETY") == []
     assert world.app.runtime.store.recalls.recent(5) == []
+
+
+def test_slack_text_in_a_command_is_read_as_words(world: SlackWorld) -> None:
+    preview, _ = world.preview("truck 42 yesterday 3pm front &amp; driver <@U456DEF> "
+                               "<https://x.example/i/12|incident 12>")  # fmt: skip
+    shown = text_of(preview)
+    assert "Road-facing, Driver-facing" in shown
+    assert "more than one vehicle" not in shown
+    assert "incident 12" in shown  # reported as ignored
+    assert button(preview, ActionId.SUBMIT) is not None

@@ -115,6 +115,8 @@ def _day_of_month(spec: DaySpec, today: date) -> date:
 
 def _weekday(spec: DaySpec, today: date, passed_today: bool) -> date:
     weekday = spec.weekday if spec.weekday is not None else today.weekday()
+    if spec.modifier == "last week":  # weeks run Monday to Sunday
+        return today - timedelta(days=today.weekday() + 7 - weekday)
     back = (today.weekday() - weekday) % 7
     strictly_before = spec.modifier in {"last", "past", "previous"}
     if back == 0 and (strictly_before or not passed_today):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.phrase.draft import CameraDraft
 from bot.phrase.result import Inference, InferenceKind, PhraseProblem
+from bot.phrase.spelling import suggestion
 from bot.recall import CAMERA_ORDER, CAMERA_WORDS, CameraPosition, PhraseErrorCode
 
 _KNOWN = (
@@ -21,15 +22,28 @@ def resolve_cameras(
 ) -> tuple[tuple[CameraPosition, ...] | None, list[Inference]]:
     """The positions to request (None means every camera the vehicle has)."""
     if cameras.unknown:
+        named = cameras.unknown[0]
+        meant = suggestion(named.split()[0].split("-")[0])
+        guess = f" Did you mean “{meant}”?" if meant else ""
         raise PhraseProblem(
             PhraseErrorCode.UNKNOWN_CAMERA,
-            f"I don't know a camera called “{cameras.unknown[0]}”. Cameras are {_KNOWN}; say "
+            f"I don't know a camera called “{named}”.{guess} Cameras are {_KNOWN}; say "
             "nothing to get every camera, e.g. “truck 42 yesterday 3pm front and driver”.",
         )
     if cameras.included:
         chosen = cameras.included - cameras.excluded
     elif cameras.excluded:
         chosen = set(CAMERA_ORDER) - cameras.excluded
+    elif cameras.said_all:
+        return None, []  # "all cameras": said outright, nothing inferred
+    elif cameras.people:
+        return None, [
+            Inference(
+                kind=InferenceKind.CAMERAS,
+                message=f"“{cameras.people[0]}” read as the person, not the driver-facing "
+                "camera, so every camera the vehicle has; say “driver cam” for that camera.",
+            )
+        ]
     else:
         return None, [
             Inference(

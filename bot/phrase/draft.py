@@ -121,6 +121,7 @@ class CameraDraft:
     said_all: bool = False
     unknown: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)  # "the driver said": the person, no camera
 
 
 @dataclass(slots=True)
@@ -141,6 +142,7 @@ class Draft:
     parts: list[Said[PartOfDay]] = field(default_factory=list)
     relatives: list[Said[int]] = field(default_factory=list)  # seconds back from now
     windows: list[Said[int]] = field(default_factory=list)  # "last 2 min": seconds ending now
+    centred: list[Said[int]] = field(default_factory=list)  # "3pm ± 1 min": seconds, centred
     futures: list[str] = field(default_factory=list)
     nows: list[str] = field(default_factory=list)
     vague: list[str] = field(default_factory=list)

@@ -21,6 +21,7 @@ from bot.phrase.lengths import resolve_duration, resolve_type
 from bot.phrase.lexer import tokenize
 from bot.phrase.parser import reading_zone
 from bot.phrase.result import PhraseProblem
+from bot.phrase.spelling import check_words
 from bot.phrase.targets import resolve_target
 from bot.phrase.when import resolve_moment
 from bot.recall import CameraPosition, RecallType
@@ -62,6 +63,8 @@ class _Reader:
         draft = self.draft
         tz, spec, _ = reading_zone(draft, self.zone)
         moment, _ = resolve_moment(draft, self.written, tz, spec)
+        if draft.centred:  # "3pm ± 1 min": the window starts half its length earlier
+            return (moment.instant - timedelta(seconds=draft.centred[0].value / 2)).astimezone(tz)
         if not moment.ends_window:
             return moment.instant.astimezone(tz)
         minutes = self.duration() or 1
@@ -73,8 +76,19 @@ class _Reader:
 
     def duration(self) -> int:
         recall_type, _ = resolve_type(self.draft)
-        minutes, _ = resolve_duration(self.draft, recall_type, None, None)
+        centred = self.draft.centred[0] if self.draft.centred else None
+        minutes, _ = resolve_duration(
+            self.draft, recall_type, centred.value if centred else None,
+            centred.text if centred else None,
+        )  # fmt: skip
         return minutes
+
+
+def _words_placed(text: str, draft: Draft) -> bool:
+    """True unless a left-over word was meant as a key word (``PhraseProblem`` says which)."""
+    if draft.ignored:
+        check_words(text, draft.ignored)
+    return True
 
 
 def read_fields(text: str, zone: tzinfo, written: datetime) -> SaidFields:
@@ -83,9 +97,11 @@ def read_fields(text: str, zone: tzinfo, written: datetime) -> SaidFields:
     reader = _Reader(draft, zone, written)
     target = reader.attempt(bool(draft.vehicles or draft.assets or draft.loose_ids),
                             lambda: resolve_target(draft)[0])  # fmt: skip
-    start = reader.attempt(draft.has_time_point(), reader.start)
-    day = reader.attempt(start is None and bool(draft.days), reader.day)
-    length_said = bool(draft.durations or draft.ranges)
+    # A misspelt or foreign word may be the day or time: then those stay for the person to fill.
+    words_ok = reader.attempt(True, lambda: _words_placed(text, draft))
+    start = reader.attempt(bool(words_ok) and draft.has_time_point(), reader.start)
+    day = reader.attempt(bool(words_ok) and start is None and bool(draft.days), reader.day)
+    length_said = bool(draft.durations or draft.ranges or draft.centred)
     cameras_said = bool(draft.cameras.texts or draft.cameras.unknown)
     return SaidFields(
         vehicle_number=target.vehicle_number if target else None,

@@ -9,6 +9,7 @@ when they are settled as the vehicle, as a clock time, or reported.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.phrase import lexicon as lx
 from bot.phrase.clock import clock_from_digits, could_be_clock, from_iso, read_clock
@@ -28,6 +29,7 @@ from bot.recall import CameraPosition, PhraseErrorCode, RecallType
 
 _DAY_WORDS: dict[str, tuple[int, PartOfDay | None]] = {
     "yesterday": (1, None), "yest": (1, None), "yday": (1, None), "yda": (1, None),
+    "ystd": (1, None), "ystdy": (1, None), "ystrdy": (1, None),
     "today": (0, None), "earlier today": (0, None),
     "tonight": (0, PartOfDay.NIGHT), "tonite": (0, PartOfDay.NIGHT),
     "last night": (1, PartOfDay.NIGHT),
@@ -70,6 +72,7 @@ class _Reader:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.used = [False] * len(tokens)
+        self.glue: set[int] = set()  # words read as part of a centred window ("around")
         self.loose: list[int] = []
         self.draft = Draft()
 
@@ -107,12 +110,13 @@ class _Reader:
                 self.used[i] = True
                 _READERS[token.kind](self, i)
         self._settle_loose()
+        self._settle_last_week()
         return self.draft
 
     # -- targets ----------------------------------------------------------------------------
 
     def _quoted(self, i: int) -> None:
-        self.draft.ignored.append(self.tokens[i].text)
+        self.draft.ignored.append(self.tokens[i].group("q_text") or self.tokens[i].text)
 
     def _target(self, i: int) -> None:
         token = self.tokens[i]
@@ -122,6 +126,35 @@ class _Reader:
             self.draft.assets if keyword.startswith(("asset", "trailer")) else self.draft.vehicles
         )
         names.append(value.strip())
+
+    def _named_asset(self, i: int) -> bool:
+        """ "asset Yard Jockey 3 yesterday 3pm": the words after "asset" up to the next word
+        that is not part of a name (a time, a day, "at"...) name the asset."""
+        last = i
+        while (
+            self.free(last + 1)
+            and self.kind(last + 1) in {"word", "num", "ident"}
+            and self.low(last + 1) not in lx.NAME_STOPS
+        ):
+            last += 1
+        if last == i:
+            return False
+        self.take(*range(i + 1, last + 1))
+        self.draft.assets.append(self.span(i + 1, last))
+        return True
+
+    def _settle_last_week(self) -> None:
+        """ "friday last week", "on friday at 3pm last week": the weekday of last week."""
+        draft = self.draft
+        weeks = [v for v in draft.vague if " ".join(v.lower().split()) in lx.LAST_WEEK]
+        weekdays = [d for d in draft.days if d.kind is DayKind.WEEKDAY]
+        if len(weeks) != 1 or len(weekdays) != 1:
+            return
+        (week,), (day,) = weeks, weekdays
+        draft.vague.remove(week)
+        draft.days[draft.days.index(day)] = replace(
+            day, modifier="last week", text=f"{day.text} {week}"
+        )
 
     def _hashid(self, i: int) -> None:
         self.draft.vehicles.append(self.tokens[i].group("h_id") or "")
@@ -241,7 +274,7 @@ class _Reader:
 
     def _clock_of(self, i: int) -> ClockTime:
         token = self.tokens[i]
-        approximate = self.low(i - 1) in lx.APPROX_WORDS
+        approximate = self.low(i - 1) in lx.APPROX_WORDS and i - 1 not in self.glue
         if token.kind == "num":
             return clock_from_digits(token.text, token.text, approximate)
         return read_clock(token, approximate)
@@ -326,8 +359,42 @@ class _Reader:
             said = Said(seconds, f"{self.low(i - 1)} {text}")
             self.draft.relatives.append(said)
             self.draft.durations.append(said)
+        elif (window := self._window_words(after)) is not None:
+            last, each_side = window
+            self.take(*range(after, last + 1))
+            self.glue.update(range(after, last + 1))
+            total = seconds * 2 if each_side else seconds
+            clock = last + 2 if self.low(last + 1) == "at" else last + 1
+            self.draft.centred.append(Said(total, self.span(i, clock)))
         else:
             self.draft.durations.append(Said(seconds, token.text))
+
+    def _window_words(self, first: int) -> tuple[int, bool] | None:
+        """After a length: the words of a centred window ("either side of", "around") and
+        whether the length is each side, when a clock time follows them."""
+        for sequences, each_side in ((lx.EACH_SIDE_OF, True), (lx.IN_ALL_AROUND, False)):
+            for words in sequences:
+                last = first + len(words) - 1
+                if all(self.free(first + k) and self.low(first + k) == w
+                       for k, w in enumerate(words)):  # fmt: skip
+                    clock = last + 2 if self.low(last + 1) == "at" else last + 1
+                    if self._is_clockish(clock):
+                        return last, each_side
+        return None
+
+    def _plusminus(self, i: int) -> None:
+        """ "3pm ± 1 min", "3pm +/- 1" (minutes): a window centred on the time."""
+        amount = i + 1
+        if self.free(amount) and self.kind(amount) == "duration":
+            seconds = self._seconds_of(amount)[0]
+        elif self.free(amount) and self.kind(amount) == "num":
+            seconds = round(float(self.tokens[amount].text) * 60)
+        else:
+            self.draft.ignored.append(self.tokens[i].text)
+            return
+        self.take(amount)
+        first = i - 1 if self.kind(i - 1) in _CLOCK_KINDS else i
+        self.draft.centred.append(Said(seconds * 2, self.span(first, amount)))
 
     def _duration_value(self, i: int) -> tuple[int, str, int]:
         """Seconds said at ``i`` (joining "1 hour 30 minutes"), its text, and the next index."""
@@ -346,6 +413,8 @@ class _Reader:
         if hours := token.group("hm_h"):  # "1h30m"
             return int(hours) * 3600 + int(token.group("hm_m") or 0) * 60, token.text
         amount = token.group("d_amt") or token.group("g_amt") or token.group("w_amt") or "0"
+        if token.group("l_unit"):  # "hour-long"
+            amount = "1"
         unit_seconds = self._unit_of(i)
         half = 0.5 if (token.group("d_half") or token.group("w_half")) else 0.0
         return round((_amount(amount) + half) * unit_seconds), token.text
@@ -354,7 +423,10 @@ class _Reader:
         token = self.tokens[i]
         if token.group("hm_h"):
             return lx.UNIT_SECONDS["h"]
-        unit = token.group("d_unit") or token.group("g_unit") or token.group("w_unit") or "m"
+        unit = (
+            token.group("d_unit") or token.group("g_unit") or token.group("w_unit")
+            or token.group("l_unit") or "m"
+        )  # fmt: skip
         return lx.UNIT_SECONDS[unit.lower()]
 
     def _time_back(self, said: Said[int], in_days: bool) -> None:
@@ -374,6 +446,10 @@ class _Reader:
         token = self.tokens[i]
         kind = RecallType.TIMELAPSE if token.kind == "timelapse" else RecallType.REGULAR
         self.draft.recall_types.append(Said(kind, token.text))
+        after = self.tokens[i + 1].text if self.free(i + 1) and self.kind(i + 1) == "num" else ""
+        if after.isdigit() and 1 <= int(after) <= 60:  # "timelapse 10", "tl 15": minutes
+            self.take(i + 1)
+            self.draft.durations.append(Said(int(after) * 60, self.span(i, i + 1)))
 
     def _is_camera(self, i: int) -> bool:
         return self.kind(i) in _CAMERA_KINDS
@@ -416,7 +492,8 @@ class _Reader:
         self._include(i, lx.CAMERA_SETS[self.tokens[i].kind])
 
     def _driver_word(self, i: int) -> None:
-        """ "driver" alone is the in-cab camera only in a camera list ("front and driver")."""
+        """ "driver" is the in-cab camera, unless it is the person in a story: "the driver",
+        "his driver", or followed by what the driver did ("driver hit a pole")."""
         prev, after = self.low(i - 1), self.low(i + 1)
         listed = (
             prev in lx.NEGATIONS
@@ -427,8 +504,11 @@ class _Reader:
             or self._is_camera(i - 1)
             or self._is_camera(i + 1)
         )
-        if listed:
+        story = prev in lx.DETERMINERS or after in lx.DRIVER_AS_PERSON
+        if listed or not story:
             self._include(i, frozenset({CameraPosition.DRIVER_FACING}))
+        else:
+            self.draft.cameras.people.append(self.tokens[i].text)
 
     def _all_cameras(self, i: int) -> None:
         if not self._narrative(i):
@@ -436,7 +516,8 @@ class _Reader:
 
     def _unknown_camera(self, i: int) -> None:
         token = self.tokens[i]
-        if (token.group("cu") or "").lower() not in lx.GENERIC_CAMERA_PREFIXES:
+        name = (token.group("cu") or token.group("cn") or "").lower()
+        if name not in lx.GENERIC_CAMERA_PREFIXES and not self._narrative(i):
             self.draft.cameras.unknown.append(token.text)
 
     # -- everything else --------------------------------------------------------------------
@@ -449,6 +530,8 @@ class _Reader:
             self.draft.vague.append(token.text)
         elif token.low in lx.END_WORDS and self._ends_before_clock(i):
             return  # "until 3pm": read with the clock time (see _ends_window)
+        elif token.low in {"asset", "assets", "trailer"} and self._named_asset(i):
+            return
         elif token.low not in _SILENT_WORDS:
             self.draft.ignored.append(token.text)
 
@@ -482,6 +565,8 @@ _READERS: dict[str, Callable[[_Reader, int], None]] = {
     "driver_word": _Reader._driver_word,
     "cam_all": _Reader._all_cameras,
     "cam_unknown": _Reader._unknown_camera,
+    "cam_noun": _Reader._unknown_camera,
+    "plusminus": _Reader._plusminus,
     "ident": _Reader._loose,
     "num": _Reader._num,
     "word": _Reader._word,

@@ -41,6 +41,37 @@ AT_WORDS = APPROX_WORDS | {"at", "@", "by"}
 END_WORDS = frozenset("until till til ending ends end before".split())
 AGO_WORDS = frozenset("ago back earlier prior".split())
 RANGE_WORDS = frozenset("- to through thru until till til and".split())
+# A length said before these, then a time, is a window centred on the time: "1 min either
+# side of 3pm" is 2:59-3:01pm (each side), "2 min around 3:01pm" is 3:00-3:02pm (in all).
+EACH_SIDE_OF: tuple[tuple[str, ...], ...] = (
+    ("before", "and", "after"), ("either", "side", "of"), ("on", "either", "side", "of"),
+    ("each", "side", "of"), ("on", "each", "side", "of"), ("both sides", "of"),
+    ("on", "both sides", "of"), ("either", "way", "of"),
+)  # fmt: skip
+IN_ALL_AROUND: tuple[tuple[str, ...], ...] = (
+    ("around",), ("centred", "on"), ("centered", "on"), ("centering", "on"),
+    ("centring", "on"), ("surrounding",),
+)  # fmt: skip
+# Who a "driver" belongs to in a story ("the driver said"): then it is not the camera.
+DETERMINERS = frozenset("the a an our my his her their your that this whose which".split())
+# After "driver", words that make it the person, not the camera: what a driver does in an
+# incident note ("driver hit a pole") and what alerts say of them ("Driver distraction").
+DRIVER_AS_PERSON = frozenset(
+    """
+    hit hits said says say reported reports claims claimed states stated was is were had has
+    did didn't does doesn't backed backs ran runs rolled swerved swerves braked brakes crashed
+    struck stopped left called failed got went came drove turned made told tells thinks
+    thought saw sees lost fell took distraction distracted drowsiness drowsy fatigue fatigued
+    behavior behaviour performance event events alert alerts coaching score name id phone
+    cell seatbelt smoking yawning obstruction violation safety app log logs hos report
+    complaint asleep texting eating
+    """.split()
+)
+# "friday last week"
+LAST_WEEK = frozenset({"last week", "past week", "previous week"})
+# Words an asset's name stops at ("asset Yard Jockey 3 at 3pm").
+NAME_STOPS = frozenset("at @ by for from on in between and or with please pls plz".split())
+
 # Words that join camera names into one list.
 JOINERS = frozenset("and & + , / plus or nor with".split())
 # Words that turn the camera names after them into exclusions.
@@ -110,6 +141,6 @@ FILLER_WORDS = frozenset(
     claims claim damage damaged side rolling stop roll ran red light lane swerve swerved
     swerving tailgating following close distraction distracted phone cell seatbelt unsafe
     drowsy yawning smoking obstruction policy violation watch review view sec clip's ish truck
-    vehicle unit asset trailer van bus tractor
+    vehicle unit asset trailer van bus tractor long drive driving drove
     """.split()
 )

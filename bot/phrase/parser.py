@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.phrase.cameras import resolve_cameras
 from bot.phrase.context import Context, borrow
-from bot.phrase.draft import Draft, ZoneSpec
+from bot.phrase.draft import Draft, Said, ZoneSpec
 from bot.phrase.grammar import read_draft
 from bot.phrase.lengths import resolve_duration, resolve_type
 from bot.phrase.lexer import tokenize
 from bot.phrase.result import Inference, InferenceKind, ParsedPhrase, PhraseError, PhraseProblem
+from bot.phrase.spelling import check_words
 from bot.phrase.targets import resolve_target
-from bot.phrase.when import resolve_moment
+from bot.phrase.when import Moment, resolve_moment
 from bot.phrase.zones import zone_label
-from bot.plumbing.timefmt import local_text
-from bot.recall import PhraseErrorCode, RecallRequest
+from bot.plumbing.timefmt import clock_text, local_text
+from bot.recall import (
+    ALLOWED_DURATIONS,
+    PhraseErrorCode,
+    RecallRequest,
+    RecallType,
+    allowed_durations_text,
+)
 
 
 def reading_zone(draft: Draft, requester: tzinfo) -> tuple[tzinfo, ZoneSpec | None, Inference]:
@@ -51,8 +59,50 @@ def _ignored(draft: Draft) -> list[Inference]:
     ]
 
 
+def _centred(
+    draft: Draft, moment: Moment, recall_type: RecallType, tz: tzinfo
+) -> tuple[Moment, Said[int] | None]:
+    """A window centred on the moment ("3pm ± 1 min"): the moment moved to its start, and the
+    window's length; refused, with the nearest windows Motive allows, when that length is not
+    one the recall type allows (never rounded)."""
+    if not draft.centred:
+        return moment, None
+    lengths = {said.value: said for said in draft.centred}
+    if len(lengths) > 1 or moment.ends_window or moment.range_seconds is not None:
+        said_texts = [s.text for s in draft.centred] + [r.text for r in draft.ranges]
+        texts = " and ".join(f"“{text}”" for text in said_texts[:2])
+        raise PhraseProblem(
+            PhraseErrorCode.CONFLICTING_DURATION,
+            f"The phrase gives two windows, {texts}. Give one, e.g. “3pm ± 1 min”.",
+        )
+    (said,) = lengths.values()
+    allowed = ALLOWED_DURATIONS[recall_type]
+    if said.value % 60 or said.value // 60 not in allowed:
+        raise PhraseProblem(
+            PhraseErrorCode.DURATION_NOT_ALLOWED,
+            f"“{said.text}” is {said.value / 60:g} min, and a {recall_type} recall lasts "
+            f"{allowed_durations_text(recall_type)}. The nearest windows around that time: "
+            f"{_nearest_windows(moment.instant, said.value, allowed, tz)}.",
+        )
+    return replace(moment, instant=moment.instant - timedelta(seconds=said.value / 2)), said
+
+
+def _nearest_windows(centre: datetime, seconds: int, allowed: tuple[int, ...], tz: tzinfo) -> str:
+    """The two allowed windows centred on ``centre`` closest in length to ``seconds``."""
+    nearest = sorted(allowed, key=lambda m: (abs(m * 60 - seconds), m))[:2]
+    shown = []
+    for minutes in sorted(nearest):
+        half = timedelta(seconds=minutes * 30)
+        start, end = (centre - half).astimezone(tz), (centre + half).astimezone(tz)
+        shown.append(f"“± {minutes / 2:g} min” ({clock_text(start)} to {clock_text(end)}, "
+                     f"{minutes} min)")  # fmt: skip
+    return " or ".join(shown)
+
+
 def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> ParsedPhrase:
     draft, reading_now = read_draft(tokenize(text)), now
+    if draft.ignored:
+        check_words(text, draft.ignored)
     borrowed: list[Inference] = []
     if context is not None:
         draft, borrowed_now, borrowed = borrow(draft, context, tz)
@@ -61,9 +111,24 @@ def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> Par
     reading_tz, zone, zone_note = reading_zone(draft, tz)
     moment, time_notes = resolve_moment(draft, reading_now, reading_tz, zone)
     recall_type, type_notes = resolve_type(draft)
+    centre = moment.instant
+    moment, centred = _centred(draft, moment, recall_type, reading_tz)
     minutes, duration_notes = resolve_duration(
-        draft, recall_type, moment.range_seconds, moment.range_text
+        draft,
+        recall_type,
+        centred.value if centred else moment.range_seconds,
+        centred.text if centred else moment.range_text,
     )
+    if centred is not None:
+        local = moment.instant.astimezone(reading_tz)
+        time_notes.append(
+            Inference(
+                kind=InferenceKind.WINDOW,
+                message=f"“{centred.text}” read as {clock_text(local)} to "
+                f"{clock_text(local + timedelta(seconds=centred.value))}, centred on "
+                f"{clock_text(centre.astimezone(reading_tz))}.",
+            )
+        )
     cameras, camera_notes = resolve_cameras(draft.cameras)
     length = timedelta(minutes=minutes)
     start = moment.instant - length if moment.ends_window else moment.instant
