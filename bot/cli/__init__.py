@@ -226,8 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _configure_logging(command: str) -> None:
-    from bot.config import get_settings
     from bot.plumbing import logs
+
+    if command == "parse":  # no secrets, no settings: keep its cold start short
+        logs.configure("WARNING", "text")
+        return
+    from bot.config import get_settings
 
     settings = get_settings()
     level = settings.log_level if command in LOGGING_COMMANDS else "WARNING"
