@@ -1,6 +1,6 @@
 # recallbot as a container: `docker build -t recallbot .` then see compose.yaml.
-# Two stages: the first builds the wheel and installs it (runtime dependencies only, no dev
-# extras) into a virtual environment; the second copies only that environment.
+# Two stages: the first builds the wheel and installs it (runtime dependencies and the video
+# extra, no dev tools) into a virtual environment; the second copies only that environment.
 
 FROM python:3.12-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
@@ -11,7 +11,7 @@ COPY handlers ./handlers
 RUN python -m venv /opt/recallbot \
  && /opt/recallbot/bin/pip install --upgrade pip \
  && /opt/recallbot/bin/pip wheel --no-deps --wheel-dir /tmp/wheel . \
- && /opt/recallbot/bin/pip install /tmp/wheel/recallbot-*.whl
+ && /opt/recallbot/bin/pip install "$(ls /tmp/wheel/recallbot-*.whl)[video]"
 
 FROM python:3.12-slim
 ENV PATH=/opt/recallbot/bin:$PATH \

@@ -75,6 +75,16 @@ def _count(value: str) -> int:
     return int(value)
 
 
+def _size(value: str) -> tuple[int, int]:
+    """``1280x720``."""
+    width, _, height = value.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or not (
+        32 <= int(width) <= 3840 and 32 <= int(height) <= 2160
+    ):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 1280x720")
+    return int(width), int(height)
+
+
 def _phrase_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("text", nargs="*", metavar="TEXT", help="the phrase (quotes optional)")
     command.add_argument("--tz", type=zone_arg, help="requester's IANA zone (default: settings)")
@@ -190,6 +200,12 @@ def _parser() -> argparse.ArgumentParser:
     motive.add_argument("--webhook-url", help="where to send completion webhooks")
     motive.add_argument("--webhook-secret", default="sandbox-webhook-secret",
                         help="what it signs webhooks with")  # fmt: skip
+    motive.add_argument("--media-size", type=_size, default=(320, 180), metavar="WxH",
+                        help="the size of its clips (default 320x180)")  # fmt: skip
+    motive.add_argument("--media-fps", type=int, choices=range(1, 61), default=5, metavar="N",
+                        help="frames per second of its clips (default 5)")  # fmt: skip
+    motive.add_argument("--media-pad-mb", type=int, default=0, metavar="MB",
+                        help="grow every clip to at least this size (memory tests)")  # fmt: skip
     return parser
 
 

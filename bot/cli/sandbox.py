@@ -11,9 +11,12 @@ from bot.sandbox.motive_rules import SandboxSettings
 
 def run_sandbox(args: argparse.Namespace, out: TextIO) -> int:
     """Serve until interrupted."""
+    width, height = args.media_size
     settings = SandboxSettings(
-        api_key=args.api_key, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret
-    )
+        api_key=args.api_key, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret,
+        media_width=width, media_height=height, media_fps=args.media_fps,
+        media_pad_mb=args.media_pad_mb,
+    )  # fmt: skip
     sandbox = MotiveSandbox(settings, speed=args.speed, port=args.port)
     # A sped-up sandbox's minutes pass faster: recallbot must wait as much less, or it checks
     # (and prints) as if Motive ran in real time.

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
@@ -39,13 +40,15 @@ class HttpRequest:
 
 @dataclass
 class HttpReply:
-    """What to answer; ``delay`` waits first, ``drop`` closes the connection instead."""
+    """What to answer; ``delay`` waits first, ``drop`` closes the connection instead; ``file``
+    is sent instead of ``body``, a chunk at a time (a gigabyte never sits in memory)."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False
+    file: Path | None = None
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, **headers: str) -> HttpReply:
@@ -85,9 +88,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
+        size = reply.file.stat().st_size if reply.file is not None else len(reply.body)
+        self.send_header("Content-Length", str(size))
         self.end_headers()
-        self.wfile.write(reply.body)
+        if reply.file is None:
+            self.wfile.write(reply.body)
+            return
+        with reply.file.open("rb") as source:
+            while chunk := source.read(1 << 20):
+                self.wfile.write(chunk)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

@@ -13,24 +13,24 @@ links it mints, and an admin API for tests and demos:
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from bot.plumbing.timefmt import iso_utc
+from bot.recall import RecallType
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.faults import Fault, FaultKind, FaultPlan
+from bot.sandbox.footage import ClipSpec, FootageShelf, window_start
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
-from bot.sandbox.motive_rules import MotiveRules, Refusal, SandboxSettings
+from bot.sandbox.motive_rules import MotiveRules, Refusal, SandboxRecall, SandboxSettings
 from bot.sandbox.motive_webhooks import WebhookSender
 
 _RECALLS = "/video_recall_requests"
-_MP4 = (
-    b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"  # a real MP4 file-type box
-    b"\x00\x00\x00\x08free"
-)
 
 
 class _Bucket:
@@ -81,6 +81,8 @@ class MotiveSandbox:
         self._server = LoopbackServer(self.handle, port)
         self.webhooks = WebhookSender(self.rules, self.faults, self._webhook_details)
         self._auto_webhooks = auto_webhooks  # False: the caller sends them with webhooks.tick()
+        self._scratch = tempfile.TemporaryDirectory(prefix="recallbot-sandbox-media-")
+        self.footage = FootageShelf(Path(self._scratch.name))
 
     @property
     def url(self) -> str:
@@ -100,9 +102,10 @@ class MotiveSandbox:
         return self
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving (and remove the clips it made)."""
         self.webhooks.stop()
         self._server.stop()
+        self._scratch.cleanup()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -320,8 +323,19 @@ class MotiveSandbox:
         why = self.rules.media_allowed(recall_id, position, expires, request.query.get("sig", ""))
         if why:
             return HttpReply(403, why.encode(), {"Content-Type": "text/plain"})
-        body = _MP4 + f"recall {recall_id} {position}".encode()
-        return HttpReply(200, body, {"Content-Type": "video/mp4"})
+        clip = self.footage.clip(self._clip_spec(self.rules.recalls[recall_id], position))
+        return HttpReply(200, headers={"Content-Type": "video/mp4"}, file=clip)
+
+    def _clip_spec(self, recall: SandboxRecall, position: str) -> ClipSpec:
+        """What a recall's camera recorded: its window, real time or sped up."""
+        s = self.settings
+        target = recall.vehicle.number if recall.vehicle else recall.asset.name  # type: ignore[union-attr]
+        speedup = s.timelapse_speedup if recall.recall_type is RecallType.TIMELAPSE else 1
+        return ClipSpec(
+            vehicle=target, position=position, start=window_start(recall.start),
+            window_s=recall.minutes * 60, speedup=speedup, width=s.media_width,
+            height=s.media_height, fps=s.media_fps, pad_bytes=s.media_pad_mb << 20,
+        )  # fmt: skip
 
     def _admin(self, request: HttpRequest, path: str) -> HttpReply:
         action = path.removeprefix("/_sandbox/")

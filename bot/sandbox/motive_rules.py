@@ -80,6 +80,16 @@ class SandboxSettings(BaseModel):
     webhook_url: str | None = None
     webhook_secret: str = "sandbox-webhook-secret"  # noqa: S105 - the sandbox's public default
     webhook_retry_seconds: list[float] = Field(default_factory=lambda: [60.0, 3600.0, 21600.0])
+    media_width: int = Field(320, ge=32, le=3840)
+    media_height: int = Field(180, ge=32, le=2160)
+    media_fps: int = Field(5, ge=1, le=60)
+    """Every download is a real H.264 MP4 of this size and rate (small by default: tests stay
+    fast; ``--media-size 1280x720 --media-fps 15`` for realistic figures)."""
+    timelapse_speedup: int = Field(60, ge=1)
+    """Recorded seconds per second of a time-lapse clip (guess: Motive's time-lapses are short
+    clips covering their window; a 10-minute one is then a 10-second clip)."""
+    media_pad_mb: int = Field(0, ge=0)
+    """Grow every clip to at least this many MiB (a gigabyte download, for memory tests)."""
 
 
 class Refusal(Exception):
