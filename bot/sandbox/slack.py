@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
 from bot.sandbox.slack_driver import SlackDriver
+from bot.sandbox.slack_files import FileStore, SharedFile
 from bot.sandbox.slack_workspace import (
     CHANNEL_SCOPES,
     METHOD_SCOPES,
@@ -52,6 +53,7 @@ class SlackSandbox(SlackDriver):
         self._ts_lock = threading.Lock()
         self._last_ts = 0.0
         self._server = LoopbackServer(self.handle, port)
+        self.files = FileStore(base_url=self._server.url)
         self._sockets = WebSocketServer(self._socket_opened, self._socket_text)
         self._acked = threading.Condition()
         self.scopes_used: set[str] = set()
@@ -81,6 +83,7 @@ class SlackSandbox(SlackDriver):
         """Stop serving."""
         self._sockets.stop()
         self._server.stop()
+        self.files.close()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -112,6 +115,8 @@ class SlackSandbox(SlackDriver):
         """Answer one HTTP request."""
         if request.path.startswith("/response/"):
             return self._response_url(request)
+        if request.path.startswith("/upload/"):
+            return self.files.upload(request)
         if not request.path.startswith("/api/"):
             return HttpReply(404, b"not found")
         method = request.path.removeprefix("/api/")
@@ -240,6 +245,34 @@ class SlackSandbox(SlackDriver):
         if thread_ts:
             message["thread_ts"] = thread_ts
         return {"ok": True, "channel": channel, "ts": posted.ts, "message": message}
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.files.get_upload_url(args)
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.files.complete(args, self._share)
+
+    def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.files.info(args)
+
+    def _share(
+        self, channel: str, text: str, thread_ts: str | None, files: list[SharedFile]
+    ) -> str | dict[str, Any]:
+        """The message that shares uploaded files (its ts), or why it cannot be posted."""
+        error = self._membership(channel)
+        if error:
+            return {"ok": False, "error": error}
+        posted = Posted(channel, self._next_ts(), text, [], thread_ts, time.monotonic(),
+                        files=[f.id for f in files])  # fmt: skip
+        with self._lock:
+            self.messages[(channel, posted.ts)] = posted
+        return posted.ts
+
+    def shared_files(self, channel: str, thread_ts: str | None = None) -> list[SharedFile]:
+        """The files shared in a channel (in one thread, when given), oldest first."""
+        found = [f for f in self.files.files.values() if f.channel == channel
+                 and (thread_ts is None or f.thread_ts == thread_ts)]  # fmt: skip
+        return sorted(found, key=lambda f: f.shared_at or 0.0)
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         key = (str(args.get("channel")), str(args.get("ts")))

@@ -41,6 +41,9 @@ METHOD_SCOPES = {
     "chat.update": "chat:write",
     "chat.delete": "chat:write",
     "chat.postEphemeral": "chat:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "files.info": "files:read",
 }
 # Methods on a channel whose scope depends on the channel: (public, private).
 CHANNEL_SCOPES = {
@@ -105,6 +108,7 @@ class Posted:
     at: float
     edits: list[tuple[float, str, list[dict[str, Any]]]] = field(default_factory=list)
     user: str | None = None  # None: the bot posted it
+    files: list[str] = field(default_factory=list)  # ids of the files the message shares
 
     def as_slack(self, bot_user_id: str, bot_id: str) -> dict[str, Any]:
         """The message as the Web API shows it."""
@@ -114,6 +118,8 @@ class Posted:
             shown |= {"bot_id": bot_id, "blocks": self.blocks}
         if self.thread_ts:
             shown["thread_ts"] = self.thread_ts
+        if self.files:
+            shown["files"] = [{"id": f} for f in self.files]
         return shown
 
 
