@@ -1,0 +1,137 @@
+"""Issue 13's core, piece by piece: a clip checked, a still at a moment, all angles in sync,
+a download that survives what media hosts do, and a streamed upload into a thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import av
+import httpx
+import pytest
+from PIL import Image
+from slack_sdk import WebClient
+
+from bot.media.clip import ClipError, all_angles, probe, still
+from bot.media.download import Downloader, DownloadFailed, TooLarge
+from bot.sandbox.footage import COLOURS, ClipSpec, colour_of, render, strip_value
+from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
+from bot.sandbox.slack import SlackSandbox
+from bot.slack.uploads import Upload, share
+
+START = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
+POSITIONS = ("front_facing", "driver_facing", "rear")
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("clips")
+    made = {}
+    for position in POSITIONS:
+        made[position] = folder / f"{position}.mp4"
+        render(ClipSpec("42", position, START, 60), made[position])
+    return made
+
+
+def _close(found: tuple[int, int, int], position: str) -> bool:
+    return all(abs(a - b) <= 15 for a, b in zip(found, COLOURS[position], strict=True))
+
+
+def test_a_clip_is_checked_by_decoding_it(clips: dict[str, Path], tmp_path: Path) -> None:
+    info = probe(clips["front_facing"])
+    assert (info.frames, info.seconds, info.width, info.height) == (300, 60.0, 320, 180)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(clips["front_facing"].read_bytes()[:2000])
+    with pytest.raises(ClipError):
+        probe(cut)
+
+
+def test_a_still_is_the_frame_at_the_moment(clips: dict[str, Path], tmp_path: Path) -> None:
+    out = still(clips["driver_facing"], 30.0, tmp_path / "still.jpg")
+    image = Image.open(out)
+    assert image.format == "JPEG"
+    assert strip_value(image) == int(START.timestamp()) + 30
+    assert _close(colour_of(image), "driver_facing")
+
+
+def test_all_angles_are_side_by_side_and_in_sync(clips: dict[str, Path], tmp_path: Path) -> None:
+    out = all_angles([clips[p] for p in POSITIONS], tmp_path / "all.mp4", tile=(320, 180))
+    with av.open(str(out)) as container:
+        assert container.streams.video[0].codec_context.name == "h264"
+        for index, frame in enumerate(container.decode(video=0)):
+            image = frame.to_image()
+            tiles = [image.crop((x * 320, y * 180, x * 320 + 320, y * 180 + 180))
+                     for y in range(2) for x in range(2)][:3]  # fmt: skip
+            seconds = {strip_value(tile) for tile in tiles}
+            assert seconds == {int(START.timestamp()) + index // 5}, f"frame {index}"
+            assert all(_close(colour_of(t), p) for t, p in zip(tiles, POSITIONS, strict=True))
+
+
+def _host(script: list[int], body: bytes) -> LoopbackServer:
+    """A media host answering the statuses in ``script`` in turn, then the clip."""
+    calls: list[str] = []
+
+    def answer(request: HttpRequest) -> HttpReply:
+        calls.append(request.path)
+        status = script.pop(0) if script else 200
+        return HttpReply(status, body if status == 200 else b"no")
+
+    server = LoopbackServer(answer).start()
+    server.calls = calls  # type: ignore[attr-defined]
+    return server
+
+
+def test_a_download_survives_5xx_drops_and_an_expired_link(
+    clips: dict[str, Path], tmp_path: Path
+) -> None:
+    body = clips["rear"].read_bytes()
+    host = _host([503, 403, 200], body)
+    fresh = []
+    try:
+        with httpx.Client() as client:
+            downloader = Downloader(client, max_bytes=10 << 20, sleep=lambda s: None)
+            size = downloader.fetch(
+                f"{host.url}/old",
+                tmp_path / "rear.mp4",
+                refresh=lambda: fresh.append(1) or f"{host.url}/new",
+            )  # type: ignore[func-returns-value]
+    finally:
+        host.stop()
+    assert size == len(body)
+    assert (tmp_path / "rear.mp4").read_bytes() == body
+    assert fresh == [1], "the expired link was refreshed once"
+    assert host.calls == ["/old", "/old", "/new"]  # type: ignore[attr-defined]
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_download_over_the_limit_or_failing_leaves_nothing(tmp_path: Path) -> None:
+    big, failing = _host([], b"x" * 5000), _host([500] * 10, b"")
+    try:
+        with httpx.Client() as client:
+            too_small = Downloader(client, max_bytes=1000)
+            with pytest.raises(TooLarge):
+                too_small.fetch(f"{big.url}/big", tmp_path / "a")
+            stubborn = Downloader(client, max_bytes=10**6, attempts=2, sleep=lambda s: None)
+            with pytest.raises(DownloadFailed, match="gave up after 2 tries"):
+                stubborn.fetch(f"{failing.url}/bad", tmp_path / "b")
+    finally:
+        big.stop()
+        failing.stop()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_files_are_streamed_into_the_thread_as_one_message(
+    clips: dict[str, Path], tmp_path: Path
+) -> None:
+    jpeg = still(clips["front_facing"], 0, tmp_path / "front.jpg")
+    with SlackSandbox() as slack, httpx.Client() as http:
+        client = WebClient(token=slack.settings.bot_token, base_url=slack.api_url)
+        root = client.chat_postMessage(channel="C0SAFETY", text="status")["ts"]
+        ids = share(client, http, [
+            Upload(jpeg, "front.jpg", "Road-facing at 3:00 PM"),
+            Upload(clips["front_facing"], "front.mp4", "Road-facing · vehicle 42 · 3:00 PM"),
+        ], "C0SAFETY", root)  # fmt: skip
+        shared = slack.shared_files("C0SAFETY", root)
+        assert [f.id for f in shared] == ids
+        assert shared[1].data == clips["front_facing"].read_bytes()
+        assert shared[0].title == "Road-facing at 3:00 PM"
