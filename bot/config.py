@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.errors import SetupError
 from bot.policy import Policy
+
+__all__ = ["Settings", "SettingsError", "SetupError", "get_settings"]
 
 
 class Settings(BaseSettings):
@@ -167,10 +170,6 @@ class Settings(BaseSettings):
     def default_zone(self) -> ZoneInfo:
         """The default zone as a tzinfo."""
         return ZoneInfo(self.default_tz)
-
-
-class SetupError(Exception):
-    """recallbot cannot start as configured; the message says what to set or fix."""
 
 
 class SettingsError(SetupError):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.errors import StoreError
 
-class StoreError(Exception):
-    """The store cannot be used (e.g. it was made by a newer recallbot)."""
+__all__ = ["DraftUsed", "StoreError"]
 
 
 class DraftUsed(StoreError):
