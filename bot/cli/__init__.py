@@ -58,7 +58,8 @@ class _Version(argparse.Action):
             found = version("recallbot")
         except PackageNotFoundError:  # pragma: no cover - a tree that was never installed
             found = "unknown"
-        parser.exit(message=f"recallbot {found}\n")
+        sys.stdout.write(f"recallbot {found}\n")
+        parser.exit()
 
 
 def _positive(value: str) -> float:
