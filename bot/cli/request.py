@@ -12,12 +12,14 @@ import argparse
 import getpass
 import io
 import json
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 from pydantic import SecretStr
@@ -158,6 +160,14 @@ def _follow(
     sink: Lines = io.StringIO() if args.json else progress  # --json prints only the final object
     tracker = runtime.tracker(ConsoleNotifier(sink, zone, time_scale=scale))
     timer = threading.Timer(args.timeout, tracker.request_stop) if args.timeout else None
+    interrupted = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        """Ctrl-C: end the loop where it stands, instead of an exception at any line."""
+        interrupted.set()
+        tracker.request_stop()
+
+    previous = signal.signal(signal.SIGINT, stop)
     try:
         if not args.json:
             progress.start()
@@ -165,10 +175,13 @@ def _follow(
             timer.start()
         tracker.run(only=recall.id)
     finally:
+        signal.signal(signal.SIGINT, previous)
         if timer is not None:
             timer.cancel()
         progress.close()
         tracker.stop()
+    if interrupted.is_set():
+        raise KeyboardInterrupt  # after cleaning up: main says "interrupted", exit 130
     final = store.recalls.get(recall.id) or recall
     if final.delivery != "delivered" and not args.json:
         out.write(f"still {final.state} after {args.timeout:g} s: `recallbot track` follows it "
