@@ -100,6 +100,17 @@ class Settings(BaseSettings):
     )
     """Who people are told can change the policy (e.g. ``<@U024BE7LH>`` or ``#fleet-safety``)."""
 
+    upload: Literal["off", "stills", "clips"] = Field("clips", validation_alias="RECALLBOT_UPLOAD")
+    """What goes into the thread after the links: nothing, a still per camera, or stills and
+    each camera's clip (and, with two cameras or more, all angles in one clip)."""
+    upload_max_mb: int = Field(200, ge=1, le=1000, validation_alias="RECALLBOT_UPLOAD_MAX_MB")
+    """A clip larger than this stays a link (said in the thread)."""
+    upload_driver_facing: bool = Field(False, validation_alias="RECALLBOT_UPLOAD_DRIVER_FACING")
+    """Whether driver-facing footage is uploaded (a file in Slack lives under the workspace's
+    retention, not Motive's): by default it stays a link and all angles leave it out."""
+    media_workers: int = Field(2, ge=1, le=8, validation_alias="RECALLBOT_MEDIA_WORKERS")
+    """Recalls whose footage is fetched, checked and uploaded at once (CPU-bound: keep small)."""
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", validation_alias="RECALLBOT_LOG_LEVEL"
     )

@@ -154,7 +154,7 @@ def settings_for(
 @contextmanager
 def running_app(settings: Settings) -> Iterator[tuple[RecallbotApp, Served]]:
     app = RecallbotApp.build(settings)
-    app.tracker.start()
+    app.start()
     served = serve_in_background(app.wsgi(), threads=8)
     try:
         yield app, served

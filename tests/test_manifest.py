@@ -11,7 +11,7 @@ import pytest
 
 from bot.ids import ActionId, CallbackId, Command
 from bot.sandbox.slack import MissingScope, SlackSandbox, SlackSettings
-from tests.slack_world import manifest, slack_world
+from tests.slack_world import manifest, slack_world, wait_for
 
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared/slack/manifest.schema.1.0.0.json"
 
@@ -66,8 +66,8 @@ def test_the_manifest_scopes_are_exactly_the_ones_a_recall_uses(
 ) -> None:
     """The emulated workspace grants only the manifest's scopes and notes each one used. With a
     policy naming a user group and keeping links out of public channels: mentions in a public
-    and a private thread, a command, a preview, a request and its answer need every scope and no
-    other."""
+    and a private thread, a command, a preview, a request, its answer and its footage need every
+    scope and no other."""
     granted = set(app_manifest["oauth_config"]["scopes"]["bot"])
     assert set(app_manifest["oauth_config"]["scopes"]) == {"bot"}
     policy = {"requesters": frozenset({"S0SAFETYLEADS"}), "links_in_public": False}
@@ -79,6 +79,8 @@ def test_the_manifest_scopes_are_exactly_the_ones_a_recall_uses(
         preview, payload = world.preview("truck 42 yesterday 3pm 2 min", channel="C0INCIDENTS")
         world.press(preview, ActionId.SUBMIT, payload)
         world.answered("C0INCIDENTS")
+        store = world.app.runtime.store
+        wait_for(lambda: store.recalls.recent(1)[0].media == "done", 60)  # the footage, uploaded
         assert [c.error for c in world.slack.calls if c.error] == []
         assert world.slack.scopes_used == granted
 

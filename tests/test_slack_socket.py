@@ -21,7 +21,7 @@ def test_the_whole_flow_over_socket_mode(tmp_path: Path) -> None:
             motive, slack, tmp_path / "db", slack_app_token=SecretStr(slack.settings.app_token)
         )
         app = RecallbotApp.build(settings)
-        app.tracker.start()
+        app.start()
         socket = app.socket_mode()
         socket.connect()  # type: ignore[no-untyped-call]
         try:

@@ -11,6 +11,7 @@ import pytest
 from bot.motive import RecallDetails
 from bot.recall import RecallRequest
 from bot.store import Origin, RecallState, Store, StoreError
+from bot.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
 REQUEST = RecallRequest(vehicle_number="42", start_time=NOW - timedelta(days=1), duration=2)
@@ -32,7 +33,7 @@ def test_the_file_is_private_in_wal_mode_with_foreign_keys(tmp_path: Path) -> No
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
-    assert store.schema_version() == 3
+    assert store.schema_version() == len(MIGRATIONS)
 
 
 def test_migrations_run_once_and_a_newer_schema_is_refused(tmp_path: Path) -> None:

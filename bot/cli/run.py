@@ -42,7 +42,7 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    app.tracker.start()
+    app.start()
     served: Served | None = None
     socket = None
     try:

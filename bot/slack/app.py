@@ -25,6 +25,7 @@ from bot.runtime import Runtime
 from bot.slack.client import check_auth, retry_handlers, slack_client
 from bot.slack.desk import SlackDesk, UserZones
 from bot.slack.directory import SlackDirectory
+from bot.slack.footage import FootageDesk, FootageLoop
 from bot.slack.forms import FormDesk
 from bot.slack.home import HomeDesk
 from bot.slack.notify import SlackNotifier, SlackPoster, SurfaceNotifier
@@ -88,6 +89,7 @@ class RecallbotApp:
     runtime: Runtime
     deps: Deps
     slack_auth: dict[str, str]  # auth.test at start: the workspace and the bot user
+    footage: FootageLoop
 
     @classmethod
     def build(cls, settings: Settings, socket_mode: bool = False) -> RecallbotApp:
@@ -103,7 +105,8 @@ class RecallbotApp:
         slack = SlackNotifier(poster, default, latest=runtime.store.recalls.get)
         tracker = runtime.tracker(SurfaceNotifier(slack, LogNotifier()))
         zones = UserZones(client, default)
-        gate = Gate(settings.policy(), SlackDirectory(client), runtime.store.audit.add)
+        directory = SlackDirectory(client)
+        gate = Gate(settings.policy(), directory, runtime.store.audit.add)
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake,
                          show_status=slack.status_changed)  # fmt: skip
         workers = settings.slack_workers
@@ -116,7 +119,17 @@ class RecallbotApp:
         )  # the tracker does not wait for it
         observe(bolt, poster)
         register(bolt, deps)
-        return cls(bolt, desk, tracker, runtime, deps, auth)
+        footage = FootageLoop(
+            runtime.store,
+            FootageDesk(settings, runtime.store, client, poster, runtime.client, directory),
+            settings.media_workers,
+        )
+        return cls(bolt, desk, tracker, runtime, deps, auth, footage)
+
+    def start(self) -> None:
+        """Start following recalls and putting their footage in threads."""
+        self.tracker.start()
+        self.footage.start()
 
     def wsgi(self) -> WSGIApplication:
         """One WSGI app: Slack at /slack/events; the Motive webhook, health and metrics beside
@@ -124,7 +137,11 @@ class RecallbotApp:
         slack = SlackRequestHandler(self.bolt, path="/slack/events")
         secret = self.runtime.settings.motive_webhook_secret
         deps = self.deps
-        loops = {"checks": deps.checks.health, "requests": deps.requests.health}
+        loops = {
+            "checks": deps.checks.health,
+            "requests": deps.requests.health,
+            "footage": self.footage.health,
+        }
         motive = webhook_app(
             self.tracker,
             secret.get_secret_value() if secret else None,
@@ -133,6 +150,7 @@ class RecallbotApp:
             queues={
                 "checks": lambda: deps.checks.pending,
                 "requests": lambda: deps.requests.pending,
+                "media": lambda: self.footage.pool.pending,
             },
         )
 
@@ -156,5 +174,6 @@ class RecallbotApp:
         again), stop the tracker and release everything."""
         self.deps.checks.close()
         self.deps.requests.close()
+        self.footage.close()
         self.tracker.stop()
         self.runtime.close()

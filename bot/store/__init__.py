@@ -20,6 +20,7 @@ from bot.store.drafts import Drafts
 from bot.store.errors import DraftUsed, StoreError
 from bot.store.fleet_facts import FleetFacts
 from bot.store.inbound import InboundEvents
+from bot.store.media import MediaRecords
 from bot.store.recalls import Recalls
 from bot.store.rows import (
     AuditEntry,
@@ -61,6 +62,7 @@ class Store(ClosedOnExit):
         self.inbound = InboundEvents(self.connection)
         self.audit = AuditLog(self.connection)
         self.fleet_facts = FleetFacts(self.connection)
+        self.media = MediaRecords(self.connection, self.recalls)
 
     def schema_version(self) -> int:
         """The schema version the file is at."""

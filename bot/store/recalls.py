@@ -41,6 +41,13 @@ class Recalls:
 
     # -- reading recalls ----------------------------------------------------------------------
 
+    def select(
+        self, where: str, params: tuple[Any, ...] = (), tail: str = ""
+    ) -> list[TrackedRecall]:
+        """Recalls (with their origin, ``o``) matching an SQL condition on ``r``: for the other
+        parts of the store, which keep their own columns of a recall."""
+        return self._rows(where, params, tail)
+
     def _rows(
         self, where: str, params: tuple[Any, ...] = (), tail: str = ""
     ) -> list[TrackedRecall]:

@@ -85,6 +85,9 @@ class TrackedRecall(BaseModel):
     notified_state: RecallState | None = None
     notified_at: datetime | None = None
     origin: Origin | None = None
+    media: str | None = None  # the footage in the thread: None, claimed, retry, done, ...
+    media_tries: int = 0
+    media_note: str | None = None
 
     def about(self) -> dict[str, str | None]:
         """What log lines about this recall carry (``bot.plumbing.logs.context``)."""

@@ -136,5 +136,18 @@ def _v3(db: Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3)
+def _v4(db: Database) -> None:
+    """The footage itself in the thread: whether a delivered recall's clips and stills were
+    put in its thread (NULL: not yet; 'claimed' by an attempt; 'retry' after a failure, at
+    ``media_next_at``; 'done', 'failed' or 'skipped'), and what was shared. Recalls answered
+    before this version are 'skipped': an upgrade never posts old footage."""
+    recalls = db.table("recalls")
+    for column, kind in (("media", str), ("media_attempt", str), ("media_claimed_at", str),
+                         ("media_next_at", str), ("media_tries", int), ("media_files", str),
+                         ("media_note", str)):  # fmt: skip
+        recalls.add_column(column, kind)
+    db.execute("UPDATE recalls SET media = 'skipped', media_tries = 0 WHERE delivery = 'delivered'")
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4)
 """Append only: a migration, once released, never changes."""

@@ -1,0 +1,295 @@
+"""The footage itself in the thread, after the links: a still per camera, each camera's clip,
+and all angles in one clip, uploaded as one group.
+
+``FootageLoop`` finds answered recalls whose footage is owed (``store.media``), claims each and
+hands it to a bounded pool, off the tracker's thread: the links answer is never held up.
+``FootageDesk.post`` does one recall: fetch each allowed camera's clip to a temporary folder
+(streamed), check it decodes, make the stills and the all-angles clip, and share them in the
+thread. What the policy keeps out stays a link: driver-facing footage unless
+``RECALLBOT_UPLOAD_DRIVER_FACING``, clips over ``RECALLBOT_UPLOAD_MAX_MB``, and everything in a
+public channel when links may not be posted there. A failure is retried with back-off; after
+the last try the thread says the footage could not be added (the links are there already).
+A crash between Slack sharing the files and the store recording it repeats the upload at most
+once, after the claim's lease (``LEASE``).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
+from pathlib import Path
+
+import httpx
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.media import clip as media
+from bot.media.download import Downloader, DownloadFailed, TooLarge
+from bot.motive import CameraResult, MotiveClient, MotiveError, RecallStatus
+from bot.plumbing import logs
+from bot.plumbing.background import Background
+from bot.plumbing.timefmt import clock_text, local_text
+from bot.policy import Directory, DirectoryError
+from bot.recall import CAMERA_ORDER, CAMERA_WORDS, CameraPosition
+from bot.slack import blocks
+from bot.slack.notify import SlackPoster, zone_of
+from bot.slack.uploads import Upload, UploadFailed, share
+from bot.store import Store, TrackedRecall
+
+_log = logging.getLogger("recallbot.footage")
+
+LEASE = timedelta(minutes=15)
+"""A claim older than this was cut short (a crash): the footage is tried again."""
+TRIES = 3
+"""Attempts before the thread is told the footage could not be added."""
+_RETRYABLE = (DownloadFailed, UploadFailed, SlackApiError, media.ClipError, httpx.HTTPError,
+              OSError, MotiveError)  # fmt: skip
+
+
+class _Retry(Exception):
+    """This attempt failed; a later one may not."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one attempt ended: 'done' or 'skipped', why, and the files shared."""
+
+    state: str
+    note: str | None = None
+    files: tuple[str, ...] = ()
+
+
+def _order(position: str) -> int:
+    try:
+        return CAMERA_ORDER.index(CameraPosition(position))
+    except ValueError:
+        return len(CAMERA_ORDER)
+
+
+def _words(position: str) -> str:
+    try:
+        return CAMERA_WORDS[CameraPosition(position)]
+    except ValueError:
+        return position
+
+
+@dataclass
+class FootageDesk:
+    """Puts one recall's footage in its thread."""
+
+    settings: Settings
+    store: Store
+    slack: WebClient
+    poster: SlackPoster
+    motive: MotiveClient
+    directory: Directory
+    http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
+
+    def run(self, recall: TrackedRecall, attempt: str) -> None:
+        """One attempt, recorded: done, skipped, or retried later (then failed, said)."""
+        with logs.context(**recall.about()):
+            try:
+                outcome = self.post(recall)
+            except _RETRYABLE as exc:
+                self._failed(recall, attempt, f"{type(exc).__name__}: {exc}")
+                return
+            self.store.media.finish(recall.id, attempt, outcome.state, outcome.note,
+                                    list(outcome.files))  # fmt: skip
+            self.store.audit.add("recallbot", f"footage_{outcome.state}", recall.id,
+                                 files=list(outcome.files), note=outcome.note)  # fmt: skip
+
+    def _failed(self, recall: TrackedRecall, attempt: str, why: str) -> None:
+        later = datetime.now(UTC) + timedelta(seconds=30 * 2**recall.media_tries)
+        tries = self.store.media.retry(recall.id, attempt, why, later)
+        _log.warning("footage attempt %d failed: %s", tries, why)
+        if tries < TRIES:
+            return
+        self.store.media.finish(recall.id, attempt, "failed", why, [])
+        self.store.audit.add("recallbot", "footage_failed", recall.id, note=why)
+        origin = recall.origin
+        if origin and origin.channel_id:
+            self.poster.post(origin.channel_id, blocks.notice(
+                ":warning: I couldn't add the footage itself to this thread (Slack or Motive kept "
+                "failing). The links above still work."), origin.thread_ts)  # fmt: skip
+
+    def post(self, recall: TrackedRecall) -> Outcome:
+        """Fetch, check, make and share this recall's footage; what came of it."""
+        origin = recall.origin
+        s = self.settings
+        if origin is None or not origin.channel_id or s.upload == "off":
+            return Outcome("skipped", "uploads are off (RECALLBOT_UPLOAD=off)")
+        try:
+            public = self.directory.is_public(origin.channel_id)
+        except DirectoryError as exc:
+            raise _RetryableDirectory(str(exc)) from exc
+        if public and not s.links_in_public:
+            return Outcome("skipped", "a public channel, where links may not be posted")
+        ready = [c for c in recall.cameras if c.download_url and c.status is RecallStatus.SUCCESS]
+        kept = [c for c in ready if c.position != CameraPosition.DRIVER_FACING.value
+                or s.upload_driver_facing]  # fmt: skip
+        held = [_words(str(c.position)) for c in ready if c not in kept]
+        kept.sort(key=lambda c: _order(str(c.position)))
+        if not kept:
+            return Outcome("skipped", "no camera may be uploaded: " + ", ".join(held))
+        with tempfile.TemporaryDirectory(prefix="recallbot-footage-") as scratch:
+            return self._share(recall, kept, held, Path(scratch))
+
+    def _share(
+        self, recall: TrackedRecall, cameras: list[CameraResult], held: list[str], scratch: Path
+    ) -> Outcome:
+        origin = recall.origin
+        assert origin is not None  # noqa: S101 - checked by post
+        channel = origin.channel_id or ""
+        zone = zone_of(origin.zone, self.settings.default_zone)
+        downloader = Downloader(self.http, self.settings.upload_max_mb << 20)
+        fetched: list[tuple[str, Path]] = []
+        too_large: list[str] = []
+        for camera in cameras:
+            position = str(camera.position)
+            path = scratch / f"{recall.id}-{position}.mp4"
+            refresh = partial(self._fresh_link, recall, position)
+            try:
+                downloader.fetch(camera.download_url or "", path, refresh=refresh)
+            except TooLarge:
+                too_large.append(_words(position))
+                continue
+            fetched.append((position, path))
+        uploads = self._uploads(recall, fetched, scratch, zone)
+        comment = self._comment(recall, held, too_large, zone)
+        if not uploads:
+            self.poster.post(channel, blocks.notice(comment), origin.thread_ts)
+            return Outcome("skipped", comment)
+        ids = share(self.slack, self.http, uploads, channel, origin.thread_ts, comment)
+        return Outcome("done", comment, tuple(u.filename for u in uploads) + tuple(ids))
+
+    def _uploads(
+        self, recall: TrackedRecall, fetched: list[tuple[str, Path]], scratch: Path, zone: tzinfo
+    ) -> list[Upload]:
+        start = recall.request.start_time.astimezone(zone)
+        middle = start + (recall.request.end_time - recall.request.start_time) / 2
+        target = recall.request.target
+        uploads: list[Upload] = []
+        clips = self.settings.upload == "clips"
+        for position, path in fetched:
+            words = _words(position)
+            if media.AVAILABLE:
+                info = media.probe(path)
+                still = media.still(path, info.seconds / 2, scratch / f"{path.stem}.jpg")
+                said = f"{words} at {clock_text(middle)}"
+                uploads.append(Upload(still, still.name, said, f"{said}, {target}"))
+            if clips:
+                uploads.append(Upload(path, path.name, f"{words} · {target} · {local_text(start)}"))
+        if clips and media.AVAILABLE and len(fetched) >= 2:
+            out = scratch / f"{recall.id}-all-angles.mp4"
+            grid = media.all_angles([p for _, p in fetched], out)
+            shown = ", ".join(_words(p) for p, _ in fetched)
+            title = f"All angles · {target} · {local_text(start)} ({shown})"
+            uploads.append(Upload(grid, grid.name, title))
+        return uploads
+
+    @staticmethod
+    def _comment(recall: TrackedRecall, held: list[str], too_large: list[str], zone: tzinfo) -> str:
+        start = recall.request.start_time.astimezone(zone)
+        said = [
+            f"The footage of recall `{recall.id}` ({recall.request.target}, {local_text(start)})."
+        ]
+        if held:
+            said.append(f"{', '.join(held)} stays a link (RECALLBOT_UPLOAD_DRIVER_FACING).")
+        if too_large:
+            said.append(
+                f"{', '.join(too_large)}: larger than RECALLBOT_UPLOAD_MAX_MB, use the link above."
+            )
+        return " ".join(said)
+
+    def _fresh_link(self, recall: TrackedRecall, position: str) -> str:
+        """A new download link for one camera, when the one in hand expired on the way."""
+        details = self.motive.get_recall(recall.motive_id or "")
+        self.store.recalls.record_refresh(recall.id, details, datetime.now(UTC))
+        for camera in details.cameras:
+            if str(camera.position) == position and camera.download_url:
+                return camera.download_url
+        raise DownloadFailed(f"Motive no longer has a link for {position}")
+
+    def close(self) -> None:
+        """Release the HTTP pool."""
+        self.http.close()
+
+
+class _RetryableDirectory(OSError):
+    """Slack could not say whether the channel is public: ask again later."""
+
+
+class FootageLoop:
+    """Finds owed footage every ``every_s`` seconds and hands each recall to the media pool."""
+
+    def __init__(self, store: Store, desk: FootageDesk, workers: int, every_s: float = 1.0) -> None:
+        self.store = store
+        self.desk = desk
+        self.pool = Background("media", workers, finish_on_close=False)
+        self._every = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._busy: set[str] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Look for owed footage in the background (saying once what is missing for it)."""
+        if not media.AVAILABLE:
+            _log.warning(
+                "PyAV or Pillow is not installed: clips are uploaded as Motive made them, "
+                "without stills or All angles (pip install 'recallbot[video]')"
+            )
+        self._thread = threading.Thread(target=self._run, name="recallbot-footage", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            try:
+                self.sweep()
+            except Exception:  # a locked store, a bug: say it, and look again next time
+                _log.exception("footage sweep failed; trying again")
+
+    def sweep(self) -> int:
+        """Claim what is owed and queue it; how many were queued."""
+        now = datetime.now(UTC)
+        queued = 0
+        for recall in self.store.media.owed(now, now - LEASE):
+            with self._lock:
+                if recall.id in self._busy:
+                    continue
+            attempt = secrets.token_hex(6)
+            if not self.store.media.claim(recall.id, attempt, now, now - LEASE):
+                continue
+            with self._lock:
+                self._busy.add(recall.id)
+            self.pool.run(partial(self._one, recall, attempt))
+            queued += 1
+        return queued
+
+    def _one(self, recall: TrackedRecall, attempt: str) -> None:
+        try:
+            self.desk.run(recall, attempt)
+        finally:
+            with self._lock:
+                self._busy.discard(recall.id)
+
+    def health(self) -> dict[str, object]:
+        """Alive, and how much work waits."""
+        alive = self._thread is not None and self._thread.is_alive()
+        return {"ok": alive, "pending": self.pool.pending,
+                "problem": None if alive else "the footage loop is not running"}  # fmt: skip
+
+    def close(self) -> None:
+        """Stop looking; jobs under way finish or are dropped (their claim lapses and they are
+        tried again after the lease)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.pool.close()
+        self.desk.close()

@@ -1,0 +1,92 @@
+"""Issue 13 end to end: after the links, the footage itself lands in the same thread: a still
+per camera, each camera's clip and all angles in one clip, decoded here to prove they are the
+right camera, the right seconds and in sync; driver-facing stays a link unless allowed."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import av
+from PIL import Image
+
+from bot.ids import ActionId
+from bot.sandbox.footage import COLOURS, colour_of, strip_value
+from bot.sandbox.slack_files import SharedFile
+from bot.store import TrackedRecall
+from tests.slack_world import SlackWorld, slack_world, wait_for
+
+
+def _close(found: tuple[int, int, int], position: str) -> bool:
+    return all(abs(a - b) <= 15 for a, b in zip(found, COLOURS[position], strict=True))
+
+
+def _request(world: SlackWorld, phrase: str) -> tuple[TrackedRecall, list[SharedFile]]:
+    preview, payload = world.preview(phrase)
+    world.press(preview, ActionId.SUBMIT, payload)
+    store = world.app.runtime.store
+    recall = wait_for(lambda: next((r for r in store.recalls.recent(1) if r.media == "done"),
+                                   None), timeout=60)  # fmt: skip
+    assert recall.origin is not None
+    files = world.slack.shared_files("C0SAFETY", recall.origin.thread_ts)
+    return recall, files
+
+
+def _frames(data: bytes) -> list[Image.Image]:
+    with av.open(io.BytesIO(data)) as container:
+        assert container.streams.video[0].codec_context.name == "h264"
+        return [frame.to_image() for frame in container.decode(video=0)]
+
+
+def test_stills_clips_and_all_angles_land_in_the_thread(tmp_path: Path) -> None:
+    with slack_world(tmp_path, upload_driver_facing=True) as world:
+        recall, files = _request(world, "truck 42 yesterday 3pm 1 min front, driver and rear")
+        by_name = {f.name: f for f in files}
+        first = int(recall.request.start_time.timestamp())
+        positions = ("front_facing", "driver_facing", "rear")
+        expected = {f"{recall.id}-{p}.{kind}" for p in positions for kind in ("jpg", "mp4")}
+        assert set(by_name) == expected | {f"{recall.id}-all-angles.mp4"}
+        for position in positions:
+            clip = _frames(by_name[f"{recall.id}-{position}.mp4"].data)
+            assert strip_value(clip[0]) == first, "the clip starts at the recall's start"
+            assert len(clip) == 60 * 5
+            assert all(_close(colour_of(frame), position) for frame in clip[::50])
+            still = Image.open(io.BytesIO(by_name[f"{recall.id}-{position}.jpg"].data))
+            assert strip_value(still) == first + 30, "the still is the middle of the window"
+            assert _close(colour_of(still), position)
+        grid = by_name[f"{recall.id}-all-angles.mp4"]
+        assert grid.title is not None
+        assert grid.title.startswith("All angles")
+        for index, frame in enumerate(_frames(grid.data)[::25]):
+            cell_w, cell_h = frame.width // 2, frame.height // 2
+            tiles = [frame.crop((x * cell_w, y * cell_h, (x + 1) * cell_w, (y + 1) * cell_h))
+                     for y in range(2) for x in range(2)][:3]  # fmt: skip
+            assert {strip_value(t) for t in tiles} == {first + index * 5}, "in sync"
+            assert all(_close(colour_of(t), p) for t, p in zip(tiles, positions, strict=True))
+        (message,) = [m for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts)  # type: ignore[union-attr]
+                      if m.files]  # fmt: skip
+        assert len(message.files) == len(files), "one group, one message"
+        assert "files:write" in world.slack.scopes_used
+
+
+def test_driver_facing_stays_a_link_by_default(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        recall, files = _request(world, "truck 42 yesterday 3pm front and driver")
+        names = {f.name for f in files}
+        assert f"{recall.id}-front_facing.mp4" in names
+        assert not any("driver_facing" in n for n in names)
+        assert f"{recall.id}-all-angles.mp4" not in names, "one camera: no all-angles clip"
+        assert recall.media_note is None or "Driver-facing stays a link" in (
+            recall.media_note or ""
+        )
+
+
+def test_uploads_off_leaves_the_links_alone(tmp_path: Path) -> None:
+    with slack_world(tmp_path, upload="off") as world:
+        preview, payload = world.preview("truck 42 yesterday 3pm front")
+        world.press(preview, ActionId.SUBMIT, payload)
+        store = world.app.runtime.store
+        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
+                                        if r.media == "skipped"), None), timeout=60)  # fmt: skip
+        assert recall.origin is not None
+        assert world.slack.shared_files("C0SAFETY") == []
