@@ -53,7 +53,9 @@ class AppWorld(Person):
         return [m for m in self.slack.posted(channel) if m.thread_ts is None]
 
     def replies(self, status: Posted, channel: str = "C0SAFETY") -> list[Posted]:
-        return [m for m in self.slack.thread(channel, status.ts) if m.ts != status.ts]
+        return [
+            m for m in self.slack.thread(channel, status.ts) if m.ts != status.ts and not m.files
+        ]
 
     def settled(self, timeout: float = 60.0) -> list[TrackedRecall]:
         """Wait until every recall is answered and its status message final; the recalls."""

@@ -122,8 +122,11 @@ class Person:
         return self.slack.post_interaction(self.url, payload)
 
     def answered(self, channel: str = "C0SAFETY") -> list[Posted]:
-        """Wait for a thread reply in the channel; the replies."""
-        return list(wait_for(lambda: [m for m in self.slack.posted(channel) if m.thread_ts]))
+        """Wait for a thread reply in the channel; the replies (the answers: a message sharing
+        the footage that follows one is not counted)."""
+        return list(wait_for(
+            lambda: [m for m in self.slack.posted(channel) if m.thread_ts and not m.files]
+        ))  # fmt: skip
 
 
 @dataclass

@@ -94,7 +94,8 @@ def test_metrics_after_a_full_flow_and_a_refresh(tmp_path: Path) -> None:
     assert {s.labels["outcome"] for s in found["recallbot_webhook_verifications_total"]} >= {
         "accepted"
     }
-    assert {s.labels["queue"] for s in found["recallbot_queue_depth"]} == {"checks", "requests"}
+    queues = {s.labels["queue"] for s in found["recallbot_queue_depth"]}
+    assert queues == {"checks", "requests", "media"}
     assert [(s.labels["state"], s.value) for s in found["recallbot_deliveries_total"]] == [
         ("success", 1.0)
     ]
@@ -107,7 +108,7 @@ def test_liveness_and_readiness_say_what_is_wrong(tmp_path: Path) -> None:
         live = httpx.get(f"{world.app.url}/healthz")
         ready = httpx.get(f"{world.app.url}/readyz")
     assert live.status_code == 200
-    assert set(live.json()) == {"ok", "tracker", "checks", "requests"}
+    assert set(live.json()) == {"ok", "tracker", "checks", "requests", "footage"}
     assert ready.status_code == 200
     body = ready.json()
     assert body["store"] == {"ok": True, "problem": None}
