@@ -12,6 +12,7 @@ from PIL import Image
 
 from bot.ids import ActionId
 from bot.sandbox.footage import COLOURS, colour_of, strip_value
+from bot.sandbox.motive_rules import SandboxSettings
 from bot.sandbox.slack_files import SharedFile
 from bot.store import TrackedRecall
 from tests.slack_world import SlackWorld, slack_world, wait_for
@@ -90,3 +91,60 @@ def test_uploads_off_leaves_the_links_alone(tmp_path: Path) -> None:
                                         if r.media == "skipped"), None), timeout=60)  # fmt: skip
         assert recall.origin is not None
         assert world.slack.shared_files("C0SAFETY") == []
+
+
+def test_a_public_channel_gets_no_files_when_links_are_kept_out(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        world.app.runtime.settings.links_in_public = False  # changed after the request
+        preview, payload = world.preview("truck 42 yesterday 3pm front")
+        world.press(preview, ActionId.SUBMIT, payload)
+        store = world.app.runtime.store
+        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
+                                        if r.media == "skipped"), None), timeout=60)  # fmt: skip
+        assert "public channel" in (recall.media_note or "")
+        assert world.slack.shared_files("C0SAFETY") == []
+
+
+def test_a_clip_over_the_limit_stays_a_link_and_the_thread_says_so(tmp_path: Path) -> None:
+    motive = SandboxSettings(media_pad_mb=2)
+    with slack_world(tmp_path, motive, upload_max_mb=1) as world:
+        preview, payload = world.preview("truck 42 yesterday 3pm front")
+        world.press(preview, ActionId.SUBMIT, payload)
+        store = world.app.runtime.store
+        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
+                                        if r.media == "skipped"), None), timeout=60)  # fmt: skip
+        assert "larger than RECALLBOT_UPLOAD_MAX_MB" in (recall.media_note or "")
+        assert world.slack.shared_files("C0SAFETY") == []
+        assert recall.origin is not None
+        said = [m.text for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts or "")]
+        assert any("larger than RECALLBOT_UPLOAD_MAX_MB" in text for text in said)
+
+
+def test_an_upload_that_keeps_failing_is_retried_then_said(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        world.app.footage.desk.retry_after_s = 0.2
+        world.slack.fail("files.completeUploadExternal", "internal_error", count=3)
+        preview, payload = world.preview("truck 42 yesterday 3pm front")
+        world.press(preview, ActionId.SUBMIT, payload)
+        store = world.app.runtime.store
+        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
+                                        if r.media == "failed"), None), timeout=60)  # fmt: skip
+        assert recall.media_tries == 3
+        assert recall.origin is not None
+        said = [m.text for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts or "")]
+        assert any("couldn't add the footage" in text for text in said)
+        assert world.slack.shared_files("C0SAFETY") == [], "nothing shared: never completed"
+
+
+def test_an_upload_that_fails_once_is_retried_and_shared_once(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        world.app.footage.desk.retry_after_s = 0.2
+        world.slack.fail("files.completeUploadExternal", "internal_error", count=1)
+        recall, files = _request(world, "truck 42 yesterday 3pm front")
+        assert recall.media_tries == 1
+        assert {f.name for f in files} == {f"{recall.id}-front_facing.jpg",
+                                            f"{recall.id}-front_facing.mp4"}  # fmt: skip
+        assert recall.origin is not None
+        sharing = [m for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts or "")
+                   if m.files]  # fmt: skip
+        assert len(sharing) == 1

@@ -95,8 +95,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
             return
         with reply.file.open("rb") as source:
-            while chunk := source.read(1 << 20):
-                self.wfile.write(chunk)
+            try:
+                while chunk := source.read(1 << 20):
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):  # the client stopped reading
+                self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

@@ -90,6 +90,7 @@ class FootageDesk:
     motive: MotiveClient
     directory: Directory
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
+    retry_after_s: float = 30.0  # the first retry's wait, doubling with each failed attempt
 
     def run(self, recall: TrackedRecall, attempt: str) -> None:
         """One attempt, recorded: done, skipped, or retried later (then failed, said)."""
@@ -105,12 +106,13 @@ class FootageDesk:
                                  files=list(outcome.files), note=outcome.note)  # fmt: skip
 
     def _failed(self, recall: TrackedRecall, attempt: str, why: str) -> None:
-        later = datetime.now(UTC) + timedelta(seconds=30 * 2**recall.media_tries)
-        tries = self.store.media.retry(recall.id, attempt, why, later)
+        tries = recall.media_tries + 1
         _log.warning("footage attempt %d failed: %s", tries, why)
         if tries < TRIES:
+            later = datetime.now(UTC) + timedelta(seconds=self.retry_after_s * 2 ** (tries - 1))
+            self.store.media.retry(recall.id, attempt, why, later)
             return
-        self.store.media.finish(recall.id, attempt, "failed", why, [])
+        self.store.media.finish(recall.id, attempt, "failed", why, [], tries)
         self.store.audit.add("recallbot", "footage_failed", recall.id, note=why)
         origin = recall.origin
         if origin and origin.channel_id:

@@ -46,22 +46,28 @@ class MediaRecords:
             )
 
     def finish(
-        self, recall_id: str, attempt: str, state: str, note: str | None, files: list[str]
+        self,
+        recall_id: str,
+        attempt: str,
+        state: str,
+        note: str | None,
+        files: list[str],
+        tries: int | None = None,
     ) -> bool:
-        """The attempt ended: 'done' (``files`` shared), 'skipped' or 'failed' (``note``: why).
-        Only the attempt holding the claim counts."""
+        """The attempt ended: 'done' (``files`` shared), 'skipped' or 'failed' (``note``: why;
+        ``tries``: the failed attempts in all). Only the attempt holding the claim counts."""
         with self._connection.write() as db:
             return bool(
                 db.execute(
-                    "UPDATE recalls SET media = ?, media_note = ?, media_files = ? "
+                    "UPDATE recalls SET media = ?, media_note = ?, media_files = ?, "
+                    "media_tries = COALESCE(?, media_tries) "
                     "WHERE id = ? AND media = 'claimed' AND media_attempt = ?",
-                    (state, note, json.dumps(files), recall_id, attempt),
+                    (state, note, json.dumps(files), tries, recall_id, attempt),
                 ).rowcount
             )
 
-    def retry(self, recall_id: str, attempt: str, note: str, at: datetime) -> int:
-        """The attempt failed in a way a later one may not: try again at ``at``; how many
-        attempts have failed so far."""
+    def retry(self, recall_id: str, attempt: str, note: str, at: datetime) -> None:
+        """The attempt failed in a way a later one may not: try again at ``at``."""
         with self._connection.write() as db:
             db.execute(
                 "UPDATE recalls SET media = 'retry', media_note = ?, media_next_at = ?, "
@@ -69,4 +75,3 @@ class MediaRecords:
                 "WHERE id = ? AND media = 'claimed' AND media_attempt = ?",
                 (note, ts(at), recall_id, attempt),
             )
-        return self._recalls.must(recall_id).media_tries
