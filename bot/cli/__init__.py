@@ -172,6 +172,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", metavar="PATH", help="where the copy goes")
 
+    fetch = commands.add_parser(
+        "fetch",
+        help="download a recall's clips (with stills and the all-angles clip)",
+        description="Download every camera's clip of a finished recall, with progress bars, and "
+        "(with the video extra) a still per camera and the all-angles clip beside them.",
+    )
+    fetch.add_argument("id", help="recallbot's recall id (e.g. r3fa2b1c09d)")
+    fetch.add_argument("--out", default=".", metavar="DIR", help="where to put the files")
+
     track = commands.add_parser("track", help="follow every unfinished recall in the store")
     track.add_argument("--webhook-port", type=int, help="also serve Motive's webhook on this port")
     track.add_argument("--host", default="127.0.0.1", help="address for --webhook-port")
@@ -297,6 +306,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from bot.cli.backup import run_backup
 
         return run_backup(args, sys.stdout)
+    if args.command == "fetch":
+        from bot.cli.fetch import run_fetch
+
+        return run_fetch(args, sys.stdout)
     if args.command == "track":
         from bot.cli.track import run_track
 

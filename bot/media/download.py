@@ -43,6 +43,7 @@ class Downloader:
     backoff_s: float = 0.5
     sleep: Callable[[float], None] = time.sleep
     chunk: int = 1 << 20
+    progress: Callable[[int, int], None] | None = None  # (bytes so far, bytes in all or 0)
 
     def fetch(self, url: str, out: Path, refresh: Callable[[], str] | None = None) -> int:
         """Write the clip at ``url`` to ``out``; its size. ``refresh``: a fresh link for the
@@ -89,6 +90,8 @@ class Downloader:
                     if written > self.max_bytes:
                         raise TooLarge(written, self.max_bytes)
                     sink.write(block)
+                    if self.progress is not None:
+                        self.progress(written, declared)
             if declared and written != declared:
                 raise _Passing(f"the download ended after {written} of {declared} bytes")
             return written
