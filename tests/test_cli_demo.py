@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.processes import ROOT
 
 
-def test_the_demo_runs_the_whole_conversation_and_exits_cleanly() -> None:
+def test_the_demo_runs_the_whole_conversation_and_exits_cleanly(tmp_path: Path) -> None:
+    out = tmp_path / "footage"
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "demo", "--speed", "600"],
+        [sys.executable, "-m", "bot.cli", "demo", "--speed", "600", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
@@ -30,7 +32,13 @@ def test_the_demo_runs_the_whole_conversation_and_exits_cleanly() -> None:
         "Download Road-facing: HTTP 200, video/mp4",
         "stopped on SIGTERM (exit 0)",
         "1 Motive recall · 2 videos downloaded",
+        "recallbot shares 2 files in the thread:",
+        f"saved: {out.resolve()}/",
     ]
     positions = [said.find(step) for step in steps]
     assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p < 0]
     assert positions[:5] == sorted(positions[:5])
+    saved = sorted(p.suffix for p in out.iterdir())
+    assert saved == [".jpg", ".mp4"], (
+        "the still and the road-facing clip (driver-facing stays a link)"
+    )

@@ -201,6 +201,8 @@ def _parser() -> argparse.ArgumentParser:
         "type a /recall, press Request and print the Slack conversation with timings.",
     )
     demo.add_argument("phrase", nargs="?", help="what the demo user types after /recall")
+    demo.add_argument("--out", default="recallbot-demo-footage", metavar="DIR",
+                      help="where the footage shared in the thread is saved")  # fmt: skip
     demo.add_argument("--speed", type=_positive, default=120.0,
                       help="sandbox seconds per real second")  # fmt: skip
 

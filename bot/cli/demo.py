@@ -184,6 +184,23 @@ def download_links(reply: Posted, narrator: Narrator) -> int:
     return fetched
 
 
+def save_footage(slack: SlackSandbox, thread_ts: str, narrator: Narrator, folder: Path) -> int:
+    """Wait for the message sharing the footage in the thread; write each file to ``folder``
+    and say where, so it can be opened and watched; how many files."""
+    shared = wait_until(lambda: slack.shared_files(CHANNEL, thread_ts), "the footage in the thread",
+                        timeout=60)  # fmt: skip
+    at = next(m.at for m in slack.thread(CHANNEL, thread_ts) if m.files)
+    narrator.say(f"#safety · recallbot shares {len(shared)} files in the thread:", at)
+    folder.mkdir(parents=True, exist_ok=True)
+    for file in shared:
+        path = folder / file.name
+        path.write_bytes(file.data)
+        narrator.out.write(f"         │ {file.title} ({file.length:,} bytes)\n"
+                           f"         │   saved: {path.resolve()}\n")  # fmt: skip
+    narrator.out.flush()
+    return len(shared)
+
+
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     """Run the conversation; 0 when every step happened and the app stopped cleanly."""
     speed = float(args.speed)
@@ -215,6 +232,7 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
                 return 1
             reply = conversation.press_request(preview, payload)
             downloaded = download_links(reply, narrator)
+            saved = save_footage(slack, reply.thread_ts or "", narrator, Path(args.out))
         except (DemoFailed, RuntimeError) as failure:  # RuntimeError: the app did not start
             app.stop()
             out.write(f"\ndemo failed: {failure}\nrecallbot run said:\n{app.log_tail()}\n")
@@ -226,6 +244,7 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
             f"\nack {figures['ack_ms']:.0f} ms · preview {figures['preview_s']:.2f} s after "
             f"typing · status message {figures['anchor_ms']:.0f} ms after Request · links "
             f"{figures['links_s']:.1f} s after Request · {motive.creates()} Motive recall · "
-            f"{downloaded} videos downloaded · {narrator.since():.1f} s in all\n"
+            f"{downloaded} videos downloaded · {saved} files shared in the thread (saved in "
+            f"{args.out}) · {narrator.since():.1f} s in all\n"
         )
-        return 0 if code == 0 and downloaded > 0 and motive.creates() == 1 else 1
+        return 0 if code == 0 and downloaded > 0 and saved > 0 and motive.creates() == 1 else 1

@@ -175,7 +175,9 @@ class FootageDesk:
     ) -> list[Upload]:
         start = recall.request.start_time.astimezone(zone)
         middle = start + (recall.request.end_time - recall.request.start_time) / 2
-        target = recall.request.target
+        request = recall.request
+        target = (f"vehicle {request.vehicle_number}" if request.vehicle_number
+                  else f"asset {request.asset_name}")  # fmt: skip
         uploads: list[Upload] = []
         clips = self.settings.upload == "clips"
         for position, path in fetched:
