@@ -1,0 +1,142 @@
+"""Benchmark of the footage in the thread (issue 13).
+
+    python bench/media.py            # 3 cameras x 2 min at 1280x720, 15 fps; then a 1 GB clip
+
+The Motive sandbox and the Slack emulator run in this process; recallbot's side (download,
+check, stills, all angles, streamed upload: ``FootageDesk.post``) runs in a child process, so
+its CPU seconds and peak RSS are its own. The sandbox renders every clip once before the clock
+starts (rendering is the sandbox's cost, not recallbot's). Prints medians of ``--rounds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.recall import CameraPosition, RecallRequest  # noqa: E402
+from bot.sandbox.motive import MotiveSandbox  # noqa: E402
+from bot.sandbox.motive_rules import SandboxSettings  # noqa: E402
+from bot.sandbox.slack import SlackSandbox  # noqa: E402
+from tests.conftest import client_for  # noqa: E402
+
+# The child: recallbot's side alone, measured from inside.
+CHILD = r"""
+import json, resource, sys, time
+from datetime import datetime, UTC
+from pathlib import Path
+import httpx
+from slack_sdk import WebClient
+from bot.config import Settings
+from bot.media.clip import all_angles
+from bot.media.download import Downloader
+from bot.slack.footage import FootageDesk
+from bot.store import TrackedRecall
+
+job = json.loads(sys.argv[1])
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+before = rss_mb()
+started, cpu0 = time.perf_counter(), time.process_time()
+result = {}
+if job["kind"] == "post":
+    recall = TrackedRecall.model_validate(job["recall"])
+    settings = Settings(_env_file=None, upload="clips", upload_driver_facing=True,
+                        upload_max_mb=1000, default_tz="America/Chicago")
+    slack = WebClient(token="xoxb-sandbox", base_url=job["slack"])
+    class Open:
+        def is_public(self, channel): return False
+        def group_members(self, group): return frozenset()
+    desk = FootageDesk(settings, None, slack, None, None, Open())
+    outcome = desk.post(recall)
+    result["files"] = len(outcome.files) // 2
+elif job["kind"] == "grid":
+    all_angles([Path(p) for p in job["clips"]], Path(job["out"]))
+else:
+    with httpx.Client(timeout=120) as http:
+        result["bytes"] = Downloader(http, 4 << 30).fetch(job["url"], Path(job["out"]))
+result |= {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu0,
+           "rss_start_mb": before, "rss_peak_mb": rss_mb()}
+print(json.dumps(result))
+"""
+
+
+def _child(job: dict[str, object]) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(job)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _recall(sandbox: MotiveSandbox, minutes: int, positions: tuple[CameraPosition, ...]) -> dict:
+    start = (datetime.now(UTC) - timedelta(days=1)).replace(hour=20, minute=0, second=0,
+                                                             microsecond=0)  # fmt: skip
+    client = client_for(sandbox)
+    request = RecallRequest(
+        vehicle_number="42", start_time=start, duration=minutes, camera_positions=positions
+    )
+    created = client.create_recall(request)
+    sandbox.clock.advance(3600)
+    details = client.get_recall(created.id)
+    client.close()
+    for camera in details.cameras:  # the sandbox renders each clip now, before any timing
+        with httpx.stream("GET", camera.download_url or "", timeout=600) as answer:
+            for _ in answer.iter_bytes(1 << 20):
+                pass
+    return {
+        "id": "rbench", "motive_id": details.id, "fingerprint": "x", "requested_by": "U0DEMO",
+        "state": "success", "created_at": start.isoformat(), "updated_at": start.isoformat(),
+        "deadline_at": (start + timedelta(days=1)).isoformat(), "delivery": "delivered",
+        "request": {"vehicle_number": "42", "start_time": start.isoformat(), "duration": minutes,
+                    "recall_type": "regular"},
+        "cameras": [c.model_dump(mode="json") for c in details.cameras],
+        "origin": {"surface": "slack", "channel_id": "C0SAFETY", "thread_ts": None},
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--big-mb", type=int, default=1024)
+    options = parser.parse_args()
+    three = (CameraPosition.FRONT_FACING, CameraPosition.DRIVER_FACING, CameraPosition.REAR)
+    settings = SandboxSettings(media_width=1280, media_height=720, media_fps=15)
+    with MotiveSandbox(settings) as motive, SlackSandbox() as slack:
+        recall = _recall(motive, 2, three)
+        posts = [_child({"kind": "post", "recall": recall, "slack": slack.api_url})
+                 for _ in range(options.rounds)]  # fmt: skip
+        clips = sorted(motive.footage.folder.glob("*.mp4"))[:3]
+        with tempfile.TemporaryDirectory() as scratch:
+            job = {"kind": "grid", "clips": [str(c) for c in clips], "out": f"{scratch}/grid.mp4"}
+            grids = [_child(job) for _ in range(options.rounds)]
+    print(f"3 cameras x 2 min at 1280x720, 15 fps (medians of {options.rounds}):")
+    for name, runs in (("success to files completed in Slack", posts),
+                       ("all-angles encode alone", grids)):  # fmt: skip
+        print(f"  {name:38} {statistics.median(r['seconds'] for r in runs):6.1f} s wall  "
+              f"{statistics.median(r['cpu'] for r in runs):6.1f} s CPU  "
+              f"peak RSS {statistics.median(r['rss_peak_mb'] for r in runs):5.0f} MB")  # fmt: skip
+    big = SandboxSettings(media_pad_mb=options.big_mb)
+    with MotiveSandbox(big) as motive:
+        one = _recall(motive, 1, (CameraPosition.FRONT_FACING,))
+        with tempfile.TemporaryDirectory() as scratch:
+            run = _child({"kind": "download", "url": one["cameras"][0]["download_url"],
+                          "out": f"{scratch}/big.mp4"})  # fmt: skip
+    growth = run["rss_peak_mb"] - run["rss_start_mb"]
+    print(
+        f"a {run['bytes'] / 2**30:.2f} GB clip streamed to disk: {run['seconds']:.1f} s, "
+        f"RSS {run['rss_start_mb']:.0f} MB at start, peak {run['rss_peak_mb']:.0f} MB "
+        f"(grew {growth:.0f} MB; target < 100 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
