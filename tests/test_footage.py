@@ -22,12 +22,19 @@ def _close(found: tuple[int, int, int], position: str) -> bool:
     return all(abs(a - b) <= 15 for a, b in zip(found, COLOURS[position], strict=True))
 
 
-def _request(world: SlackWorld, phrase: str) -> tuple[TrackedRecall, list[SharedFile]]:
+def _ended(world: SlackWorld, phrase: str, state: str) -> TrackedRecall:
+    """Request ``phrase`` in #safety; the recall once its footage ended in ``state``."""
     preview, payload = world.preview(phrase)
     world.press(preview, ActionId.SUBMIT, payload)
     store = world.app.runtime.store
-    recall = wait_for(lambda: next((r for r in store.recalls.recent(1) if r.media == "done"),
-                                   None), timeout=60)  # fmt: skip
+    recall: TrackedRecall = wait_for(
+        lambda: next((r for r in store.recalls.recent(1) if r.media == state), None), 60
+    )
+    return recall
+
+
+def _request(world: SlackWorld, phrase: str) -> tuple[TrackedRecall, list[SharedFile]]:
+    recall = _ended(world, phrase, "done")
     assert recall.origin is not None
     files = world.slack.shared_files("C0SAFETY", recall.origin.thread_ts)
     return recall, files
@@ -84,11 +91,7 @@ def test_driver_facing_stays_a_link_by_default(tmp_path: Path) -> None:
 
 def test_uploads_off_leaves_the_links_alone(tmp_path: Path) -> None:
     with slack_world(tmp_path, upload="off") as world:
-        preview, payload = world.preview("truck 42 yesterday 3pm front")
-        world.press(preview, ActionId.SUBMIT, payload)
-        store = world.app.runtime.store
-        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
-                                        if r.media == "skipped"), None), timeout=60)  # fmt: skip
+        recall = _ended(world, "truck 42 yesterday 3pm front", "skipped")
         assert recall.origin is not None
         assert world.slack.shared_files("C0SAFETY") == []
 
@@ -96,11 +99,7 @@ def test_uploads_off_leaves_the_links_alone(tmp_path: Path) -> None:
 def test_a_public_channel_gets_no_files_when_links_are_kept_out(tmp_path: Path) -> None:
     with slack_world(tmp_path) as world:
         world.app.runtime.settings.links_in_public = False  # changed after the request
-        preview, payload = world.preview("truck 42 yesterday 3pm front")
-        world.press(preview, ActionId.SUBMIT, payload)
-        store = world.app.runtime.store
-        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
-                                        if r.media == "skipped"), None), timeout=60)  # fmt: skip
+        recall = _ended(world, "truck 42 yesterday 3pm front", "skipped")
         assert "public channel" in (recall.media_note or "")
         assert world.slack.shared_files("C0SAFETY") == []
 
@@ -108,11 +107,7 @@ def test_a_public_channel_gets_no_files_when_links_are_kept_out(tmp_path: Path) 
 def test_a_clip_over_the_limit_stays_a_link_and_the_thread_says_so(tmp_path: Path) -> None:
     motive = SandboxSettings(media_pad_mb=2)
     with slack_world(tmp_path, motive, upload_max_mb=1) as world:
-        preview, payload = world.preview("truck 42 yesterday 3pm front")
-        world.press(preview, ActionId.SUBMIT, payload)
-        store = world.app.runtime.store
-        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
-                                        if r.media == "skipped"), None), timeout=60)  # fmt: skip
+        recall = _ended(world, "truck 42 yesterday 3pm front", "skipped")
         assert "larger than RECALLBOT_UPLOAD_MAX_MB" in (recall.media_note or "")
         assert world.slack.shared_files("C0SAFETY") == []
         assert recall.origin is not None
@@ -124,11 +119,7 @@ def test_an_upload_that_keeps_failing_is_retried_then_said(tmp_path: Path) -> No
     with slack_world(tmp_path) as world:
         world.app.footage.desk.retry_after_s = 0.2
         world.slack.fail("files.completeUploadExternal", "internal_error", count=3)
-        preview, payload = world.preview("truck 42 yesterday 3pm front")
-        world.press(preview, ActionId.SUBMIT, payload)
-        store = world.app.runtime.store
-        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
-                                        if r.media == "failed"), None), timeout=60)  # fmt: skip
+        recall = _ended(world, "truck 42 yesterday 3pm front", "failed")
         assert recall.media_tries == 3
         assert recall.origin is not None
         said = [m.text for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts or "")]

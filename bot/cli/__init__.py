@@ -11,8 +11,10 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from importlib import import_module
+from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -278,52 +280,30 @@ def _failed(args: argparse.Namespace, message: str) -> int:
     return 2
 
 
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("bot.cli.parse", "run_parse"),
+    "request": ("bot.cli.request", "run_request"),
+    "status": ("bot.cli.records", "run_status"),
+    "list": ("bot.cli.records", "run_list"),
+    "audit": ("bot.cli.audit", "run_audit"),
+    "quota": ("bot.cli.quota", "run_quota"),
+    "backup": ("bot.cli.backup", "run_backup"),
+    "fetch": ("bot.cli.fetch", "run_fetch"),
+    "track": ("bot.cli.track", "run_track"),
+    "run": ("bot.cli.run", "run_app"),
+    "demo": ("bot.cli.demo", "run_demo"),
+    "sandbox": ("bot.cli.sandbox", "run_sandbox"),
+}
+"""Each command's module and function: imported only when it runs, so that ``recallbot parse``
+does not pay for the HTTP client and ``recallbot request`` does not pay for the Slack app."""
+
+
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """Run the chosen command."""
-    if args.command == "parse":
-        if args.jsonl == bool(args.text):
-            parser.error("parse: give a phrase as TEXT, or --jsonl to read phrases from stdin")
-        from bot.cli.parse import run_parse  # commands load what they need, when they run
-
-        return run_parse(args, sys.stdout)
-    if args.command == "request":
-        if not args.text:
-            parser.error("request: give a phrase, e.g. recallbot request truck 42 yesterday 3pm")
-        from bot.cli.request import run_request
-
-        return run_request(args, sys.stdout)
-    if args.command in ("status", "list"):
-        from bot.cli.records import run_list, run_status
-
-        return (run_status if args.command == "status" else run_list)(args, sys.stdout)
-    if args.command == "audit":
-        from bot.cli.audit import run_audit
-
-        return run_audit(args, sys.stdout)
-    if args.command == "quota":
-        from bot.cli.quota import run_quota
-
-        return run_quota(args, sys.stdout)
-    if args.command == "backup":
-        from bot.cli.backup import run_backup
-
-        return run_backup(args, sys.stdout)
-    if args.command == "fetch":
-        from bot.cli.fetch import run_fetch
-
-        return run_fetch(args, sys.stdout)
-    if args.command == "track":
-        from bot.cli.track import run_track
-
-        return run_track(args, sys.stdout)
-    if args.command == "run":
-        from bot.cli.run import run_app
-
-        return run_app(args, sys.stdout)
-    if args.command == "demo":
-        from bot.cli.demo import run_demo
-
-        return run_demo(args, sys.stdout)
-    from bot.cli.sandbox import run_sandbox
-
-    return run_sandbox(args, sys.stdout)
+    """Check what argparse cannot, then run the chosen command."""
+    if args.command == "parse" and args.jsonl == bool(args.text):
+        parser.error("parse: give a phrase as TEXT, or --jsonl to read phrases from stdin")
+    if args.command == "request" and not args.text:
+        parser.error("request: give a phrase, e.g. recallbot request truck 42 yesterday 3pm")
+    module, name = _COMMANDS[args.command]
+    run: Callable[[argparse.Namespace, TextIO], int] = getattr(import_module(module), name)
+    return run(args, sys.stdout)
