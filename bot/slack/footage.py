@@ -112,13 +112,16 @@ class FootageDesk:
             later = datetime.now(UTC) + timedelta(seconds=self.retry_after_s * 2 ** (tries - 1))
             self.store.media.retry(recall.id, attempt, why, later)
             return
+        origin = recall.origin
+        if origin and origin.channel_id:  # said first: once recorded, nobody would say it
+            try:
+                self.poster.post(origin.channel_id, blocks.notice(
+                    ":warning: I couldn't add the footage itself to this thread (Slack or Motive "
+                    "kept failing). The links above still work."), origin.thread_ts)  # fmt: skip
+            except Exception:
+                _log.exception("could not say in the thread that the footage failed")
         self.store.media.finish(recall.id, attempt, "failed", why, [], tries)
         self.store.audit.add("recallbot", "footage_failed", recall.id, note=why)
-        origin = recall.origin
-        if origin and origin.channel_id:
-            self.poster.post(origin.channel_id, blocks.notice(
-                ":warning: I couldn't add the footage itself to this thread (Slack or Motive kept "
-                "failing). The links above still work."), origin.thread_ts)  # fmt: skip
 
     def post(self, recall: TrackedRecall) -> Outcome:
         """Fetch, check, make and share this recall's footage; what came of it."""
