@@ -111,8 +111,14 @@ class Progress(ClosedOnExit):
         """Everything is flushed as it is written."""
 
     def close(self) -> None:
-        """Stop updating and leave the terminal clean."""
+        """Stop updating and leave the terminal clean (piped, say where things stand once more
+        if that changed since the last line)."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=2)
+        if not self._live and self._thread.ident is not None:
+            try:
+                self._show(self._read())
+            except Exception:  # the same as a missed second: nothing new to say
+                _log.debug("last progress line not written", exc_info=True)
         self.clear()
