@@ -44,13 +44,8 @@ class Recalls:
     def select(
         self, where: str, params: tuple[Any, ...] = (), tail: str = ""
     ) -> list[TrackedRecall]:
-        """Recalls (with their origin, ``o``) matching an SQL condition on ``r``: for the other
-        parts of the store, which keep their own columns of a recall."""
-        return self._rows(where, params, tail)
-
-    def _rows(
-        self, where: str, params: tuple[Any, ...] = (), tail: str = ""
-    ) -> list[TrackedRecall]:
+        """Recalls (with their origin, ``o``) matching an SQL condition on ``r``; the other
+        parts of the store that keep columns of a recall (``media``) read through it too."""
         with self._connection.read() as db:
             found = list(db.query(f"{_SELECT}{_FROM}WHERE {where} {tail}", params))
         return [self._recall(row) for row in found]
@@ -67,21 +62,21 @@ class Recalls:
 
     def get(self, recall_id: str) -> TrackedRecall | None:
         """A recall by recallbot's id."""
-        found = self._rows("r.id = ?", (recall_id,))
+        found = self.select("r.id = ?", (recall_id,))
         return found[0] if found else None
 
     def by_motive_id(self, motive_id: str) -> TrackedRecall | None:
         """The latest recall following Motive's recall ``motive_id`` (a repeat request may follow
         the same one as an earlier recall)."""
-        found = self._rows("r.motive_id = ?", (motive_id,), "ORDER BY r.created_at DESC LIMIT 1")
+        found = self.select("r.motive_id = ?", (motive_id,), "ORDER BY r.created_at DESC LIMIT 1")
         return found[0] if found else None
 
     def recent(self, limit: int = 20, requested_by: str | None = None) -> list[TrackedRecall]:
         """The latest recalls, newest first (optionally one requester's)."""
         if requested_by is None:
-            return self._rows("1 = 1", (), f"ORDER BY r.created_at DESC LIMIT {int(limit)}")
+            return self.select("1 = 1", (), f"ORDER BY r.created_at DESC LIMIT {int(limit)}")
         tail = f"ORDER BY r.created_at DESC LIMIT {int(limit)}"
-        return self._rows("r.requested_by = ?", (requested_by,), tail)
+        return self.select("r.requested_by = ?", (requested_by,), tail)
 
     def next_due(self) -> datetime | None:
         """When the earliest scheduled check is due (None when nothing is followed)."""
@@ -148,7 +143,7 @@ class Recalls:
 
     def _duplicate(self, fingerprint: str, since: datetime) -> TrackedRecall | None:
         in_flight = placeholders(IN_FLIGHT)
-        found = self._rows(
+        found = self.select(
             f"r.fingerprint = ? AND (r.state IN ({in_flight}) "
             "OR (r.state = 'success' AND r.finished_at >= ?))",
             (fingerprint, *IN_FLIGHT, ts(since)),
@@ -266,7 +261,7 @@ class Recalls:
                     f"({placeholders(tuple(ids))})",
                     (ts(now + lease), *ids),
                 )
-        return self._rows(f"r.id IN ({placeholders(tuple(ids))})", tuple(ids)) if ids else []
+        return self.select(f"r.id IN ({placeholders(tuple(ids))})", tuple(ids)) if ids else []
 
     def record_check(
         self, recall_id: str, details: RecallDetails, now: datetime, next_check: datetime
@@ -376,7 +371,7 @@ class Recalls:
     def undelivered(self, stale_before: datetime) -> list[TrackedRecall]:
         """Finished recalls whose answer is still owed (never claimed, or a stale claim)."""
         finished = placeholders(_FINISHED)
-        return self._rows(
+        return self.select(
             f"r.state IN ({finished}) AND (r.delivery = 'none' OR "
             "(r.delivery = 'claimed' AND r.delivery_claimed_at <= ?))",
             (*_FINISHED, ts(stale_before)),
@@ -385,7 +380,7 @@ class Recalls:
     def status_behind(self, since: datetime) -> list[TrackedRecall]:
         """Recalls answered since ``since`` whose status message does not show their final
         state yet (the edit after the answer failed, or a crash came between)."""
-        return self._rows(
+        return self.select(
             "r.delivery = 'delivered' AND r.finished_at >= ? AND o.status_ts IS NOT NULL "
             "AND (r.notified_state IS NULL OR r.notified_state != r.state)",
             (ts(since),),
