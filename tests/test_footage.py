@@ -48,7 +48,8 @@ def _frames(data: bytes) -> list[Image.Image]:
 
 def test_stills_clips_and_all_angles_land_in_the_thread(tmp_path: Path) -> None:
     with slack_world(tmp_path, upload_driver_facing=True) as world:
-        recall, files = _request(world, "truck 42 yesterday 3pm 1 min front, driver and rear")
+        phrase = "truck 42 yesterday 1 min around 3pm front, driver and rear"
+        recall, files = _request(world, phrase)
         by_name = {f.name: f for f in files}
         first = int(recall.request.start_time.timestamp())
         positions = ("front_facing", "driver_facing", "rear")
@@ -60,7 +61,7 @@ def test_stills_clips_and_all_angles_land_in_the_thread(tmp_path: Path) -> None:
             assert len(clip) == 60 * 5
             assert all(_close(colour_of(frame), position) for frame in clip[::50])
             still = Image.open(io.BytesIO(by_name[f"{recall.id}-{position}.jpg"].data))
-            assert strip_value(still) == first + 30, "the still is the middle of the window"
+            assert strip_value(still) == first + 30, "the still is the moment asked about (3pm)"
             assert _close(colour_of(still), position)
         grid = by_name[f"{recall.id}-all-angles.mp4"]
         assert grid.title is not None
@@ -75,6 +76,18 @@ def test_stills_clips_and_all_angles_land_in_the_thread(tmp_path: Path) -> None:
                       if m.files]  # fmt: skip
         assert len(message.files) == len(files), "one group, one message"
         assert "files:write" in world.slack.scopes_used
+
+
+def test_the_still_is_the_time_said_or_the_middle_of_a_range(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        for phrase, into in (("truck 42 yesterday 3pm 2 min front", 0),
+                             ("truck 42 yesterday 2:00-2:02pm front", 60)):  # fmt: skip
+            recall, files = _request(world, phrase)
+            (still,) = [f for f in files if f.name.endswith(".jpg")]
+            moment = int(recall.request.start_time.timestamp()) + into
+            assert strip_value(Image.open(io.BytesIO(still.data))) == moment, phrase
+            assert recall.origin is not None
+            assert recall.origin.moment is None or into == 0
 
 
 def test_driver_facing_stays_a_link_by_default(tmp_path: Path) -> None:

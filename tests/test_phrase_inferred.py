@@ -78,3 +78,15 @@ def test_unknown_words_are_reported_but_filler_is_not() -> None:
 def test_a_quoted_name_without_keyword_is_reported_not_dropped() -> None:
     notes = _notes('truck 42 yesterday 3pm "near gate 4"')
     assert "near gate 4" in notes[InferenceKind.IGNORED]
+
+
+def test_the_moment_asked_about_is_kept_for_the_still() -> None:
+    def moment(phrase: str) -> str | None:
+        result = parse_phrase(phrase, TUE.tz, TUE.now)
+        assert isinstance(result, ParsedPhrase), result
+        return result.moment.astimezone(TUE.tz).strftime("%H:%M:%S") if result.moment else None
+
+    assert moment("truck 42 yesterday 3pm 2 min") == "15:00:00"
+    assert moment("truck 42 yesterday 2 min ending at 3pm") == "15:00:00"
+    assert moment("truck 42 yesterday 1 min either side of 3pm") == "15:00:00"
+    assert moment("truck 42 yesterday 3:00-3:02pm") is None, "a window alone: its middle"

@@ -171,6 +171,7 @@ def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> Par
         local_start=request.start_time.astimezone(reading_tz),
         zone_label=zone.label if zone else zone_label(reading_tz),
         inferred=tuple(notes),
+        moment=None if moment.range_seconds is not None else centre,
     )
 
 

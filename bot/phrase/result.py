@@ -61,6 +61,9 @@ class ParsedPhrase(BaseModel):
     zone_label: str
     """The zone the phrase was read in, as people name it ("America/Chicago", "EST")."""
     inferred: tuple[Inference, ...] = ()
+    moment: AwareDatetime | None = None
+    """The instant the phrase asked about ("3pm", the centre of "3pm ± 1 min"); None when it
+    named only a window ("3:00-3:02pm"). The still of each camera is taken there."""
 
     @property
     def local_end(self) -> datetime:

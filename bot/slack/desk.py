@@ -132,6 +132,7 @@ class SlackDesk:
     ) -> Message:
         """The preview with Request/Edit/Cancel (or, with RECALLBOT_CONFIRM=never, the request
         itself)."""
+        origin = origin.model_copy(update={"moment": parsed.moment})
         checked = self.check(parsed.request, user, origin, phrase, response_url)
         if isinstance(checked, Refusal):
             return blocks.refusal(checked.message)
@@ -189,6 +190,7 @@ class SlackDesk:
         origin = Origin(
             surface="slack", team_id=draft.team_id, channel_id=draft.channel_id or "",
             thread_ts=draft.thread_ts, user_id=user, zone=getattr(zone, "key", None),
+            moment=draft.moment,
         )  # fmt: skip
         try:
             submission = self.runtime.service.record(draft.request, user, origin, draft_id)

@@ -79,6 +79,16 @@ def _words(position: str) -> str:
         return position
 
 
+def _moment(recall: TrackedRecall) -> datetime:
+    """The instant whose frame is each camera's still: the one asked about, kept inside the
+    window (the last frame is a hair before its end), or the window's middle."""
+    start, end = recall.request.start_time, recall.request.end_time
+    asked = recall.origin.moment if recall.origin else None
+    if asked is None:
+        return start + (end - start) / 2
+    return min(max(asked, start), end - timedelta(seconds=1))
+
+
 @dataclass
 class FootageDesk:
     """Puts one recall's footage in its thread."""
@@ -176,9 +186,10 @@ class FootageDesk:
     def _uploads(
         self, recall: TrackedRecall, fetched: list[tuple[str, Path]], scratch: Path, zone: tzinfo
     ) -> list[Upload]:
-        start = recall.request.start_time.astimezone(zone)
-        middle = start + (recall.request.end_time - recall.request.start_time) / 2
         request = recall.request
+        start = request.start_time.astimezone(zone)
+        moment = _moment(recall).astimezone(zone)
+        into = (moment - request.start_time).total_seconds()  # seconds of footage, not of clip
         target = (f"vehicle {request.vehicle_number}" if request.vehicle_number
                   else f"asset {request.asset_name}")  # fmt: skip
         uploads: list[Upload] = []
@@ -187,8 +198,9 @@ class FootageDesk:
             words = _words(position)
             if media.AVAILABLE:
                 info = media.probe(path)
-                still = media.still(path, info.seconds / 2, scratch / f"{path.stem}.jpg")
-                said = f"{words} at {clock_text(middle)}"
+                at = info.seconds * into / (request.end_time - request.start_time).total_seconds()
+                still = media.still(path, at, scratch / f"{path.stem}.jpg")
+                said = f"{words} at {clock_text(moment)}"
                 uploads.append(Upload(still, still.name, said, f"{said}, {target}"))
             if clips:
                 uploads.append(Upload(path, path.name, f"{words} · {target} · {local_text(start)}"))

@@ -66,6 +66,7 @@ class Drafts:
                     "channel_id": origin.channel_id if origin else None,
                     "thread_ts": origin.thread_ts if origin else None,
                     "response_url": response_url,
+                    "moment": ts(origin.moment) if origin and origin.moment else None,
                     "created_at": ts(now),
                 }
             )

@@ -24,7 +24,8 @@ from bot.store.rows import IN_FLIGHT, Origin, RecallState, TrackedRecall, Webhoo
 
 _FINISHED = tuple(state for state in RecallState if state.finished)
 _SELECT = (
-    "SELECT r.*, o.surface, o.team_id, o.channel_id, o.thread_ts, o.status_ts, o.user_id, o.zone "
+    "SELECT r.*, o.surface, o.team_id, o.channel_id, o.thread_ts, o.status_ts, o.user_id, o.zone, "
+    "o.moment "
 )
 _FROM = "FROM recalls r LEFT JOIN origins o ON o.recall_id = r.id "
 
@@ -131,7 +132,8 @@ class Recalls:
                 }
             )
             if origin is not None:
-                db.table("origins").insert({"recall_id": recall_id, **origin.model_dump()})
+                row = origin.model_dump() | {"moment": ts(origin.moment) if origin.moment else None}
+                db.table("origins").insert({"recall_id": recall_id, **row})
         created = self.get(recall_id)
         assert created is not None  # noqa: S101 - inserted above
         return created, True

@@ -56,6 +56,7 @@ class Origin(BaseModel):
     status_ts: str | None = None
     user_id: str | None = None
     zone: str | None = None  # the requester's IANA zone, for times shown later
+    moment: AwareDatetime | None = None  # the instant asked about (its still); None: the middle
 
 
 class TrackedRecall(BaseModel):
@@ -126,6 +127,7 @@ class PendingRequest(BaseModel):
     channel_id: str | None = None
     thread_ts: str | None = None
     response_url: str | None = None
+    moment: AwareDatetime | None = None
     created_at: AwareDatetime
     used_at: AwareDatetime | None = None
     recall_id: str | None = None  # the recall it became (or the one it duplicated)

@@ -149,5 +149,12 @@ def _v4(db: Database) -> None:
     db.execute("UPDATE recalls SET media = 'skipped', media_tries = 0 WHERE delivery = 'delivered'")
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(db: Database) -> None:
+    """The moment a request asked about ("3pm" in "3pm 2 min", an alert's start), kept with
+    its draft and its origin, so each camera's still is the frame of that moment."""
+    db.table("drafts").add_column("moment", str)
+    db.table("origins").add_column("moment", str)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 """Append only: a migration, once released, never changes."""
