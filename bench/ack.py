@@ -10,6 +10,13 @@ command's preview has reached its ``response_url``.
 Request clicks are timed from the click to the status ("anchor") message in the channel: 20 at
 rest, one per channel, and 20 while the next round's burst is arriving.
 Targets: p99 ack under 250 ms on 2 cores. Figures are medians over the rounds.
+
+``--media N`` (issue 13) first requests N 3-camera, 2-minute recalls at 1280x720, 15 fps in a
+channel of their own, so the media pool (``RECALLBOT_MEDIA_WORKERS``) is downloading, checking,
+composing All angles and uploading while the rounds run; the bench says how many media jobs
+were under way through every round. With or without, it prints how long each clicked recall's
+links answer took after recallbot learned of Motive's success (the answer must not wait for
+footage). The sandbox renders those clips before the clock starts (its cost, not recallbot's).
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ import argparse
 import itertools
 import multiprocessing
 import random
+import sqlite3
 import statistics
 import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -35,12 +44,15 @@ import httpx  # noqa: E402
 
 from bot.ids import ActionId  # noqa: E402
 from bot.sandbox.app_process import AppProcess, free_port  # noqa: E402
+from bot.sandbox.footage import ClipSpec, window_start  # noqa: E402
 from bot.sandbox.motive import MotiveSandbox  # noqa: E402
 from bot.sandbox.motive_rules import SandboxSettings  # noqa: E402
 from bot.sandbox.slack import SlackSandbox, SlackSettings, signature_headers  # noqa: E402
 from bot.sandbox.slack_view import button  # noqa: E402
 
 CHANNELS = [f"C0BENCH{n:02d}" for n in range(40)]
+MEDIA_CHANNEL = "C0BENCHMEDIA"
+MEDIA_CAMERAS = ("front_facing", "driver_facing", "rear")
 VEHICLES = ["42", "1207", "0077", "0042"]  # all recording 05:00-23:00 or around the clock
 BAD = ["truck 42 yesterday 3pm 7 min", "yesterday 3pm 2 min", "truck 42 next thursday"]
 
@@ -49,7 +61,7 @@ def workspace() -> SlackSettings:
     """The emulator's workspace with 40 channels the bot and the bench user are in."""
     settings = SlackSettings()
     members = [settings.bot_user_id, "U0DEMO"]
-    channels = {c: {"name": c.lower(), "members": members} for c in CHANNELS}
+    channels = {c: {"name": c.lower(), "members": members} for c in [*CHANNELS, MEDIA_CHANNEL]}
     return SlackSettings(channels=settings.channels | channels)
 
 
@@ -154,6 +166,68 @@ class Bench:
         return (posted[-1].at - pressed) * 1000
 
 
+class Media:
+    """Heavy footage jobs kept running beside the rounds, and what the store says of them."""
+
+    def __init__(self, bench: Bench, motive: MotiveSandbox, db: Path, count: int) -> None:
+        self.bench, self.motive, self.db, self.count = bench, motive, db, count
+
+    def phrases(self) -> list[str]:
+        """Distinct 2-minute windows read in UTC (so this process knows their clips)."""
+        return [f"truck 42 yesterday {15 + n // 4}:{(n % 4) * 10:02d} UTC 2 min front, driver "
+                f"and rear" for n in range(self.count)]  # fmt: skip
+
+    def render(self) -> None:
+        """The sandbox makes every clip now, so its cost stays out of the measurement."""
+        day = (datetime.now(UTC) - timedelta(days=1)).date()
+        s = self.motive.settings
+        for n in range(self.count):
+            start = datetime(day.year, day.month, day.day, 15 + n // 4, (n % 4) * 10, tzinfo=UTC)
+            for position in MEDIA_CAMERAS:
+                self.motive.footage.clip(ClipSpec(
+                    vehicle="42", position=position, start=window_start(start), window_s=120,
+                    width=s.media_width, height=s.media_height, fps=s.media_fps,
+                ))  # fmt: skip
+
+    def start(self) -> None:
+        """Request every media recall and wait until the media pool has claimed its first."""
+        payloads = [self.bench.slack.command_payload(t, "U0DEMO", MEDIA_CHANNEL)
+                    for t in self.phrases()]  # fmt: skip
+        secret = self.bench.slack.settings.signing_secret
+        sent = self.bench.sender.submit(send_all, self.bench.url, secret, payloads, 1).result()
+        items = [Sent(p, *answer) for p, answer in zip(payloads, sent, strict=True)]
+        self.bench.previews(items)
+        for item in items:
+            self.bench.click(item)
+        deadline = time.monotonic() + 300
+        while self.states().get("claimed", 0) < min(2, self.count):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"no media job started in 5 minutes: {self.states()}")
+            time.sleep(0.2)
+
+    def states(self) -> dict[str, int]:
+        """How many media recalls stand in each footage state (None: not yet begun)."""
+        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30) as db:
+            rows = db.execute(
+                "SELECT COALESCE(r.media, 'owed'), COUNT(*) FROM recalls r JOIN origins o "
+                "ON o.recall_id = r.id WHERE o.channel_id = ? GROUP BY 1", (MEDIA_CHANNEL,)
+            ).fetchall()  # fmt: skip
+        return dict(rows)
+
+
+def links_after_success(db: Path) -> list[float]:
+    """Seconds from recallbot learning of Motive's success to the links answer posted, for
+    every answered recall outside the media channel."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as con:
+        rows = con.execute(
+            "SELECT r.finished_at, r.delivered_at FROM recalls r JOIN origins o "
+            "ON o.recall_id = r.id WHERE r.delivered_at IS NOT NULL AND o.channel_id != ?",
+            (MEDIA_CHANNEL,),
+        ).fetchall()
+    return [(datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
+            for a, b in rows]  # fmt: skip
+
+
 def p(values: list[float], q: float) -> float:
     """The q-quantile (0.5, 0.99)."""
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
@@ -175,9 +249,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clicks", type=int, default=20)
+    parser.add_argument("--media", type=int, default=0, help="heavy footage jobs beside it")
     options = parser.parse_args()
 
     limits = SandboxSettings(rate_limit_per_minute=1_000_000, quota_regular_minutes=100_000)
+    if options.media:
+        limits = limits.model_copy(update={"media_width": 1280, "media_height": 720,
+                                           "media_fps": 15})  # fmt: skip
     with (
         TemporaryDirectory(prefix="recallbot-bench-") as workdir,
         MotiveSandbox(limits, speed=60) as motive,
@@ -185,13 +263,19 @@ def main() -> None:
     ):
         port = free_port()
         motive.settings.webhook_url = f"http://127.0.0.1:{port}/motive/webhook"
-        settings = {"MOTIVE_RATE_LIMIT": "1000"}  # the bench times recallbot, not Motive's limit
+        settings = {"MOTIVE_RATE_LIMIT": "1000",  # the bench times recallbot, not Motive's limit
+                    "RECALLBOT_UPLOAD_DRIVER_FACING": "true"}  # fmt: skip
         with (
             AppProcess(motive, slack, Path(workdir), port, 60, settings) as app,
             ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as sender,
         ):
             bench = Bench(slack, app.url, sender)
             bench.previews(bench.burst(options.concurrency, options.concurrency))  # warm up
+            media = Media(bench, motive, Path(workdir) / "recallbot.db", options.media)
+            under_way: list[int] = []
+            if options.media:
+                media.render()
+                media.start()
             acks, previews, drains, rest, loaded, taken = [], [], [], [], [], set[str]()
             last: list[Sent] = []
             for round_no in range(options.rounds):
@@ -207,6 +291,7 @@ def main() -> None:
                     clicker.shutdown()
                 waits = bench.previews(sent)
                 drains.append(time.monotonic() - began)
+                under_way.append(media.states().get("claimed", 0))
                 acks.append([s.ack_ms for s in sent])
                 previews.append(waits)
                 if round_no == 0:  # clicks at rest, once every preview is in
@@ -214,6 +299,9 @@ def main() -> None:
                     taken |= {t.payload["channel_id"] for t in targets}
                     rest = [bench.click(t) for t in targets]
                 last = sent
+            time.sleep(3)  # the clicked recalls' answers
+            answers = links_after_success(Path(workdir) / "recallbot.db")
+            media_end = media.states() if options.media else {}
             code = app.stop()
     print(f"{options.commands} signed /recall x{options.rounds} rounds, {options.concurrency} at a "
           f"time, recallbot run --http in its own process (exit {code} on SIGTERM)")  # fmt: skip
@@ -234,6 +322,13 @@ def main() -> None:
     for name, times in ((name, times) for name, times in clicks if len(times) > 1):
         print(f"{name + ' (ms)':34}{p(times, 0.5):9.3g}{p(times, 0.99):9.3g}{max(times):9.3g}"
               f"   ({len(times)} clicks)")  # fmt: skip
+    if len(answers) > 1:
+        print(f"{'links answer after success (ms)':34}{p(answers, 0.5) * 1000:9.3g}"
+              f"{p(answers, 0.99) * 1000:9.3g}{max(answers) * 1000:9.3g}   "
+              f"({len(answers)} answers)")  # fmt: skip
+    if options.media:
+        print(f"media jobs under way at the end of each round: {under_way} "
+              f"(of {options.media}; at the end: {media_end})")  # fmt: skip
     p99 = statistics.median(p(r, 0.99) for r in acks)
     print(f"target: p99 ack under 250 ms: {'met' if p99 < 250 else 'NOT met'} ({p99:.0f} ms)")
 

@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     retention, not Motive's): by default it stays a link and all angles leave it out."""
     media_workers: int = Field(2, ge=1, le=8, validation_alias="RECALLBOT_MEDIA_WORKERS")
     """Recalls whose footage is fetched, checked and uploaded at once (CPU-bound: keep small)."""
+    media_lease_s: float = Field(900.0, ge=1, validation_alias="RECALLBOT_MEDIA_LEASE")
+    """Seconds a footage attempt may hold its claim: longer than the slowest download, check
+    and upload. A claim older than this was cut short (a crash) and the footage is tried again,
+    which is the one window where Slack may get the same files twice."""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", validation_alias="RECALLBOT_LOG_LEVEL"

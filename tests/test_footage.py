@@ -5,6 +5,7 @@ right camera, the right seconds and in sync; driver-facing stays a link unless a
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import av
@@ -152,3 +153,23 @@ def test_an_upload_that_fails_once_is_retried_and_shared_once(tmp_path: Path) ->
         sharing = [m for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts or "")
                    if m.files]  # fmt: skip
         assert len(sharing) == 1
+
+
+def test_a_stop_mid_work_gives_the_claim_back_without_counting_a_failure(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        desk = world.app.footage.desk
+        desk.stopping.set()  # as close() does: every download and encode leaves off at once
+        preview, payload = world.preview("truck 42 yesterday 3pm front")
+        world.press(preview, ActionId.SUBMIT, payload)
+        store = world.app.runtime.store
+        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
+                                        if r.delivery == "delivered"), None))  # fmt: skip
+        time.sleep(2)  # the loop claims it each second, and each attempt gives it back
+        left = store.recalls.must(recall.id)
+        assert left.media in (None, "claimed"), "owed again, never 'retry' or 'failed'"
+        assert left.media_tries == 0
+        assert world.slack.shared_files("C0SAFETY") == []
+        desk.stopping.clear()  # as the next start would
+        done = wait_for(lambda: store.recalls.must(recall.id).media == "done" or None, 60)
+        assert done
+        assert len(world.slack.shared_files("C0SAFETY")) == 2

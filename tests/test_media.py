@@ -3,6 +3,7 @@ a download that survives what media hosts do, and a streamed upload into a threa
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 from slack_sdk import WebClient
 
-from bot.media.clip import ClipError, all_angles, probe, still
+from bot.media.clip import ClipError, Interrupted, all_angles, probe, still
 from bot.media.download import Downloader, DownloadFailed, TooLarge
 from bot.sandbox.footage import COLOURS, ClipSpec, colour_of, render, strip_value
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
@@ -135,3 +136,19 @@ def test_files_are_streamed_into_the_thread_as_one_message(
         assert [f.id for f in shared] == ids
         assert shared[1].data == clips["front_facing"].read_bytes()
         assert shared[0].title == "Road-facing at 3:00 PM"
+
+
+def test_a_stop_interrupts_a_long_encode_and_a_download(
+    clips: dict[str, Path], tmp_path: Path
+) -> None:
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Interrupted):
+        all_angles([clips["front_facing"], clips["rear"]], tmp_path / "grid.mp4", stop=stop)
+    host = _host([], clips["rear"].read_bytes())
+    try:
+        with httpx.Client() as client, pytest.raises(Interrupted):
+            Downloader(client, max_bytes=10 << 20, stop=stop).fetch(host.url, tmp_path / "r.mp4")
+    finally:
+        host.stop()
+    assert not list(tmp_path.glob("r.mp4*")), "nothing half-written is left"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +23,16 @@ AVAILABLE = (
 
 class ClipError(Exception):
     """A file that is not a playable video (truncated, not H.264/MP4, empty)."""
+
+
+class Interrupted(Exception):
+    """recallbot is stopping: the work was left off (it is taken up again after a start)."""
+
+
+def check_stop(stop: threading.Event | None) -> None:
+    """Raise ``Interrupted`` once ``stop`` is set (long loops call it as they go)."""
+    if stop is not None and stop.is_set():
+        raise Interrupted("recallbot is stopping")
 
 
 @dataclass(frozen=True)
@@ -79,10 +90,16 @@ def _grid(count: int) -> tuple[int, int]:
     return columns, math.ceil(count / columns)
 
 
-def all_angles(clips: list[Path], out: Path, tile: tuple[int, int] = (640, 360)) -> Path:
+def all_angles(
+    clips: list[Path],
+    out: Path,
+    tile: tuple[int, int] = (640, 360),
+    stop: threading.Event | None = None,
+) -> Path:
     """One H.264 clip with ``clips`` side by side (in the order given), frame by frame in sync:
     every output frame shows each camera's frame of the same instant. A clip that ends early
-    keeps its last frame. ``tile``: the size of each camera's cell."""
+    keeps its last frame. ``tile``: the size of each camera's cell; ``stop``: set, the encode
+    ends with ``Interrupted`` at the next frame (a stop never waits for a long encode)."""
     import av
     from PIL import Image
 
@@ -103,6 +120,7 @@ def all_angles(clips: list[Path], out: Path, tile: tuple[int, int] = (640, 360))
             stream.options = {"preset": "ultrafast", "crf": "26"}
             index = 0
             while any(p is not None for p in pending):
+                check_stop(stop)
                 moment = index / rate
                 for k, decoder in enumerate(decoders):
                     while (

@@ -22,6 +22,7 @@ class FaultKind(StrEnum):
     DROP = "drop"  # close the connection without answering
     MALFORMED = "malformed"  # answer with broken JSON
     LOSE_WEBHOOK = "lose_webhook"  # never deliver the next webhook
+    EXPIRE_MID_DOWNLOAD = "expire_mid_download"  # media: half the clip, then its link expires
 
 
 class Fault(BaseModel):
@@ -41,7 +42,7 @@ class Fault(BaseModel):
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this fault applies to a request."""
-        if self.kind is FaultKind.LOSE_WEBHOOK:
+        if self.kind in (FaultKind.LOSE_WEBHOOK, FaultKind.EXPIRE_MID_DOWNLOAD):
             return False
         return (self.method is None or self.method == method) and path.startswith(self.path)
 
@@ -67,6 +68,12 @@ class FaultPlan:
         """The fault to apply to this request, if any (using up one of its count)."""
         with self._lock:
             return self._consume(lambda fault: fault.matches(method, path))
+
+    def take_expiry(self, path: str) -> bool:
+        """Whether this media download is to be cut half-way with its link expired."""
+        with self._lock:
+            return self._consume(lambda fault: fault.kind is FaultKind.EXPIRE_MID_DOWNLOAD
+                                 and path.startswith(fault.path)) is not None  # fmt: skip
 
     def take_webhook_loss(self) -> bool:
         """Whether the next webhook is to be lost."""

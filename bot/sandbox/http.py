@@ -49,6 +49,7 @@ class HttpReply:
     delay: float = 0.0
     drop: bool = False
     file: Path | None = None
+    cut_after: int | None = None  # send this many bytes of ``file``, then close (mid-download)
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, **headers: str) -> HttpReply:
@@ -94,12 +95,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if reply.file is None:
             self.wfile.write(reply.body)
             return
+        left = size if reply.cut_after is None else reply.cut_after
         with reply.file.open("rb") as source:
             try:
-                while chunk := source.read(1 << 20):
+                while left > 0 and (chunk := source.read(min(1 << 20, left))):
                     self.wfile.write(chunk)
+                    left -= len(chunk)
             except (BrokenPipeError, ConnectionResetError):  # the client stopped reading
                 self.close_connection = True
+        if reply.cut_after is not None:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

@@ -324,7 +324,11 @@ class MotiveSandbox:
         if why:
             return HttpReply(403, why.encode(), {"Content-Type": "text/plain"})
         clip = self.footage.clip(self._clip_spec(self.rules.recalls[recall_id], position))
-        return HttpReply(200, headers={"Content-Type": "video/mp4"}, file=clip)
+        reply = HttpReply(200, headers={"Content-Type": "video/mp4"}, file=clip)
+        if self.faults.take_expiry(path):
+            self.rules.expire_links(recall_id, expires)
+            reply.cut_after = clip.stat().st_size // 2
+        return reply
 
     def _clip_spec(self, recall: SandboxRecall, position: str) -> ClipSpec:
         """What a recall's camera recorded: its window, real time or sped up."""

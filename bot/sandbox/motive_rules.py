@@ -152,6 +152,7 @@ class MotiveRules:
         self._next_id = 5_000_001
         self._lock = threading.RLock()
         self._media_key = hashlib.sha256(settings.api_key.encode()).digest()
+        self._revoked: dict[int, int] = {}  # recall id -> links expiring at or before: dead
 
     @property
     def zone(self) -> ZoneInfo:
@@ -412,7 +413,7 @@ class MotiveRules:
         self, base_url: str, recall_id: int, position: CameraPosition, expires: datetime
     ) -> str:
         """A pre-signed link the sandbox serves itself, valid until ``expires``."""
-        stamp = int(expires.timestamp())
+        stamp = max(int(expires.timestamp()), self._revoked.get(recall_id, 0) + 1)
         signature = self._media_signature(recall_id, position.value, stamp)
         return f"{base_url}/media/{recall_id}/{position.value}.mp4?expires={stamp}&sig={signature}"
 
@@ -421,9 +422,15 @@ class MotiveRules:
         expected = self._media_signature(recall_id, position, expires)
         if not hmac.compare_digest(expected, signature):
             return "bad signature"
-        if expires < self.clock.now().timestamp():
+        if expires < self.clock.now().timestamp() or expires <= self._revoked.get(recall_id, 0):
             return "link expired"
         return ""
+
+    def expire_links(self, recall_id: int, through: int) -> None:
+        """Every link of this recall expiring at or before ``through`` stops working now (a
+        link that expires while it is being downloaded); later links are issued after it."""
+        with self._lock:
+            self._revoked[recall_id] = max(self._revoked.get(recall_id, 0), through)
 
     def _media_signature(self, recall_id: int, position: str, expires: int) -> str:
         message = f"{recall_id}/{position}/{expires}".encode()

@@ -10,13 +10,16 @@ thread. What the policy keeps out stays a link: driver-facing footage unless
 public channel when links may not be posted there. A failure is retried with back-off; after
 the last try the thread says the footage could not be added (the links are there already).
 A crash between Slack sharing the files and the store recording it repeats the upload at most
-once, after the claim's lease (``LEASE``).
+once, after the claim's lease (``RECALLBOT_MEDIA_LEASE``); the temporary folder a killed
+process left behind is removed when recallbot starts again (``remove_orphans``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -34,6 +37,7 @@ from bot.media.download import Downloader, DownloadFailed, TooLarge
 from bot.motive import CameraResult, MotiveClient, MotiveError, RecallStatus
 from bot.plumbing import logs
 from bot.plumbing.background import Background
+from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.timefmt import clock_text, local_text
 from bot.policy import Directory, DirectoryError
 from bot.recall import CAMERA_ORDER, CAMERA_WORDS, CameraPosition
@@ -44,8 +48,9 @@ from bot.store import Store, TrackedRecall
 
 _log = logging.getLogger("recallbot.footage")
 
-LEASE = timedelta(minutes=15)
-"""A claim older than this was cut short (a crash): the footage is tried again."""
+SCRATCH_PREFIX = "recallbot-footage-"
+"""Temporary folders are named ``recallbot-footage-<pid>-…``: a folder whose process is gone
+was left by a crash."""
 TRIES = 3
 """Attempts before the thread is told the footage could not be added."""
 _RETRYABLE = (DownloadFailed, UploadFailed, SlackApiError, media.ClipError, httpx.HTTPError,
@@ -101,15 +106,21 @@ class FootageDesk:
     directory: Directory
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
     retry_after_s: float = 30.0  # the first retry's wait, doubling with each failed attempt
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def run(self, recall: TrackedRecall, attempt: str) -> None:
         """One attempt, recorded: done, skipped, or retried later (then failed, said)."""
         with logs.context(**recall.about()):
             try:
                 outcome = self.post(recall)
+            except media.Interrupted:
+                self.store.media.release(recall.id, attempt)
+                _log.info("footage left off: recallbot is stopping (taken up again on start)")
+                return
             except _RETRYABLE as exc:
                 self._failed(recall, attempt, f"{type(exc).__name__}: {exc}")
                 return
+            checkpoint("after_files_shared")
             self.store.media.finish(recall.id, attempt, outcome.state, outcome.note,
                                     list(outcome.files))  # fmt: skip
             self.store.audit.add("recallbot", f"footage_{outcome.state}", recall.id,
@@ -152,7 +163,7 @@ class FootageDesk:
         kept.sort(key=lambda c: _order(str(c.position)))
         if not kept:
             return Outcome("skipped", "no camera may be uploaded: " + ", ".join(held))
-        with tempfile.TemporaryDirectory(prefix="recallbot-footage-") as scratch:
+        with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
             return self._share(recall, kept, held, Path(scratch))
 
     def _share(
@@ -162,7 +173,8 @@ class FootageDesk:
         assert origin is not None  # noqa: S101 - checked by post
         channel = origin.channel_id or ""
         zone = zone_of(origin.zone, self.settings.default_zone)
-        downloader = Downloader(self.http, self.settings.upload_max_mb << 20)
+        downloader = Downloader(self.http, self.settings.upload_max_mb << 20,
+                                stop=self.stopping)  # fmt: skip
         fetched: list[tuple[str, Path]] = []
         too_large: list[str] = []
         for camera in cameras:
@@ -180,6 +192,7 @@ class FootageDesk:
         if not uploads:
             self.poster.post(channel, blocks.notice(comment), origin.thread_ts)
             return Outcome("skipped", comment)
+        media.check_stop(self.stopping)
         ids = share(self.slack, self.http, uploads, channel, origin.thread_ts, comment)
         return Outcome("done", comment, tuple(u.filename for u in uploads) + tuple(ids))
 
@@ -206,7 +219,7 @@ class FootageDesk:
                 uploads.append(Upload(path, path.name, f"{words} · {target} · {local_text(start)}"))
         if clips and media.AVAILABLE and len(fetched) >= 2:
             out = scratch / f"{recall.id}-all-angles.mp4"
-            grid = media.all_angles([p for _, p in fetched], out)
+            grid = media.all_angles([p for _, p in fetched], out, stop=self.stopping)
             shown = ", ".join(_words(p) for p, _ in fetched)
             title = f"All angles · {target} · {local_text(start)} ({shown})"
             uploads.append(Upload(grid, grid.name, title))
@@ -240,6 +253,31 @@ class FootageDesk:
         self.http.close()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_orphans(root: Path | None = None) -> int:
+    """Remove the temporary folders of footage attempts whose process is gone (a SIGKILL skips
+    every ``finally``); how many were removed."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    if removed:
+        _log.info("removed %d temporary footage folder(s) left by a stopped process", removed)
+    return removed
+
+
 class _RetryableDirectory(OSError):
     """Slack could not say whether the channel is public: ask again later."""
 
@@ -250,7 +288,9 @@ class FootageLoop:
     def __init__(self, store: Store, desk: FootageDesk, workers: int, every_s: float = 1.0) -> None:
         self.store = store
         self.desk = desk
+        self.lease = timedelta(seconds=desk.settings.media_lease_s)
         self.pool = Background("media", workers, finish_on_close=False)
+        self._workers = workers
         self._every = every_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -264,6 +304,7 @@ class FootageLoop:
                 "PyAV or Pillow is not installed: clips are uploaded as Motive made them, "
                 "without stills or All angles (pip install 'recallbot[video]')"
             )
+        remove_orphans()
         self._thread = threading.Thread(target=self._run, name="recallbot-footage", daemon=True)
         self._thread.start()
 
@@ -278,12 +319,18 @@ class FootageLoop:
         """Claim what is owed and queue it; how many were queued."""
         now = datetime.now(UTC)
         queued = 0
-        for recall in self.store.media.owed(now, now - LEASE):
+        with self._lock:
+            room = self._workers - len(self._busy)  # claimed only when a worker is free for it
+        if room <= 0:
+            return 0
+        for recall in self.store.media.owed(now, now - self.lease, limit=room + len(self._busy)):
+            if queued >= room:
+                break
             with self._lock:
                 if recall.id in self._busy:
                     continue
             attempt = secrets.token_hex(6)
-            if not self.store.media.claim(recall.id, attempt, now, now - LEASE):
+            if not self.store.media.claim(recall.id, attempt, now, now - self.lease):
                 continue
             with self._lock:
                 self._busy.add(recall.id)
@@ -305,9 +352,10 @@ class FootageLoop:
                 "problem": None if alive else "the footage loop is not running"}  # fmt: skip
 
     def close(self) -> None:
-        """Stop looking; jobs under way finish or are dropped (their claim lapses and they are
-        tried again after the lease)."""
+        """Stop looking; a job under way leaves off at its next frame or chunk and gives its
+        claim back (taken up again at the next start); one already uploading finishes."""
         self._stop.set()
+        self.desk.stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.pool.close()

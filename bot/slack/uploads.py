@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 from slack_sdk import WebClient
 
+from bot.plumbing.crashpoints import checkpoint
+
 
 class UploadFailed(Exception):
     """Slack's upload URL refused the bytes (the message says how)."""
@@ -62,6 +64,7 @@ def share(
         if answer.status_code != 200:
             raise UploadFailed(f"{upload.filename}: Slack's upload answered {answer.status_code}")
         ids.append(str(url["file_id"]))
+    checkpoint("before_files_complete")
     client.files_completeUploadExternal(
         files=[{"id": i, "title": u.title} for i, u in zip(ids, uploads, strict=True)],
         channel_id=channel,

@@ -66,6 +66,18 @@ class MediaRecords:
                 ).rowcount
             )
 
+    def release(self, recall_id: str, attempt: str) -> bool:
+        """The attempt was left off on purpose (recallbot is stopping): owed again at once,
+        without waiting for the lease or counting a failure."""
+        with self._connection.write() as db:
+            return bool(
+                db.execute(
+                    "UPDATE recalls SET media = NULL, media_attempt = NULL "
+                    "WHERE id = ? AND media = 'claimed' AND media_attempt = ?",
+                    (recall_id, attempt),
+                ).rowcount
+            )
+
     def retry(self, recall_id: str, attempt: str, note: str, at: datetime) -> None:
         """The attempt failed in a way a later one may not: try again at ``at``."""
         with self._connection.write() as db:
