@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.alerts.events import DEFAULT_ALERT_TYPES
+from bot.alerts.window import AlertWindow
 from bot.errors import SetupError
 from bot.policy import Policy
 
@@ -110,6 +112,26 @@ class Settings(BaseSettings):
     retention, not Motive's): by default it stays a link and all angles leave it out."""
     media_workers: int = Field(2, ge=1, le=8, validation_alias="RECALLBOT_MEDIA_WORKERS")
     """Recalls whose footage is fetched, checked and uploaded at once (CPU-bound: keep small)."""
+    alerts_channel: str | None = Field(None, validation_alias="RECALLBOT_ALERTS_CHANNEL")
+    """The channel (C…) where Motive's safety events become incident threads (unset: off)."""
+    alert_types: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(DEFAULT_ALERT_TYPES), validation_alias="RECALLBOT_ALERT_TYPES"
+    )
+    """Event types posted (Motive's words: hard_brake, crash, forward_collision_warning...)."""
+    alert_window: Annotated[AlertWindow, NoDecode] = Field(
+        AlertWindow(), validation_alias="RECALLBOT_ALERT_WINDOW"
+    )
+    """Footage before and after an event's start that its buttons request ("1m,1m")."""
+    auto_recall: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias="RECALLBOT_AUTO_RECALL"
+    )
+    """Event types whose footage is requested at once, without a click."""
+    auto_budget_minutes: int = Field(10, ge=0, validation_alias="RECALLBOT_AUTO_BUDGET")
+    """Minutes of quota a day (in RECALLBOT_DEFAULT_TZ) that automatic requests may spend."""
+    alert_show_driver: bool = Field(False, validation_alias="RECALLBOT_ALERT_SHOW_DRIVER")
+    """Whether an alert names the driver (by default it never does)."""
+    alert_net_every_s: float = Field(300.0, ge=5, validation_alias="RECALLBOT_ALERT_NET_EVERY")
+    """Seconds between reads of Motive's event list, so a lost webhook still becomes a thread."""
     media_lease_s: float = Field(900.0, ge=1, validation_alias="RECALLBOT_MEDIA_LEASE")
     """Seconds a footage attempt may hold its claim: longer than the slowest download, check
     and upload. A claim older than this was cut short (a crash) and the footage is tried again,
@@ -152,6 +174,25 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/Chicago)") from exc
         return value
+
+    @field_validator("alert_types", "auto_recall", mode="before")
+    @classmethod
+    def _event_types(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return frozenset(part.strip().lower() for part in re.split(r"[\s,]+", value) if part)
+
+    @field_validator("alert_window", mode="before")
+    @classmethod
+    def _window(cls, value: Any) -> Any:
+        return AlertWindow.parse(value) if isinstance(value, str) else value
+
+    @field_validator("alerts_channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[CG][A-Z0-9]{2,}", value.strip()):
+            raise ValueError(f"{value!r} is not a Slack channel id (C…), e.g. C0SAFETYALERTS")
+        return value.strip() if value else None
 
     @field_validator("allowed_channels", "requesters", "driver_facing", mode="before")
     @classmethod

@@ -22,6 +22,9 @@ class ActionId(StrEnum):
     REFRESH = "recall_refresh"
     OPEN_LINK = "recall_open_link"  # a link button: Slack still sends an action to acknowledge
     TARGET_SEARCH = "recall_target_search"  # the modal's vehicle/asset select, options from us
+    ALERT_ROAD = "alert_recall_road"  # an alert's buttons: road-facing around the event,
+    ALERT_ALL = "alert_recall_all"  # every camera around it,
+    ALERT_EDIT = "alert_recall_edit"  # or the modal, prefilled with the event
 
 
 class CallbackId(StrEnum):
@@ -42,4 +45,5 @@ class BlockId(StrEnum):
     DURATION = "recall_duration"
     CAMERAS = "recall_cameras"
     KIND = "recall_kind"
+    ALERT_ACTIONS = "alert_recall_actions"
     CHECK = "recall_check"  # the modal's footage and quota check, updated when it returns

@@ -1,4 +1,5 @@
-"""Buttons: Request, Edit, Cancel on a preview; Refresh links on an answer; link buttons."""
+"""Buttons: Request, Edit, Cancel on a preview; Refresh links on an answer; link buttons;
+an alert's Road-facing / Every camera / Edit."""
 
 from __future__ import annotations
 
@@ -38,21 +39,57 @@ def register(app: App, deps: Deps) -> None:
         ack()
         respond(**desk.cancel(action["value"], body["user"]["id"]).ephemeral(replace_original=True))
 
-    @app.action(ActionId.EDIT)
-    def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
+    def open_draft(body: dict[str, Any], draft_id: str, respond: Respond) -> None:
+        """The modal, filled from a draft (a preview's, or an alert's event)."""
         user = body["user"]["id"]
-        opened = deps.forms.from_draft(action["value"], user)
+        opened = deps.forms.from_draft(draft_id, user)
         if opened is None:
             gone = "This preview is no longer known, or was already used. Ask again."
-            respond(**blocks.notice(gone).ephemeral())
+            respond(**blocks.notice(gone).ephemeral(replace_original=False))
             return
         context = ModalContext(
             channel_id=_channel(body), team_id=(body.get("team") or {}).get("id"),
             thread_ts=opened.thread_ts, response_url=body.get("response_url"),
-            draft_id=action["value"], zone=str(getattr(opened.zone, "key", "UTC")), user_id=user,
+            draft_id=draft_id, zone=str(getattr(opened.zone, "key", "UTC")), user_id=user,
         )  # fmt: skip
         open_form(deps, body["trigger_id"], opened, deps.forms.seal(context), user)
+
+    @app.action(ActionId.EDIT)
+    def edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        open_draft(body, action["value"], respond)
+
+    @app.action(ActionId.ALERT_ROAD)
+    @app.action(ActionId.ALERT_ALL)
+    def alert_recall(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        alerts = deps.alerts
+        if alerts is None:
+            return
+
+        def tell(message: Message) -> None:  # to the clicker; the alert itself stays
+            respond(**message.ephemeral(replace_original=False))
+
+        every = action["action_id"] == ActionId.ALERT_ALL
+        deps.requests.run(
+            lambda: tell(alerts.click(action["value"], body["user"]["id"], every)),
+            failed(tell, "requesting it", "`/recall list` shows whether it was requested."),
+        )
+
+    @app.action(ActionId.ALERT_EDIT)
+    def alert_edit(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        if deps.alerts is None:
+            return
+        draft = deps.alerts.edit_draft(action["value"], body["user"]["id"])
+        if isinstance(draft, Message):
+            respond(**draft.ephemeral(replace_original=False))
+            return
+        open_draft(body, draft.id, respond)
 
     @app.action(ActionId.REFRESH)
     def refresh(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.form import ModalContext
 from bot.plumbing.background import Background, OnError, ShuttingDown
 from bot.slack import blocks
+from bot.slack.alerts import AlertDesk
 from bot.slack.blocks import Message
 from bot.slack.desk import SlackDesk
 from bot.slack.forms import FormDesk, OpenForm
@@ -28,6 +29,7 @@ class Deps:
     home: HomeDesk
     checks: Background
     requests: Background
+    alerts: AlertDesk | None = None  # None: RECALLBOT_ALERTS_CHANNEL is not set
 
 
 def open_form(

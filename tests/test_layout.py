@@ -53,7 +53,7 @@ def test_plumbing_imports_nothing_else_from_bot() -> None:
 
 def test_the_core_knows_nothing_of_slack_or_the_listeners() -> None:
     core = ("bot.store", "bot.motive", "bot.phrase", "bot.tracking", "bot.service", "bot.fleet",
-            "bot.policy", "bot.recall", "bot.describe", "bot.runtime")  # fmt: skip
+            "bot.policy", "bot.recall", "bot.describe", "bot.runtime", "bot.alerts")  # fmt: skip
     for name in MODULES:
         if name.startswith(core):
             assert _reaches(name, ("bot.slack", "handlers", "bot.sandbox", "bot.cli")) == [], name

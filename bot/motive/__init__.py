@@ -3,6 +3,7 @@
 Everything else in the package is private; import from here.
 """
 
+from bot.alerts.events import EventShapes
 from bot.motive._client import MotiveClient
 from bot.motive._config import MotiveConfig, MotiveShapes
 from bot.motive._errors import (
@@ -37,6 +38,7 @@ __all__ = [
     "Asset",
     "AssetRef",
     "CameraResult",
+    "EventShapes",
     "MotiveAuthError",
     "MotiveBadRequest",
     "MotiveClient",

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.alerts.events import NotAnEvent, SafetyEvent, read_event
 from bot.motive._config import MotiveConfig
 from bot.motive._errors import (
     MotiveAuthError,
@@ -154,6 +155,26 @@ class MotiveClient(ClosedOnExit):
         data = self._get_json("/vehicles/lookup", params={"number": number})
         return Vehicle.model_validate(data.get("vehicle", data) if isinstance(data, dict) else data)
 
+    def vehicle(self, vehicle_id: str) -> Vehicle:
+        """One vehicle by Motive's id (``MotiveNotFound`` when there is none)."""
+        data = self._get_json(f"/vehicles/{quote(str(vehicle_id), safe='')}")
+        return Vehicle.model_validate(data.get("vehicle", data) if isinstance(data, dict) else data)
+
+    def safety_events(self, since: datetime) -> list[SafetyEvent]:
+        """Safety events updated since ``since``, all pages (an item recallbot cannot read is
+        logged and left out)."""
+        shapes = self._config.shapes.events
+        base = self._config.base_url.rstrip("/")
+        root = base.removesuffix("/v1") if base.endswith("/v1") else base
+        events = []
+        for item in self._pages(root + shapes.list_path, shapes.list_key,
+                                {shapes.since_param: iso_utc(since)}):  # fmt: skip
+            try:
+                events.append(read_event(item, shapes))
+            except NotAnEvent as exc:
+                _log.warning("left out a safety event Motive listed: %s", exc)
+        return events
+
     def vehicles(self) -> list[Vehicle]:
         """Every vehicle of the fleet, all pages."""
         return [Vehicle.model_validate(item) for item in self._pages("/vehicles", "vehicles")]
@@ -175,11 +196,12 @@ class MotiveClient(ClosedOnExit):
         }
         return Timelines.model_validate(self._get_json(path, params=params))
 
-    def _pages(self, path: str, key: str) -> Iterator[Any]:
+    def _pages(self, path: str, key: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         singular = key.removesuffix("s")
         page = 1
         while True:
-            data = self._get_json(path, params={"per_page": 100, "page_no": page})
+            data = self._get_json(path, params={**(params or {}), "per_page": 100,
+                                                "page_no": page})  # fmt: skip
             if not isinstance(data, dict):
                 raise MotiveUnavailable(f"Motive's answer to GET {path} is not a list page")
             items = data.get(key) or []

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from bot.alerts.events import EventShapes
 from bot.motive._models import RecallStatus
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class MotiveShapes(BaseModel):
     duplicate_words: tuple[str, ...] = ("duplicate", "already exists", "already been requested")
     quota_words: tuple[str, ...] = ("quota",)
     status_words: dict[str, RecallStatus] = Field(default_factory=lambda: dict(_STATUS_WORDS))
+    events: EventShapes = Field(default_factory=EventShapes)
+    """Where safety events keep their guessed fields, and where Motive lists them."""
 
 
 class MotiveConfig(BaseModel):

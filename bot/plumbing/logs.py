@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Literal, TextIO
 
-FIELDS = ("recall_id", "motive_id", "channel", "user")
+FIELDS = ("recall_id", "motive_id", "event_id", "channel", "user")
 """What a line may be about, in the order text lines show them."""
 
 _context: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -58,7 +59,7 @@ _ID_SEGMENT = re.compile(r"/(?!v\d+(?:/|$))[^/]*\d[^/]*")  # a digit, and not a 
 
 def endpoint_of(path: str) -> str:
     """A path with its ids as ``{id}``, so an endpoint is one label value, not one per recall."""
-    return _ID_SEGMENT.sub("/{id}", path.split("?", 1)[0])
+    return _ID_SEGMENT.sub("/{id}", urlsplit(path).path)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ links it mints, and an admin API for tests and demos:
 - ``POST /_sandbox/settings`` change ``SandboxSettings`` fields
 - ``POST /_sandbox/reset``    forget recalls, spent quota, faults and the request log
 - ``GET  /_sandbox/state``    recalls, webhook deliveries and the request log
+- ``POST /_sandbox/safety_events`` raise a safety event (see ``bot.sandbox.motive_events``)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.sandbox.clock import SandboxClock
 from bot.sandbox.faults import Fault, FaultKind, FaultPlan
 from bot.sandbox.footage import ClipSpec, FootageShelf, window_start
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
+from bot.sandbox.motive_events import MEDIA_LENGTH_S, SafetyEvents
 from bot.sandbox.motive_rules import MotiveRules, Refusal, SandboxRecall, SandboxSettings
 from bot.sandbox.motive_webhooks import WebhookSender
 
@@ -79,7 +81,9 @@ class MotiveSandbox:
         self.requests: list[tuple[str, str, int]] = []
         self._bucket = _Bucket(self.settings.rate_limit_per_minute)
         self._server = LoopbackServer(self.handle, port)
-        self.webhooks = WebhookSender(self.rules, self.faults, self._webhook_details)
+        self.events = SafetyEvents(self.rules, self.faults, lambda: f"{self.url}/media")
+        self.webhooks = WebhookSender(self.rules, self.faults, self._webhook_details,
+                                      also=self.events.tick)  # fmt: skip
         self._auto_webhooks = auto_webhooks  # False: the caller sends them with webhooks.tick()
         self._scratch = tempfile.TemporaryDirectory(prefix="recallbot-sandbox-media-")
         self.footage = FootageShelf(Path(self._scratch.name))
@@ -104,6 +108,7 @@ class MotiveSandbox:
     def stop(self) -> None:
         """Stop serving (and remove the clips it made)."""
         self.webhooks.stop()
+        self.events.close()
         self._server.stop()
         self._scratch.cleanup()
 
@@ -137,6 +142,8 @@ class MotiveSandbox:
         path = request.path.removeprefix("/v1")
         if path.startswith("/_sandbox/"):
             return self._admin(request, path)
+        if path.startswith("/media/events/"):
+            return self._event_media(path)
         if path.startswith("/media/"):
             return self._media(request, path)
         reply = self._api(request, path)
@@ -218,6 +225,11 @@ class MotiveSandbox:
         if path == "/vehicles":
             items = [v.as_json() for v in self.rules.vehicles.values()]
             return HttpReply.json(self._page("vehicles", "vehicle", items, query))
+        if path == self.settings.events_list_path:
+            items = self.events.page(query)
+            return HttpReply.json(
+                self._page("driver_performance_events", "driver_performance_event", items, query)
+            )
         if path == "/assets":
             items = [a.as_json() for a in self.rules.assets.values()]
             return HttpReply.json(self._page("assets", "asset", items, query))
@@ -330,6 +342,21 @@ class MotiveSandbox:
             reply.cut_after = clip.stat().st_size // 2
         return reply
 
+    def _event_media(self, path: str) -> HttpReply:
+        parts = path.removeprefix("/media/events/").split("/")
+        if len(parts) != 2 or not parts[0].isdigit() or not parts[1].endswith(".mp4"):
+            return HttpReply(404, b"not found")
+        found = self.events.clip_window(int(parts[0]))
+        if found is None:
+            return HttpReply(404, b"not transcoded yet")
+        vehicle, start = found
+        s = self.settings
+        clip = self.footage.clip(ClipSpec(
+            vehicle=vehicle, position=parts[1].removesuffix(".mp4"), start=window_start(start),
+            window_s=MEDIA_LENGTH_S, width=s.media_width, height=s.media_height, fps=s.media_fps,
+        ))  # fmt: skip
+        return HttpReply(200, headers={"Content-Type": "video/mp4"}, file=clip)
+
     def _clip_spec(self, recall: SandboxRecall, position: str) -> ClipSpec:
         """What a recall's camera recorded: its window, real time or sped up."""
         s = self.settings
@@ -353,6 +380,11 @@ class MotiveSandbox:
         elif action == "settings" and request.method == "POST":
             for name, value in data.items():
                 setattr(self.settings, name, value)
+        elif action == "safety_events" and request.method == "POST":
+            try:
+                return HttpReply.json(self.events.raise_event(data))
+            except Refusal as refusal:
+                return HttpReply.json({self.settings.error_key: refusal.message}, refusal.status)
         elif action == "reset" and request.method == "POST":
             self.reset()
         elif action != "state":

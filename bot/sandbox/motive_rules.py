@@ -89,6 +89,10 @@ class SandboxSettings(BaseModel):
     """Recorded seconds per second of a time-lapse clip (guess: Motive's time-lapses are short
     clips covering their window; a 10-minute one is then a 10-second clip)."""
     media_pad_mb: int = Field(0, ge=0)
+    event_media_after_s: float = 120.0  # Motive's own clip of an event: in a later delivery
+    event_vehicle_number: bool = True  # events carry current_vehicle {id, number}
+    events_list_path: str = "/v2/driver_performance_events"
+    events_every_s: float = Field(0.0, ge=0)  # a random safety event this often (0: never)
     """Grow every clip to at least this many MiB (a gigabyte download, for memory tests)."""
 
 

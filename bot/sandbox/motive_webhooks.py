@@ -46,7 +46,10 @@ class WebhookSender:
         faults: FaultPlan,
         details: Callable[[int], dict[str, Any]],
         tick_seconds: float = 0.02,
+        also: Callable[[], None] = lambda: None,
     ) -> None:
+        """``also``: more to do on each tick (the safety events' deliveries)."""
+        self._also = also
         self._rules = rules
         self._faults = faults
         self._details = details
@@ -76,6 +79,7 @@ class WebhookSender:
 
     def tick(self) -> None:
         """Queue webhooks for recalls that finished, and send what is due."""
+        self._also()
         rules = self._rules
         url = rules.settings.webhook_url
         now = rules.clock.now()

@@ -26,6 +26,7 @@ def _channels() -> dict[str, dict[str, Any]]:
         "C0SAFETY": {"name": "safety", "members": everyone, "private": False},
         "C0INCIDENTS": {"name": "incidents", "members": everyone, "private": True},
         "C0RANDOM": {"name": "random", "members": ["U0DEMO"], "private": False},  # no bot
+        "C0ALERTS": {"name": "safety-alerts", "members": everyone, "private": True},
     }
 
 

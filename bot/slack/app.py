@@ -22,6 +22,7 @@ from bot.config import Settings, SetupError
 from bot.plumbing.background import Background
 from bot.policy import Gate
 from bot.runtime import Runtime
+from bot.slack.alerts import Alerting
 from bot.slack.client import check_auth, retry_handlers, slack_client
 from bot.slack.desk import SlackDesk, UserZones
 from bot.slack.directory import SlackDirectory
@@ -90,6 +91,7 @@ class RecallbotApp:
     deps: Deps
     slack_auth: dict[str, str]  # auth.test at start: the workspace and the bot user
     footage: FootageLoop
+    alerting: Alerting | None = None  # RECALLBOT_ALERTS_CHANNEL set
 
     @classmethod
     def build(cls, settings: Settings, socket_mode: bool = False) -> RecallbotApp:
@@ -111,25 +113,27 @@ class RecallbotApp:
                          show_status=slack.status_changed)  # fmt: skip
         workers = settings.slack_workers
         forms = FormDesk(desk, _modal_key(settings))
+        footage_desk = FootageDesk(settings, runtime.store, client, poster, runtime.client,
+                                   directory)  # fmt: skip
+        alerting = Alerting.build(settings, desk, footage_desk) if settings.alerts_channel else None
         deps = Deps(desk, poster, runtime.store, forms, HomeDesk(desk),
                     checks=Background("checks", workers, False),
-                    requests=Background("requests", workers, True))  # fmt: skip
+                    requests=Background("requests", workers, True),
+                    alerts=alerting.desk if alerting else None)  # fmt: skip
         slack.on_change = lambda recall: deps.checks.run(
             lambda: deps.home.changed(recall.requested_by)
         )  # the tracker does not wait for it
         observe(bolt, poster)
         register(bolt, deps)
-        footage = FootageLoop(
-            runtime.store,
-            FootageDesk(settings, runtime.store, client, poster, runtime.client, directory),
-            settings.media_workers,
-        )
-        return cls(bolt, desk, tracker, runtime, deps, auth, footage)
+        footage = FootageLoop(runtime.store, footage_desk, settings.media_workers)
+        return cls(bolt, desk, tracker, runtime, deps, auth, footage, alerting)
 
     def start(self) -> None:
-        """Start following recalls and putting their footage in threads."""
+        """Start following recalls, putting their footage in threads and posting alerts."""
         self.tracker.start()
         self.footage.start()
+        if self.alerting is not None:
+            self.alerting.start()
 
     def wsgi(self) -> WSGIApplication:
         """One WSGI app: Slack at /slack/events; the Motive webhook, health and metrics beside
@@ -142,6 +146,8 @@ class RecallbotApp:
             "requests": deps.requests.health,
             "footage": self.footage.health,
         }
+        if self.alerting is not None:
+            loops["alerts"] = self.alerting.health
         motive = webhook_app(
             self.tracker,
             secret.get_secret_value() if secret else None,
@@ -152,6 +158,8 @@ class RecallbotApp:
                 "requests": lambda: deps.requests.pending,
                 "media": lambda: self.footage.pool.pending,
             },
+            inbox=self.alerting.inbox if self.alerting else None,
+            event_shapes=self.runtime.client.config.shapes.events,
         )
 
         def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -174,6 +182,8 @@ class RecallbotApp:
         again), stop the tracker and release everything."""
         self.deps.checks.close()
         self.deps.requests.close()
+        if self.alerting is not None:
+            self.alerting.close()
         self.footage.close()
         self.tracker.stop()
         self.runtime.close()

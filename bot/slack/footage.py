@@ -22,6 +22,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
@@ -34,7 +35,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.media import clip as media
 from bot.media.download import Downloader, DownloadFailed, TooLarge
-from bot.motive import CameraResult, MotiveClient, MotiveError, RecallStatus
+from bot.motive import MotiveClient, MotiveError, RecallStatus
 from bot.plumbing import logs
 from bot.plumbing.background import Background
 from bot.plumbing.crashpoints import checkpoint
@@ -82,6 +83,34 @@ def _words(position: str) -> str:
         return CAMERA_WORDS[CameraPosition(position)]
     except ValueError:
         return position
+
+
+@dataclass(frozen=True)
+class FootageJob:
+    """Footage to put in one thread: each camera's link, and how to name what is made."""
+
+    key: str  # the files' name prefix (a recall's id, an event's)
+    channel: str
+    thread_ts: str | None
+    target: str  # "vehicle 42"
+    start: datetime  # the window the clips cover
+    end: datetime
+    moment: datetime  # the instant each still shows
+    zone: tzinfo  # the times in titles
+    cameras: list[tuple[str, str]]  # (position, download link)
+    heading: str  # the first words of the message that shares them
+    refresh: Callable[[str], str] | None = None  # a fresh link for a position, when one expired
+
+
+def _comment(heading: str, held: list[str], too_large: list[str]) -> str:
+    said = [heading]
+    if held:
+        said.append(f"{', '.join(held)} stays a link (RECALLBOT_UPLOAD_DRIVER_FACING).")
+    if too_large:
+        said.append(
+            f"{', '.join(too_large)}: larger than RECALLBOT_UPLOAD_MAX_MB, use the link above."
+        )
+    return " ".join(said)
 
 
 def _moment(recall: TrackedRecall) -> datetime:
@@ -147,97 +176,91 @@ class FootageDesk:
     def post(self, recall: TrackedRecall) -> Outcome:
         """Fetch, check, make and share this recall's footage; what came of it."""
         origin = recall.origin
+        if origin is None or not origin.channel_id:
+            return Outcome("skipped", "not asked for in Slack")
+        request = recall.request
+        zone = zone_of(origin.zone, self.settings.default_zone)
+        start = request.start_time.astimezone(zone)
+        ready = [(str(c.position), c.download_url) for c in recall.cameras
+                 if c.download_url and c.status is RecallStatus.SUCCESS]  # fmt: skip
+        return self.share(FootageJob(
+            key=recall.id, channel=origin.channel_id, thread_ts=origin.thread_ts,
+            target=(f"vehicle {request.vehicle_number}" if request.vehicle_number
+                    else f"asset {request.asset_name}"),
+            start=request.start_time, end=request.end_time, moment=_moment(recall), zone=zone,
+            cameras=ready, refresh=partial(self._fresh_link, recall),
+            heading=f"The footage of recall `{recall.id}` ({request.target}, {local_text(start)}).",
+        ))  # fmt: skip
+
+    def share(self, job: FootageJob) -> Outcome:
+        """Put one job's footage in its thread, by the upload rules; what came of it."""
         s = self.settings
-        if origin is None or not origin.channel_id or s.upload == "off":
+        if s.upload == "off":
             return Outcome("skipped", "uploads are off (RECALLBOT_UPLOAD=off)")
         try:
-            public = self.directory.is_public(origin.channel_id)
+            public = self.directory.is_public(job.channel)
         except DirectoryError as exc:
             raise _RetryableDirectory(str(exc)) from exc
         if public and not s.links_in_public:
             return Outcome("skipped", "a public channel, where links may not be posted")
-        ready = [c for c in recall.cameras if c.download_url and c.status is RecallStatus.SUCCESS]
-        kept = [c for c in ready if c.position != CameraPosition.DRIVER_FACING.value
+        kept = [c for c in job.cameras if c[0] != CameraPosition.DRIVER_FACING.value
                 or s.upload_driver_facing]  # fmt: skip
-        held = [_words(str(c.position)) for c in ready if c not in kept]
-        kept.sort(key=lambda c: _order(str(c.position)))
+        held = [_words(position) for position, _ in job.cameras if (position, _) not in kept]
+        kept.sort(key=lambda c: _order(c[0]))
         if not kept:
             return Outcome("skipped", "no camera may be uploaded: " + ", ".join(held))
         with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
-            return self._share(recall, kept, held, Path(scratch))
+            return self._share(job, kept, held, Path(scratch))
 
     def _share(
-        self, recall: TrackedRecall, cameras: list[CameraResult], held: list[str], scratch: Path
+        self, job: FootageJob, cameras: list[tuple[str, str]], held: list[str], scratch: Path
     ) -> Outcome:
-        origin = recall.origin
-        assert origin is not None  # noqa: S101 - checked by post
-        channel = origin.channel_id or ""
-        zone = zone_of(origin.zone, self.settings.default_zone)
         downloader = Downloader(self.http, self.settings.upload_max_mb << 20,
                                 stop=self.stopping)  # fmt: skip
         fetched: list[tuple[str, Path]] = []
         too_large: list[str] = []
-        for camera in cameras:
-            position = str(camera.position)
-            path = scratch / f"{recall.id}-{position}.mp4"
-            refresh = partial(self._fresh_link, recall, position)
+        for position, url in cameras:
+            path = scratch / f"{job.key}-{position}.mp4"
+            refresh = partial(job.refresh, position) if job.refresh else None
             try:
-                downloader.fetch(camera.download_url or "", path, refresh=refresh)
+                downloader.fetch(url, path, refresh=refresh)
             except TooLarge:
                 too_large.append(_words(position))
                 continue
             fetched.append((position, path))
-        uploads = self._uploads(recall, fetched, scratch, zone)
-        comment = self._comment(recall, held, too_large, zone)
+        uploads = self._uploads(job, fetched, scratch)
+        comment = _comment(job.heading, held, too_large)
         if not uploads:
-            self.poster.post(channel, blocks.notice(comment), origin.thread_ts)
+            self.poster.post(job.channel, blocks.notice(comment), job.thread_ts)
             return Outcome("skipped", comment)
         media.check_stop(self.stopping)
-        ids = share(self.slack, self.http, uploads, channel, origin.thread_ts, comment)
+        ids = share(self.slack, self.http, uploads, job.channel, job.thread_ts, comment)
         return Outcome("done", comment, tuple(u.filename for u in uploads) + tuple(ids))
 
     def _uploads(
-        self, recall: TrackedRecall, fetched: list[tuple[str, Path]], scratch: Path, zone: tzinfo
+        self, job: FootageJob, fetched: list[tuple[str, Path]], scratch: Path
     ) -> list[Upload]:
-        request = recall.request
-        start = request.start_time.astimezone(zone)
-        moment = _moment(recall).astimezone(zone)
-        into = (moment - request.start_time).total_seconds()  # seconds of footage, not of clip
-        target = (f"vehicle {request.vehicle_number}" if request.vehicle_number
-                  else f"asset {request.asset_name}")  # fmt: skip
+        start, moment = job.start.astimezone(job.zone), job.moment.astimezone(job.zone)
+        into = (job.moment - job.start) / (job.end - job.start)  # of the window, 0 to 1
         uploads: list[Upload] = []
         clips = self.settings.upload == "clips"
         for position, path in fetched:
             words = _words(position)
             if media.AVAILABLE:
                 info = media.probe(path)
-                at = info.seconds * into / (request.end_time - request.start_time).total_seconds()
-                still = media.still(path, at, scratch / f"{path.stem}.jpg")
+                still = media.still(path, info.seconds * into, scratch / f"{path.stem}.jpg")
                 said = f"{words} at {clock_text(moment)}"
-                uploads.append(Upload(still, still.name, said, f"{said}, {target}"))
+                uploads.append(Upload(still, still.name, said, f"{said}, {job.target}"))
             if clips:
-                uploads.append(Upload(path, path.name, f"{words} · {target} · {local_text(start)}"))
+                title = f"{words} · {job.target} · {local_text(start)}"
+                uploads.append(Upload(path, path.name, title))
         if clips and media.AVAILABLE and len(fetched) >= 2:
-            out = scratch / f"{recall.id}-all-angles.mp4"
+            out = scratch / f"{job.key}-all-angles.mp4"
             grid = media.all_angles([p for _, p in fetched], out, stop=self.stopping)
             shown = ", ".join(_words(p) for p, _ in fetched)
-            title = f"All angles · {target} · {local_text(start)} ({shown})"
+            title = f"All angles · {job.target} · {local_text(start)} ({shown})"
             uploads.append(Upload(grid, grid.name, title))
         return uploads
-
-    @staticmethod
-    def _comment(recall: TrackedRecall, held: list[str], too_large: list[str], zone: tzinfo) -> str:
-        start = recall.request.start_time.astimezone(zone)
-        said = [
-            f"The footage of recall `{recall.id}` ({recall.request.target}, {local_text(start)})."
-        ]
-        if held:
-            said.append(f"{', '.join(held)} stays a link (RECALLBOT_UPLOAD_DRIVER_FACING).")
-        if too_large:
-            said.append(
-                f"{', '.join(too_large)}: larger than RECALLBOT_UPLOAD_MAX_MB, use the link above."
-            )
-        return " ".join(said)
 
     def _fresh_link(self, recall: TrackedRecall, position: str) -> str:
         """A new download link for one camera, when the one in hand expired on the way."""

@@ -1,5 +1,5 @@
 """The store: every recall, where it came from, drafts, inbound event ids, the audit log and
-what we learned about vehicles, in one SQLite file (``RECALLBOT_DB``).
+what we learned about vehicles, and Motive's safety events, in one SQLite file (``RECALLBOT_DB``).
 
 One module per thing kept, each a small class of named queries over one shared
 ``Connection`` (``connection.py``: one lock, ``BEGIN IMMEDIATE`` writes, the schema migrated on
@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.plumbing.closing import ClosedOnExit
+from bot.store.alerts import AlertOutcome, AlertRow, Alerts
 from bot.store.audit import AuditLog
 from bot.store.connection import Connection
 from bot.store.drafts import Drafts
@@ -33,6 +34,8 @@ from bot.store.rows import (
 )
 
 __all__ = [
+    "AlertOutcome",
+    "AlertRow",
     "AuditEntry",
     "Delivery",
     "DraftUsed",
@@ -63,6 +66,7 @@ class Store(ClosedOnExit):
         self.audit = AuditLog(self.connection)
         self.fleet_facts = FleetFacts(self.connection)
         self.media = MediaRecords(self.connection, self.recalls)
+        self.alerts = Alerts(self.connection)
 
     def schema_version(self) -> int:
         """The schema version the file is at."""

@@ -423,3 +423,14 @@ class Recalls:
                 (cameras, ts(now), recall_id),
             )
         return self.must(recall_id)
+
+    def minutes_requested_by(self, actor: str, since: datetime) -> int:
+        """Minutes of footage ``actor`` asked Motive for since ``since`` (the automatic
+        requests' daily budget); recalls Motive refused spent nothing."""
+        with self._connection.read() as db:
+            rows = list(db.query(
+                "SELECT COALESCE(SUM(json_extract(request, '$.duration')), 0) AS minutes "
+                "FROM recalls WHERE requested_by = ? AND created_at >= ? AND state != 'refused'",
+                (actor, ts(since)),
+            ))  # fmt: skip
+        return int(rows[0]["minutes"])

@@ -156,5 +156,23 @@ def _v5(db: Database) -> None:
     db.table("origins").add_column("moment", str)
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(db: Database) -> None:
+    """Safety events: each Motive event once (by its id), the digest of its latest delivery
+    and of what its message shows, the message, and what was requested for it."""
+    db.table("alerts").create(
+        {
+            "id": str, "type": str, "event": str, "digest": str, "event_at": str,
+            "received_at": str, "updated_at": str, "deliveries": int, "posted_digest": str,
+            "channel_id": str, "message_ts": str, "vehicle_number": str, "attempt": str,
+            "claimed_at": str, "auto": str, "recall_id": str, "media_wanted": str,
+            "media_digest": str, "media_tries": int,
+        },
+        defaults={"media_tries": 0},
+        pk="id",
+        not_null={"type", "event", "digest", "event_at", "received_at"},
+    )  # fmt: skip
+    db.table("alerts").create_index(["event_at"], index_name="alerts_by_event_at")
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 """Append only: a migration, once released, never changes."""

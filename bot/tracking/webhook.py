@@ -4,7 +4,10 @@
 shared secret; 403 on mismatch: logged, counted, and audited at a bounded rate, see
 ``bot.tracking.refusals``), reads the body as a recall's details, and hands it to the tracker,
 which records it once per recall and status (a retried or replayed webhook changes nothing).
-It answers at once: Motive waits only ~3 seconds. ``/healthz`` (liveness) and ``/readyz``
+Safety events arrive at the same endpoint, signed the same way: they are recorded by the
+``AlertInbox`` (once per event id and content) and posted after; with alerts off they are
+answered "ignored" so Motive does not retry them. It answers at once: Motive waits only ~3
+seconds. ``/healthz`` (liveness) and ``/readyz``
 (readiness) report ``bot.tracking.health``, 503 with what is wrong; ``/metrics`` serves
 Prometheus's text format. The Slack app mounts this beside its own endpoint.
 """
@@ -20,7 +23,9 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from pydantic import ValidationError
 
-from bot.motive import RecallDetails, RecallStatus, webhook_signature_valid
+from bot.alerts import NotAnEvent, is_event
+from bot.alerts.inbox import AlertInbox
+from bot.motive import EventShapes, RecallDetails, RecallStatus, webhook_signature_valid
 from bot.plumbing import metrics
 from bot.plumbing.metrics import WEBHOOKS
 from bot.tracking.health import Health
@@ -58,10 +63,14 @@ def webhook_app(
     statuses: dict[str, RecallStatus],
     health: Health | None = None,
     queues: Mapping[str, Callable[[], int]] | None = None,
+    inbox: AlertInbox | None = None,
+    event_shapes: EventShapes | None = None,
 ) -> WSGIApplication:
     """A WSGI app serving ``/motive/webhook``, ``/healthz``, ``/readyz`` and ``/metrics`` for
     one tracker (``health``: what the checks report, by default the tracker and its store;
-    ``queues``: the depth of each background queue, for ``/metrics``)."""
+    ``queues``: the depth of each background queue, for ``/metrics``; ``inbox``: where safety
+    events go, None when alerts are off)."""
+    shapes = event_shapes or (inbox.shapes if inbox else EventShapes())
     checks = health or Health(tracker.store, tracker)
     refusals = RefusalLog(tracker.store.audit.add)
     gauges = metrics.state_registry(
@@ -95,7 +104,13 @@ def webhook_app(
             refusals.refused(source, "webhook_refused", reason="bad signature", size=len(body))
             return _answer(start_response, 403, {"error": "signature mismatch"})
         try:
-            details = RecallDetails.model_validate(json.loads(body), context={"statuses": statuses})
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if is_event(data, shapes):
+            return _event(data, start_response)
+        try:
+            details = RecallDetails.model_validate(data, context={"statuses": statuses})
         except (ValueError, ValidationError) as exc:
             WEBHOOKS.labels("not_a_recall").inc()
             _log.warning("webhook body is not a recall: %s", exc)
@@ -107,6 +122,23 @@ def webhook_app(
             _log.exception("webhook for recall %s not recorded; asking Motive to retry", details.id)
             return _answer(start_response, 503, {"error": "busy, retry later"})
         WEBHOOKS.labels(outcome).inc()
+        return _answer(start_response, 200, {"ok": True, "outcome": outcome})
+
+    def _event(data: Any, start_response: StartResponse) -> list[bytes]:
+        if inbox is None:
+            WEBHOOKS.labels("event_ignored").inc()
+            return _answer(start_response, 200, {"ok": True, "outcome": "ignored"})
+        try:
+            outcome = inbox.accept_payload(data)
+        except NotAnEvent as exc:
+            WEBHOOKS.labels("not_an_event").inc()
+            _log.warning("webhook body is not a readable safety event: %s", exc)
+            return _answer(start_response, 400, {"error": str(exc)})
+        except sqlite3.Error:  # as for recalls: Motive retries
+            WEBHOOKS.labels("store_busy").inc()
+            _log.exception("safety event not recorded; asking Motive to retry")
+            return _answer(start_response, 503, {"error": "busy, retry later"})
+        WEBHOOKS.labels(f"event_{outcome}").inc()
         return _answer(start_response, 200, {"ok": True, "outcome": outcome})
 
     def _health(start_response: StartResponse, check: Callable[[], dict[str, Any]]) -> list[bytes]:
