@@ -112,6 +112,8 @@ class Settings(BaseSettings):
     retention, not Motive's): by default it stays a link and all angles leave it out."""
     media_workers: int = Field(2, ge=1, le=8, validation_alias="RECALLBOT_MEDIA_WORKERS")
     """Recalls whose footage is fetched, checked and uploaded at once (CPU-bound: keep small)."""
+    max_targets: int = Field(5, ge=1, le=20, validation_alias="RECALLBOT_MAX_TARGETS")
+    """Vehicles and assets one request may name ("trucks 42 and 43 yesterday 3pm")."""
     alerts_channel: str | None = Field(None, validation_alias="RECALLBOT_ALERTS_CHANNEL")
     """The channel (C…) where Motive's safety events become incident threads (unset: off)."""
     alert_types: Annotated[frozenset[str], NoDecode] = Field(

@@ -19,10 +19,9 @@ if TYPE_CHECKING:  # the HTTP client is not loaded for `recallbot parse`
 def describe_parsed(parsed: ParsedPhrase) -> list[str]:
     """Lines that show a request the way the requester will be asked to confirm it."""
     request = parsed.request
-    target = (
-        f"vehicle {request.vehicle_number}"
-        if request.vehicle_number is not None
-        else f"asset {request.asset_name}"
+    target = " and ".join(
+        f"vehicle {r.vehicle_number}" if r.vehicle_number is not None else f"asset {r.asset_name}"
+        for r in parsed.every
     )
     cameras = (
         "every camera"

@@ -29,7 +29,8 @@ def test_a_phrase_prints_exactly_the_contract_object() -> None:
     done = _run("truck 42 yesterday 3pm 2 min front only", "--tz", "America/Chicago", "--now", NOW)
     assert done.returncode == 0
     answer = json.loads(done.stdout)
-    assert list(answer) == ["ok", "request", "inferred"]
+    assert list(answer) == ["ok", "request", "requests", "inferred"]
+    assert answer["requests"] == [answer["request"]], "always present: one element for one"
     assert answer["ok"] is True
     assert answer["request"] == {
         "vehicle_number": "42",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime, tzinfo
 from typing import TextIO
 
 from bot.describe import describe
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase, warm_up
+from bot.phrase.parser import DEFAULT_MAX_TARGETS
 
 
 def _emit(text: str, result: ParsedPhrase | PhraseError, explain: bool, out: TextIO) -> None:
@@ -25,15 +27,28 @@ def default_zone() -> tzinfo:
     return get_settings().default_zone
 
 
+def _most(zone_given: bool) -> int:
+    """RECALLBOT_MAX_TARGETS (settings are read only when --tz did not spare it, or it is set)."""
+    if zone_given and "RECALLBOT_MAX_TARGETS" not in os.environ:
+        return DEFAULT_MAX_TARGETS
+    from bot.config import get_settings
+
+    return get_settings().max_targets
+
+
 def run_parse(args: argparse.Namespace, out: TextIO) -> int:
     """Answer one phrase, or every line of stdin with --jsonl. Refusals still exit 0."""
     zone: tzinfo = args.tz or default_zone()
+    most = _most(args.tz is not None)
+
+    def answer(text: str) -> None:
+        now = args.now or datetime.now(UTC)
+        _emit(text, parse_phrase(text, zone, now, max_targets=most), args.explain, out)
+
     if args.jsonl:
         warm_up()  # a stream is long-running: pay dateparser's start-up before the first line
         for raw in sys.stdin:
-            text = raw.rstrip("\r\n")
-            _emit(text, parse_phrase(text, zone, args.now or datetime.now(UTC)), args.explain, out)
+            answer(raw.rstrip("\r\n"))
         return 0
-    text = " ".join(args.text)
-    _emit(text, parse_phrase(text, zone, args.now or datetime.now(UTC)), args.explain, out)
+    answer(" ".join(args.text))
     return 0

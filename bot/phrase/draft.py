@@ -131,6 +131,7 @@ class Draft:
     vehicles: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
     loose_ids: list[str] = field(default_factory=list)
+    listed_ids: list[str] = field(default_factory=list)  # "trucks 42 and 43": 43 joins a list
     durations: list[Said[int]] = field(default_factory=list)  # seconds
     recall_types: list[Said[RecallType]] = field(default_factory=list)
     cameras: CameraDraft = field(default_factory=CameraDraft)

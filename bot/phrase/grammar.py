@@ -174,7 +174,23 @@ class _Reader:
             if len(hhmm) == 1 and (named or len(ids) == 1):
                 self._time_at(hhmm[0])
                 self.loose.remove(hhmm[0])
-        draft.loose_ids = [self.tokens[i].text for i in self.loose]
+        listed = self._listed()
+        draft.listed_ids = [self.tokens[i].text for i in self.loose if i in listed]
+        draft.loose_ids = [self.tokens[i].text for i in self.loose if i not in listed]
+
+    def _listed(self) -> set[int]:
+        """Bare numbers joined to a target or to each other by "and", "," or "&" ("trucks 42
+        and 43", "42, 43, 1207"): a list of targets, not stray numbers."""
+        names = {i for i, t in enumerate(self.tokens) if t.kind in ("target", "hashid")}
+        listed: set[int] = set()
+        loose = set(self.loose)
+        for i in sorted(loose):
+            before = i - 2
+            if i >= 2 and self.low(i - 1) in lx.LIST_GLUE and (before in names | loose):
+                listed.add(i)
+                if before in loose:
+                    listed.add(before)
+        return listed
 
     def _is_hhmm(self, i: int) -> bool:
         text = self.tokens[i].text

@@ -144,3 +144,6 @@ FILLER_WORDS = frozenset(
     vehicle unit asset trailer van bus tractor long drive driving drove
     """.split()
 )
+
+# Between targets: "trucks 42 and 43", "42, 43, 1207", "truck 42 & 43".
+LIST_GLUE = frozenset({"and", ",", "&", "plus", "+"})

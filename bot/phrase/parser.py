@@ -13,12 +13,13 @@ from bot.phrase.lengths import resolve_duration, resolve_type
 from bot.phrase.lexer import tokenize
 from bot.phrase.result import Inference, InferenceKind, ParsedPhrase, PhraseError, PhraseProblem
 from bot.phrase.spelling import check_words
-from bot.phrase.targets import resolve_target
+from bot.phrase.targets import Target, resolve_targets
 from bot.phrase.when import Moment, resolve_moment
 from bot.phrase.zones import zone_label
 from bot.plumbing.timefmt import clock_text, local_text
 from bot.recall import (
     ALLOWED_DURATIONS,
+    CameraPosition,
     PhraseErrorCode,
     RecallRequest,
     RecallType,
@@ -99,7 +100,13 @@ def _nearest_windows(centre: datetime, seconds: int, allowed: tuple[int, ...], t
     return " or ".join(shown)
 
 
-def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> ParsedPhrase:
+DEFAULT_MAX_TARGETS = 5
+"""Vehicles and assets one phrase may name (``RECALLBOT_MAX_TARGETS``)."""
+
+
+def _parse(
+    text: str, tz: tzinfo, now: datetime, context: Context | None, most: int
+) -> ParsedPhrase:
     draft, reading_now = read_draft(tokenize(text)), now
     if draft.ignored:
         check_words(text, draft.ignored)
@@ -107,7 +114,7 @@ def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> Par
     if context is not None:
         draft, borrowed_now, borrowed = borrow(draft, context, tz)
         reading_now = min(borrowed_now, now) if borrowed_now else now
-    target, target_notes = resolve_target(draft)
+    targets, target_notes = resolve_targets(draft, most)
     reading_tz, zone, zone_note = reading_zone(draft, tz)
     moment, time_notes = resolve_moment(draft, reading_now, reading_tz, zone)
     recall_type, type_notes = resolve_type(draft)
@@ -148,14 +155,8 @@ def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> Par
             f"{local_text(now.astimezone(reading_tz))}). Footage can be recalled once it has "
             "been recorded: ask for an earlier time, e.g. “truck 42 20 min ago 2 min”.",
         )
-    request = RecallRequest(
-        vehicle_number=target.vehicle_number,
-        asset_name=target.asset_name,
-        start_time=start,
-        duration=minutes,
-        recall_type=recall_type,
-        camera_positions=cameras,
-    )
+    requests = tuple(_request(t, start, minutes, recall_type, cameras) for t in targets)
+    request = requests[0]
     notes = [
         *borrowed,
         *target_notes,
@@ -172,11 +173,33 @@ def _parse(text: str, tz: tzinfo, now: datetime, context: Context | None) -> Par
         zone_label=zone.label if zone else zone_label(reading_tz),
         inferred=tuple(notes),
         moment=None if moment.range_seconds is not None else centre,
+        requests=requests,
+    )
+
+
+def _request(
+    target: Target,
+    start: datetime,
+    minutes: int,
+    recall_type: RecallType,
+    cameras: tuple[CameraPosition, ...] | None,
+) -> RecallRequest:
+    return RecallRequest(
+        vehicle_number=target.vehicle_number,
+        asset_name=target.asset_name,
+        start_time=start,
+        duration=minutes,
+        recall_type=recall_type,
+        camera_positions=cameras,
     )
 
 
 def parse_phrase(
-    text: str, tz: tzinfo, now: datetime, context: Context | None = None
+    text: str,
+    tz: tzinfo,
+    now: datetime,
+    context: Context | None = None,
+    max_targets: int = DEFAULT_MAX_TARGETS,
 ) -> ParsedPhrase | PhraseError:
     """Read a phrase typed by a person into a recall request, or say why it can't be one.
 
@@ -184,11 +207,12 @@ def parse_phrase(
     clock of its own. ``tz`` is the requester's zone (used unless the phrase names one) and
     ``now`` the aware moment the phrase was written, which decides what "yesterday" means and
     what is still in the future. ``context``: the message the phrase answers, whose target and
-    time are used when the phrase names none (see ``bot.phrase.context``).
+    time are used when the phrase names none (see ``bot.phrase.context``). Several vehicles
+    or assets (at most ``max_targets``) give one request each, for the same window.
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     try:
-        return _parse(text, tz, now.astimezone(UTC), context)
+        return _parse(text, tz, now.astimezone(UTC), context, max_targets)
     except PhraseProblem as problem:
         return problem.error

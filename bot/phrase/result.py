@@ -61,6 +61,8 @@ class ParsedPhrase(BaseModel):
     zone_label: str
     """The zone the phrase was read in, as people name it ("America/Chicago", "EST")."""
     inferred: tuple[Inference, ...] = ()
+    requests: tuple[RecallRequest, ...] = ()
+    """One request per vehicle or asset named, in the order named (``request`` is the first)."""
     moment: AwareDatetime | None = None
     """The instant the phrase asked about ("3pm", the centre of "3pm ± 1 min"); None when it
     named only a window ("3:00-3:02pm"). The still of each camera is taken there."""
@@ -72,11 +74,18 @@ class ParsedPhrase(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         """The ``recallbot parse`` object for an understood phrase (a contract other tools use)."""
+        every = self.every
         return {
             "ok": True,
-            "request": self.request.model_dump(mode="json"),
+            "request": self.request.model_dump(mode="json") if len(every) == 1 else None,
+            "requests": [request.model_dump(mode="json") for request in every],
             "inferred": [inference.model_dump(mode="json") for inference in self.inferred],
         }
+
+    @property
+    def every(self) -> tuple[RecallRequest, ...]:
+        """Every request (one per target named)."""
+        return self.requests or (self.request,)
 
 
 class PhraseProblem(Exception):
