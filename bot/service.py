@@ -192,22 +192,33 @@ class RecallService:
         ``submit_grace``; after that, a tracker settles it (a crash in between loses nothing).
         Raises ``DraftUsed`` when the preview was used already.
         """
+        return self.record_many([request], requested_by, origin, draft_id)[0]
+
+    def record_many(
+        self,
+        requests: list[RecallRequest],
+        requested_by: str,
+        origin: Origin | None = None,
+        draft_id: str | None = None,
+    ) -> list[Submission]:
+        """``record`` for several targets asked for together: their rows in one transaction
+        (each checked for a duplicate on its own), in the order given."""
         now = self.clock()
         policy = self.policy
-        recall, new = self.store.recalls.add_submitting(
-            request, requested_by, origin, now, now + policy.deadline,
+        recorded = self.store.recalls.add_submitting_many(
+            requests, requested_by, origin, now, now + policy.deadline,
             now - policy.dedup_window, now + policy.submit_grace, draft_id,
         )  # fmt: skip
-        if not new:
-            self.store.audit.add(
-                requested_by, "duplicate", recall.id, fingerprint=recall.fingerprint
-            )
-            return Submission(recall, new=False)
-        self.store.audit.add(
-            requested_by, "requested", recall.id, request=request.model_dump(mode="json")
-        )
-        checkpoint("after_row")
-        return Submission(recall, new=True)
+        for recall, new in recorded:
+            if new:
+                self.store.audit.add(requested_by, "requested", recall.id,
+                                     request=recall.request.model_dump(mode="json"))  # fmt: skip
+            else:
+                self.store.audit.add(requested_by, "duplicate", recall.id,
+                                     fingerprint=recall.fingerprint)  # fmt: skip
+        if any(new for _, new in recorded):
+            checkpoint("after_row")
+        return [Submission(recall, new) for recall, new in recorded]
 
     def create(self, recall: TrackedRecall, actor: str) -> TrackedRecall:
         """Ask Motive for a recorded recall.

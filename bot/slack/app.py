@@ -104,7 +104,8 @@ class RecallbotApp:
         bolt = _bolt(settings)
         poster = SlackPoster(client, settings.slack_post_rate_per_s, settings.slack_response_urls)
         default = settings.default_zone
-        slack = SlackNotifier(poster, default, latest=runtime.store.recalls.get)
+        slack = SlackNotifier(poster, default, latest=runtime.store.recalls.get,
+                              group=runtime.store.recalls.sharing_status)  # fmt: skip
         tracker = runtime.tracker(SurfaceNotifier(slack, LogNotifier()))
         zones = UserZones(client, default)
         directory = SlackDirectory(client)

@@ -29,6 +29,7 @@ from bot.service import Preview
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.notify import SlackPoster, zone_of
+from bot.slack.several import preview_several, request_several
 from bot.store import DraftUsed, Origin, PendingRequest, RecallState, TrackedRecall
 
 _log = logging.getLogger("recallbot.slack")
@@ -135,6 +136,8 @@ class SlackDesk:
         """The preview with Request/Edit/Cancel (or, with RECALLBOT_CONFIRM=never, the request
         itself)."""
         origin = origin.model_copy(update={"moment": parsed.moment})
+        if len(parsed.every) > 1:
+            return preview_several(self, phrase, parsed, user, origin, response_url)
         checked = self.check(parsed.request, user, origin, phrase, response_url)
         if isinstance(checked, Refusal):
             return blocks.refusal(checked.message)
@@ -186,6 +189,8 @@ class SlackDesk:
         if draft.requested_by != user:
             store.audit.add(user, "refused", reason="not_owner", draft=draft_id)
             return blocks.notice(f"Only <@{draft.requested_by}> can request this preview.")
+        if len(draft.every) > 1:
+            return request_several(self, draft, user)
         refused = (self.gate.request(user, draft.channel_id, draft.request)  # it may have changed
                    if gated else None)  # fmt: skip
         if refused is not None:
@@ -204,7 +209,7 @@ class SlackDesk:
             return self._already(submission.recall)
         return self._post_and_create(submission.recall, user, zone, draft_id)
 
-    def _thread(self, recall: TrackedRecall, words: str) -> str:
+    def thread_link(self, recall: TrackedRecall, words: str) -> str:
         """``words`` linked to the recall's thread (plain when Slack gives no link)."""
         origin = recall.origin
         where = self.poster.permalink(
@@ -213,7 +218,7 @@ class SlackDesk:
         return f"<{where}|{words}>" if where else words
 
     def _already(self, existing: TrackedRecall) -> Message:
-        thread = self._thread(existing, "its thread")
+        thread = self.thread_link(existing, "its thread")
         return blocks.notice(
             f"This footage was already requested: recall `{existing.id}` is "
             f"*{existing.state}* — see {thread}. Nothing more was spent."
@@ -250,15 +255,15 @@ class SlackDesk:
             return blocks.notice(
                 f":hourglass: Motive did not answer clearly ({recall.last_error}). recallbot "
                 "keeps asking, without spending quota twice, and will answer in "
-                f"{self._thread(recall, 'the thread')}."
+                f"{self.thread_link(recall, 'the thread')}."
             )
-        self._show_progress(recall)
+        self.show_progress(recall)
         return self._requested(recall)
 
     def _requested(self, recall: TrackedRecall) -> Message:
         return blocks.notice(
             f":white_check_mark: Requested: recall `{recall.id}`. Its status and the footage "
-            f"will appear in {self._thread(recall, 'the thread')}."
+            f"will appear in {self.thread_link(recall, 'the thread')}."
         )
 
     def _not_posted(
@@ -288,7 +293,7 @@ class SlackDesk:
             "message, so Motive was not asked and nothing was spent. Press Request again."
         )
 
-    def _show_progress(self, recall: TrackedRecall) -> None:
+    def show_progress(self, recall: TrackedRecall) -> None:
         """Best effort: if this edit fails, the tracker's next status update makes it."""
         if self.show_status is None:
             return

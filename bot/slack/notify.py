@@ -21,6 +21,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.plumbing.pacing import RateLimiter
 from bot.slack.blocks import Message, answer, progress_message
+from bot.slack.blocks.group import group_progress
 from bot.store import TrackedRecall
 from bot.tracking.notifier import Notifier
 
@@ -155,9 +156,12 @@ class SlackNotifier:
         default_zone: tzinfo,
         on_change: Callable[[TrackedRecall], None] = lambda recall: None,
         latest: Callable[[str], TrackedRecall | None] = lambda recall_id: None,
+        group: Callable[[str, str], list[TrackedRecall]] = lambda channel, ts: [],
     ) -> None:
         """``on_change``: told of every change after the thread is (e.g. the Home tab);
-        ``latest``: the recall as the store holds it now (``store.recalls.get``)."""
+        ``latest``: the recall as the store holds it now (``store.recalls.get``); ``group``:
+        every recall one status message speaks for (``store.recalls.sharing_status``)."""
+        self._group = group
         self._poster = poster
         self._default_zone = default_zone
         self.on_change = on_change
@@ -170,12 +174,18 @@ class SlackNotifier:
         Edits of one recall's message are taken one at a time and each shows the latest state,
         so a slow edit (Slack retrying, pacing) can never land after a newer one and put
         "pending" back over "success"."""
-        with self._locks[hash(recall.id) % len(self._locks)]:
-            recall = self._latest(recall.id) or recall
-            origin = recall.origin
-            if origin is None or not origin.channel_id or not origin.status_ts:
-                return
-            self._poster.update(origin.channel_id, origin.status_ts, self._progress(recall))
+        recall = self._latest(recall.id) or recall
+        origin = recall.origin
+        if origin is None or not origin.channel_id or not origin.status_ts:
+            return
+        with self._locks[hash(origin.status_ts) % len(self._locks)]:  # one message, one edit
+            together = self._group(origin.channel_id, origin.status_ts)
+            if len(together) > 1:
+                zone = zone_of(origin.zone, self._default_zone)
+                shown = group_progress(together, zone)
+            else:
+                shown = self._progress(self._latest(recall.id) or recall)
+            self._poster.update(origin.channel_id, origin.status_ts, shown)
         self.on_change(recall)
 
     def announce(self, recall: TrackedRecall) -> str | None:

@@ -52,8 +52,10 @@ class Drafts:
         phrase: str | None = None,
         origin: Origin | None = None,
         response_url: str | None = None,
+        more: list[RecallRequest] | None = None,
     ) -> PendingRequest:
-        """Keep a previewed request until its Request button is pressed."""
+        """Keep a previewed request (and ``more``, asked for with it) until its Request
+        button is pressed."""
         draft_id = "d" + secrets.token_hex(8)
         with self._connection.write() as db:
             db.table("drafts").insert(
@@ -67,6 +69,9 @@ class Drafts:
                     "thread_ts": origin.thread_ts if origin else None,
                     "response_url": response_url,
                     "moment": ts(origin.moment) if origin and origin.moment else None,
+                    "requests": json.dumps([r.model_dump(mode="json") for r in [request, *more]])
+                    if more
+                    else None,
                     "created_at": ts(now),
                 }
             )
@@ -81,7 +86,10 @@ class Drafts:
         if not rows:
             return None
         row = {k: v for k, v in rows[0].items() if v is not None}
-        return PendingRequest.model_validate(row | {"request": json.loads(rows[0]["request"])})
+        several = json.loads(rows[0]["requests"]) if rows[0].get("requests") else []
+        return PendingRequest.model_validate(
+            row | {"request": json.loads(rows[0]["request"]), "requests": several}
+        )
 
     def use(self, draft_id: str, user: str, now: datetime) -> bool:
         """Use up ``user``'s draft without a recall (Cancel, or a modal that replaced it);

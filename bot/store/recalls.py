@@ -109,34 +109,54 @@ class Recalls:
         can neither lose the click nor leave the preview used without a recall); raises
         ``DraftUsed`` when it was used already or is not ``requested_by``'s.
         """
-        fingerprint = request.fingerprint()
-        recall_id = "r" + secrets.token_hex(5)
+        return self.add_submitting_many(
+            [request], requested_by, origin, now, deadline, dedup_since, settle_by, draft_id
+        )[0]
+
+    def add_submitting_many(
+        self,
+        requests: list[RecallRequest],
+        requested_by: str,
+        origin: Origin | None,
+        now: datetime,
+        deadline: datetime,
+        dedup_since: datetime,
+        settle_by: datetime,
+        draft_id: str | None = None,
+    ) -> list[tuple[TrackedRecall, bool]]:
+        """``add_submitting`` for several targets asked for at once, in one transaction (a
+        crash keeps all of their rows or none); the draft names the first recall."""
+        made: list[tuple[str, TrackedRecall | None]] = []
         with self._connection.write() as db:
-            existing = self._duplicate(fingerprint, dedup_since)
-            if draft_id is not None:
-                became = existing.id if existing is not None else recall_id
-                use_in(db, draft_id, requested_by, became, now)
-            if existing is not None:
-                return existing, False
-            db.table("recalls").insert(
-                {
-                    "id": recall_id,
-                    "fingerprint": fingerprint,
-                    "request": request.model_dump_json(),
-                    "requested_by": requested_by,
-                    "state": RecallState.SUBMITTING.value,
-                    "created_at": ts(now),
-                    "updated_at": ts(now),
-                    "deadline_at": ts(deadline),
+            for request in requests:
+                fingerprint = request.fingerprint()
+                existing = self._duplicate(fingerprint, dedup_since)
+                if existing is not None:
+                    made.append((existing.id, existing))
+                    continue
+                recall_id = "r" + secrets.token_hex(5)
+                db.table("recalls").insert({
+                    "id": recall_id, "fingerprint": fingerprint,
+                    "request": request.model_dump_json(), "requested_by": requested_by,
+                    "state": RecallState.SUBMITTING.value, "created_at": ts(now),
+                    "updated_at": ts(now), "deadline_at": ts(deadline),
                     "next_check_at": ts(settle_by),
-                }
-            )
-            if origin is not None:
-                row = origin.model_dump() | {"moment": ts(origin.moment) if origin.moment else None}
-                db.table("origins").insert({"recall_id": recall_id, **row})
-        created = self.get(recall_id)
-        assert created is not None  # noqa: S101 - inserted above
-        return created, True
+                })  # fmt: skip
+                if origin is not None:
+                    moment = ts(origin.moment) if origin.moment else None
+                    db.table("origins").insert(
+                        {"recall_id": recall_id, **origin.model_dump(), "moment": moment}
+                    )
+                made.append((recall_id, None))
+            if draft_id is not None:
+                use_in(db, draft_id, requested_by, made[0][0], now)
+        return [(existing, False) if existing is not None else (self.must(recall_id), True)
+                for recall_id, existing in made]  # fmt: skip
+
+    def sharing_status(self, channel: str, status_ts: str) -> list[TrackedRecall]:
+        """The recalls one status message speaks for (several targets asked for at once)."""
+        return self.select("o.channel_id = ? AND o.status_ts = ?", (channel, status_ts),
+                           "ORDER BY r.created_at, r.rowid")  # fmt: skip
 
     def duplicate_of(self, request: RecallRequest, since: datetime) -> TrackedRecall | None:
         """The recall asking for the same footage that is in flight, or delivered successfully

@@ -121,6 +121,7 @@ class PendingRequest(BaseModel):
 
     id: str
     request: RecallRequest
+    requests: tuple[RecallRequest, ...] = ()  # several targets: all of them (``request`` first)
     phrase: str | None = None
     requested_by: str
     team_id: str | None = None
@@ -131,3 +132,8 @@ class PendingRequest(BaseModel):
     created_at: AwareDatetime
     used_at: AwareDatetime | None = None
     recall_id: str | None = None  # the recall it became (or the one it duplicated)
+
+    @property
+    def every(self) -> tuple[RecallRequest, ...]:
+        """Every request of the preview."""
+        return self.requests or (self.request,)

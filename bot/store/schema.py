@@ -158,7 +158,8 @@ def _v5(db: Database) -> None:
 
 def _v6(db: Database) -> None:
     """Safety events: each Motive event once (by its id), the digest of its latest delivery
-    and of what its message shows, the message, and what was requested for it."""
+    and of what its message shows, the message, and what was requested for it; and drafts
+    of several targets at once."""
     db.table("alerts").create(
         {
             "id": str, "type": str, "event": str, "digest": str, "event_at": str,
@@ -172,6 +173,10 @@ def _v6(db: Database) -> None:
         not_null={"type", "event", "digest", "event_at", "received_at"},
     )  # fmt: skip
     db.table("alerts").create_index(["event_at"], index_name="alerts_by_event_at")
+    # Several targets asked for at once: every request of the preview (``request``: the first),
+    # and the one status message they share, found by its ts.
+    db.table("drafts").add_column("requests", str)
+    db.table("origins").create_index(["channel_id", "status_ts"], index_name="origins_by_status")
 
 
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)

@@ -13,7 +13,7 @@ from bot.slack.blocks.base import Message, escape, message, note, section
 from bot.slack.blocks.words import camera_words, target_words
 from bot.store import RecallState
 
-_STATE: dict[str, str] = {
+STATE_WORDS: dict[str, str] = {
     "requesting": ":outbox_tray: *Requesting* from Motive…",
     RecallState.SUBMITTING: ":outbox_tray: *Requesting* from Motive…",
     RecallState.PENDING: ":hourglass_flowing_sand: *Requested* — Motive fetches the footage from "
@@ -26,6 +26,13 @@ _STATE: dict[str, str] = {
     RecallState.REFUSED: ":no_entry: *Refused by Motive* — the reason is in the thread",
     RecallState.UNKNOWN: ":grey_question: *Unknown* — see the thread",
 }
+
+
+def asked_by(requested_by: str) -> str:
+    """A mention of the person who asked, or recallbot's own automatic request in words."""
+    if requested_by[:1] in ("U", "W"):
+        return f"<@{requested_by}>"
+    return "recallbot, automatically"
 
 
 def progress_message(
@@ -43,10 +50,10 @@ def progress_message(
     if request.recall_type != "regular":
         what += f" {request.recall_type}"
     lines = [
-        f":movie_camera: *Dashcam recall: {escape(what)}* — asked by <@{requested_by}>",
+        f":movie_camera: *Dashcam recall: {escape(what)}* — asked by {asked_by(requested_by)}",
         f"*When:* {span_text(start, end)} ({utc_text(request.start_time)[11:]}"
         f"–{utc_text(request.end_time)[11:]})",
-        _STATE.get(state, f"*{state}*"),
+        STATE_WORDS.get(state, f"*{state}*"),
     ]
     ids = []
     if recall_id:
