@@ -30,15 +30,21 @@ def test_the_demo_runs_the_whole_conversation_and_exits_cleanly(tmp_path: Path) 
         "[Download Driver-facing] http://127.0.0.1:",
         "Ready — links are in the thread",
         "Download Road-facing: HTTP 200, video/mp4",
-        "stopped on SIGTERM (exit 0)",
-        "1 Motive recall · 2 videos downloaded",
         "recallbot shares 2 files in the thread:",
         f"saved: {out.resolve()}/",
+        "Second act: an alert from Motive",
+        "#safety-alerts · recallbot posts:",
+        "Hard braking · vehicle 42",
+        "dana presses [Road-facing, 2 min]",
+        "in the alert's thread:",
+        "#safety-alerts · recallbot shares",
+        "stopped on SIGTERM (exit 0)",
+        "2 Motive recall · 2 videos downloaded",
     ]
     positions = [said.find(step) for step in steps]
     assert -1 not in positions, [s for s, p in zip(steps, positions, strict=True) if p < 0]
     assert positions[:5] == sorted(positions[:5])
-    saved = sorted(p.suffix for p in out.iterdir())
-    assert saved == [".jpg", ".mp4"], (
-        "the still and the road-facing clip (driver-facing stays a link)"
-    )
+    saved = {p.name for p in out.iterdir()}
+    assert {n.rsplit(".", 1)[1] for n in saved} == {"jpg", "mp4"}
+    assert not any("driver_facing" in n for n in saved), "driver-facing stays a link"
+    assert any(n.startswith("r") and n.endswith("front_facing.mp4") for n in saved)

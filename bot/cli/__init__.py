@@ -224,6 +224,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="frames per second of its clips (default 5)")  # fmt: skip
     motive.add_argument("--media-pad-mb", type=int, default=0, metavar="MB",
                         help="grow every clip to at least this size (memory tests)")  # fmt: skip
+    motive.add_argument("--events-every", type=_positive, default=None, metavar="N",
+                        help="a random safety event every N sandbox minutes")  # fmt: skip
     return parser
 
 

@@ -3,7 +3,9 @@
 Our Motive sandbox, our Slack emulator and ``recallbot run --http`` as its own process; then a
 demo user in America/Chicago types ``/recall``, reads the preview and presses Request, and the
 channel shows the status message and the thread reply with a link per camera, which the demo
-downloads. Sandbox time runs ``--speed`` times faster, and so does the tracker.
+downloads, then the footage itself, which it saves. Second act: Motive flags a hard brake, the
+alert appears in #safety-alerts, dana presses "Road-facing", and the footage lands in the
+alert's thread. Sandbox time runs ``--speed`` times faster, and so does the tracker.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import tempfile
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
 
 from bot.ids import ActionId
+from bot.plumbing.timefmt import iso_utc
 from bot.sandbox.app_process import AppProcess, free_port
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
@@ -26,7 +30,7 @@ from bot.sandbox.slack import Posted, SlackSandbox
 from bot.sandbox.slack_view import Shown, button, render
 from bot.store import RecallState
 
-USER, CHANNEL = "U0DEMO", "C0SAFETY"
+USER, CHANNEL, ALERTS = "U0DEMO", "C0SAFETY", "C0ALERTS"
 PHRASE = "truck 42 yesterday 3pm 2 min front and driver"
 WAIT_S = 25.0
 
@@ -184,13 +188,16 @@ def download_links(reply: Posted, narrator: Narrator) -> int:
     return fetched
 
 
-def save_footage(slack: SlackSandbox, thread_ts: str, narrator: Narrator, folder: Path) -> int:
+def save_footage(
+    slack: SlackSandbox, thread_ts: str, narrator: Narrator, folder: Path, channel: str = CHANNEL
+) -> int:
     """Wait for the message sharing the footage in the thread; write each file to ``folder``
     and say where, so it can be opened and watched; how many files."""
-    shared = wait_until(lambda: slack.shared_files(CHANNEL, thread_ts), "the footage in the thread",
+    shared = wait_until(lambda: slack.shared_files(channel, thread_ts), "the footage in the thread",
                         timeout=60)  # fmt: skip
-    at = next(m.at for m in slack.thread(CHANNEL, thread_ts) if m.files)
-    narrator.say(f"#safety · recallbot shares {len(shared)} files in the thread:", at)
+    at = next(m.at for m in slack.thread(channel, thread_ts) if m.files)
+    name = slack.settings.channels.get(channel, {}).get("name", channel)
+    narrator.say(f"#{name} · recallbot shares {len(shared)} files in the thread:", at)
     folder.mkdir(parents=True, exist_ok=True)
     for file in shared:
         path = folder / file.name
@@ -199,6 +206,39 @@ def save_footage(slack: SlackSandbox, thread_ts: str, narrator: Narrator, folder
                            f"         │   saved: {path.resolve()}\n")  # fmt: skip
     narrator.out.flush()
     return len(shared)
+
+
+def second_act(slack: SlackSandbox, motive: MotiveSandbox, events_url: str,
+               narrator: Narrator, folder: Path) -> int:  # fmt: skip
+    """An alert from Motive, one click, the footage in the alert's thread; files shared."""
+    start = motive.clock.now().replace(microsecond=0) - timedelta(minutes=20)
+    event = httpx.post(f"{motive.url}/_sandbox/safety_events", json={
+        "vehicle_number": "42", "type": "hard_brake", "start_time": iso_utc(start),
+        "end_time": iso_utc(start + timedelta(seconds=3)), "start_speed": 92.0,
+        "end_speed": 38.0, "location": "Joliet, IL",
+    }, timeout=10).json()  # fmt: skip
+    narrator.say(f"Motive flags a hard brake on vehicle 42 (event {event['id']}) and posts it "
+                 "to recallbot's webhook")  # fmt: skip
+    alert: Posted = wait_until(lambda: [m for m in slack.posted(ALERTS) if m.thread_ts is None],
+                               "the alert")[0]  # fmt: skip
+    narrator.show("#safety-alerts · recallbot posts:", alert, alert.at)
+    road = button({"blocks": alert.blocks}, ActionId.ALERT_ROAD)
+    if road is None:
+        raise DemoFailed("the alert has no Road-facing button")
+    narrator.say(f"dana presses [{road['text']['text']}]")
+    click = slack.action_payload(ActionId.ALERT_ROAD, road["value"], slack.response_url(), USER,
+                                 ALERTS, alert.ts, ephemeral=False,
+                                 message={"ts": alert.ts, "blocks": alert.blocks})  # fmt: skip
+    slack.post_interaction(events_url, click)
+
+    def answered() -> Posted | None:
+        return next((m for m in slack.thread(ALERTS, alert.ts)
+                     if m.ts != alert.ts and not m.files and "Ready" not in m.text
+                     and button({"blocks": m.blocks}, ActionId.OPEN_LINK)), None)  # fmt: skip
+
+    reply = wait_until(answered, "the links in the alert's thread")
+    narrator.show("#safety-alerts · in the alert's thread:", reply, reply.at)
+    return save_footage(slack, alert.ts, narrator, folder, channel=ALERTS)
 
 
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -218,7 +258,9 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
         slack = stack.enter_context(SlackSandbox())
         narrator = Narrator(out, slack)
         narrator.say(f"Motive sandbox on {motive.api_url}; Slack emulator on {slack.api_url}")
-        app = AppProcess(motive, slack, Path(workdir), port, speed)
+        app = AppProcess(motive, slack, Path(workdir), port, speed,
+                         {"RECALLBOT_ALERTS_CHANNEL": ALERTS,
+                          "RECALLBOT_DEFAULT_TZ": "America/Chicago"})  # fmt: skip
         try:
             app.start()
             narrator.say(f"recallbot run --http is up on {app.url} (/slack/events, "
@@ -233,6 +275,9 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
             reply = conversation.press_request(preview, payload)
             downloaded = download_links(reply, narrator)
             saved = save_footage(slack, reply.thread_ts or "", narrator, Path(args.out))
+            out.write("\n")
+            narrator.say("Second act: an alert from Motive becomes an incident thread")
+            alerted = second_act(slack, motive, conversation.events_url, narrator, Path(args.out))
         except (DemoFailed, RuntimeError) as failure:  # RuntimeError: the app did not start
             app.stop()
             out.write(f"\ndemo failed: {failure}\nrecallbot run said:\n{app.log_tail()}\n")
@@ -244,7 +289,9 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
             f"\nack {figures['ack_ms']:.0f} ms · preview {figures['preview_s']:.2f} s after "
             f"typing · status message {figures['anchor_ms']:.0f} ms after Request · links "
             f"{figures['links_s']:.1f} s after Request · {motive.creates()} Motive recall · "
-            f"{downloaded} videos downloaded · {saved} files shared in the thread (saved in "
-            f"{args.out}) · {narrator.since():.1f} s in all\n"
+            f"{downloaded} videos downloaded · {saved} files shared in the thread · the alert: "
+            f"{alerted} files in its thread (all saved in {args.out}) · "
+            f"{narrator.since():.1f} s in all\n"
         )
-        return 0 if code == 0 and downloaded > 0 and saved > 0 and motive.creates() == 1 else 1
+        ok = downloaded > 0 and saved > 0 and alerted > 0 and motive.creates() == 2
+        return 0 if code == 0 and ok else 1

@@ -15,7 +15,7 @@ def run_sandbox(args: argparse.Namespace, out: TextIO) -> int:
     settings = SandboxSettings(
         api_key=args.api_key, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret,
         media_width=width, media_height=height, media_fps=args.media_fps,
-        media_pad_mb=args.media_pad_mb,
+        media_pad_mb=args.media_pad_mb, events_every_s=(args.events_every or 0) * 60,
     )  # fmt: skip
     sandbox = MotiveSandbox(settings, speed=args.speed, port=args.port)
     # A sped-up sandbox's minutes pass faster: recallbot must wait as much less, or it checks
@@ -25,7 +25,10 @@ def run_sandbox(args: argparse.Namespace, out: TextIO) -> int:
         f"Motive sandbox on {sandbox.api_url} (API key {args.api_key!r}, speed x{args.speed:g})\n"
         f"  try: MOTIVE_BASE_URL={sandbox.api_url} MOTIVE_API_KEY={args.api_key} {scale}"
         "recallbot request truck 42 yesterday 3pm\n"
-    )
+        "  safety events: POST /_sandbox/safety_events"
+        + (f" (and a random one every {args.events_every:g} sandbox min)" if args.events_every
+           else "") + "\n"
+    )  # fmt: skip
     out.flush()
     try:
         sandbox.serve_forever()
