@@ -7,12 +7,13 @@ event through the same path as /recall, answered in the alert's thread."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.ids import ActionId
+from bot.ids import ActionId, BlockId
 from bot.motive import webhook_signature
 from bot.sandbox.faults import Fault, FaultKind
 from bot.sandbox.motive_rules import SandboxSettings
@@ -147,3 +148,29 @@ def test_a_lost_webhook_becomes_a_thread_through_the_safety_net(tmp_path: Path) 
         event = raise_event(world)
         assert alert_for(world, event["id"], timeout=30)
         assert len(alert_messages(world)) == 1
+
+
+def test_a_click_follows_the_access_policy_and_is_audited(tmp_path: Path) -> None:
+    with alert_world(tmp_path, NO_CLIP_YET, requesters=frozenset({"U0LA"})) as world:
+        alert = alert_for(world, raise_event(world)["id"])
+        url = click(world, alert, ActionId.ALERT_ALL)  # U0DEMO is not a requester
+        answer = wait_for(lambda: world.slack.responses_to(url))[-1]
+        assert "RECALLBOT_REQUESTERS" in answer["text"], answer["text"]
+        assert world.motive.creates() == 0
+        assert _thread(world, alert.ts) == [], "nothing posted in the thread"
+        refused = [e for e in world.app.runtime.store.audit.entries() if e.action == "refused"]
+        assert any(e.actor == "U0DEMO" for e in refused)
+
+
+def test_edit_opens_the_modal_prefilled_with_the_event(tmp_path: Path) -> None:
+    with alert_world(tmp_path, NO_CLIP_YET) as world:
+        event = raise_event(world)
+        alert = alert_for(world, event["id"])
+        click(world, alert, ActionId.ALERT_EDIT)
+        view = world.slack.view(world.modal())
+        inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+        assert inputs[BlockId.TARGET]["initial_option"]["value"] == "vehicle:42"
+        start = world.motive.events.events[event["id"]]["start_time"]
+        centred = datetime.fromisoformat(start) - timedelta(minutes=1)
+        local = centred.astimezone(ZoneInfo("America/Chicago"))  # dana's zone in the emulator
+        assert inputs[BlockId.TIME]["initial_time"] == local.strftime("%H:%M")

@@ -97,6 +97,12 @@ def run_request(args: argparse.Namespace, out: TextIO) -> int:
         if isinstance(parsed, PhraseError):
             runtime.store.audit.add(requester, "refused", phrase=text, code=str(parsed.code))
             return _finish(out, args.json, 1, {"error": parsed.model_dump(mode="json")})
+        if len(parsed.every) > 1:
+            message = ("recallbot request asks for one vehicle or asset at a time; run it once "
+                       "per target, or use /recall in Slack for several at once")  # fmt: skip
+            say(f"✗ {message}")
+            several = {"code": "multiple_vehicles", "message": message}
+            return _finish(out, args.json, 1, {"error": several})
         try:
             return _check_create_follow(args, out, say, runtime, parsed, requester)
         except MotiveError as exc:

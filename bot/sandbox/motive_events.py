@@ -48,6 +48,7 @@ class _Delivery:
     due: datetime
     attempts: int = 0
     done: bool = False
+    status: int = 0  # the webhook endpoint's last answer (0: unreachable)
 
 
 class SafetyEvents:
@@ -208,6 +209,7 @@ class SafetyEvents:
         except httpx.HTTPError as exc:
             _log.info("webhook for safety event %s failed: %s", delivery.event_id, exc)
             status = 0
+        delivery.status = status
         if 200 <= status < 300 or delivery.attempts > len(retries):
             delivery.done = True
             return

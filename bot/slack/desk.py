@@ -107,7 +107,8 @@ class SlackDesk:
     ) -> ParsedPhrase | PhraseError:
         """The phrase in the user's time zone (``now``: when it was written; ``context``: the
         message it answers, for what it leaves out)."""
-        return parse_phrase(phrase, self.zones.zone(user), now or self.clock(), context)
+        return parse_phrase(phrase, self.zones.zone(user), now or self.clock(), context,
+                            self.runtime.settings.max_targets)  # fmt: skip
 
     def thread_root(self, channel: str, thread_ts: str) -> Context | None:
         """A thread's first message, as context for a mention in the thread (None when Slack
