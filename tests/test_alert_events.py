@@ -94,3 +94,24 @@ def test_each_event_is_kept_once_and_updates_are_told_apart(tmp_path: Path) -> N
         assert row.deliveries == 4
         assert row.event.coaching_status == "coached"
         assert store.alerts.get("2") is None
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "<!channel>", "x" * 65, "a b"])
+def test_an_id_that_could_name_a_path_or_a_mention_is_refused(bad: str) -> None:
+    with pytest.raises(NotAnEvent, match="id"):
+        read_event(DOC_EXAMPLE | {"id": bad}, SHAPES)
+
+
+def test_what_motive_writes_is_shown_as_text_never_as_markup() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.slack.blocks.alert import alert_message
+
+    hostile = DOC_EXAMPLE | {"location": "<!channel> <https://evil.example|click>",
+                             "type": "<@U0BOSS>"}  # fmt: skip
+    message = alert_message(read_event(hostile, SHAPES), "42", ZoneInfo("UTC"), AlertWindow(),
+                            False)  # fmt: skip
+    shown = str(message.blocks) + message.text
+    assert "<!channel>" not in shown
+    assert "<https://evil" not in shown
+    assert "<@U0BOSS>" not in shown

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from bot.recall import CameraPosition
+
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 EVENT_WORDS: dict[str, str] = {
     "hard_accel": "Hard acceleration",
@@ -180,6 +183,8 @@ def read_event(data: Any, shapes: EventShapes) -> SafetyEvent:
     name = " ".join(filter(None, (_text(driver.get("first_name")), _text(driver.get("last_name")))))
     if not _text(data.get("id")) or not _text(data.get("type")):
         raise NotAnEvent("a safety event needs an id and a type")
+    if not _ID.fullmatch(_text(data.get("id")) or ""):  # it names files and buttons
+        raise NotAnEvent("a safety event's id is letters, digits, '-' or '_' (at most 64)")
     try:
         return SafetyEvent(
             id=_text(data.get("id")),

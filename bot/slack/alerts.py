@@ -129,11 +129,16 @@ class AlertDesk:
         return (CameraPosition.FRONT_FACING,) if restricted else None
 
     def _auto_request(self, row: AlertRow, number: str, channel: str, ts: str) -> None:
+        """Request the footage as recallbot: no person's rights apply, but the channel rule
+        does (no links in a public channel when RECALLBOT_LINKS_IN_PUBLIC=false)."""
         request = self.settings.alert_window.request(row.event, number, self._auto_cameras())
         origin = self._origin(row.event, AUTO_ACTOR, channel, ts)
+        public = not self.settings.links_in_public and self.footage.directory.is_public(channel)
         checked = self.desk.runtime.service.preview(request)
-        if not checked.ready:
+        if public or not checked.ready:
             said = " ".join(checked.problems)
+            if public:
+                said = "links may not be posted in a public channel (RECALLBOT_LINKS_IN_PUBLIC)."
             self.desk.poster.post(channel, blocks.notice(
                 f":warning: I did not request the footage automatically: {said}"), ts)  # fmt: skip
             self.store.audit.add(
@@ -147,6 +152,8 @@ class AlertDesk:
         used = self.store.drafts.get(draft.id)
         made = used.recall_id if used is not None else None
         _log.info("automatic request for event %s: %s", row.id, answer.text)
+        self.store.audit.add(AUTO_ACTOR, "auto_requested" if made else "refused", made,
+                             event=row.id, answer=answer.text)  # fmt: skip
         self._auto_done(row, "requested" if made else "refused", made)
 
     def _auto_done(self, row: AlertRow, outcome: str, recall_id: str | None) -> None:

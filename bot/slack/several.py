@@ -20,6 +20,7 @@ from bot.plumbing.crashpoints import checkpoint
 from bot.recall import RecallRequest
 from bot.slack import blocks
 from bot.slack.blocks import Message
+from bot.slack.blocks.base import escape
 from bot.slack.blocks.group import TargetLine, group_preview, group_progress
 from bot.slack.notify import zone_of
 from bot.store import DraftUsed, Origin, PendingRequest, TrackedRecall
@@ -64,7 +65,7 @@ def request_several(desk: SlackDesk, draft: PendingRequest, user: str) -> Messag
         if refused is None:
             allowed.append(request)
         else:
-            said.append(f":no_entry: {request.target}: {refused.message}")
+            said.append(f":no_entry: {escape(request.target)}: {refused.message}")
     if not allowed:
         return blocks.refusal(" ".join(said))
     zone = desk.zones.zone(user)
@@ -97,7 +98,8 @@ def request_several(desk: SlackDesk, draft: PendingRequest, user: str) -> Messag
 
 def _repeat(desk: SlackDesk, recall: TrackedRecall) -> str:
     where = desk.thread_link(recall, "its thread")
-    return f":repeat: {recall.request.target}: already requested (recall `{recall.id}`, {where})"
+    target = escape(recall.request.target)
+    return f":repeat: {target}: already requested (recall `{recall.id}`, {where})"
 
 
 def _post_status(

@@ -16,7 +16,7 @@ _KMH_PER_MPH = 1.609344
 
 def marker(event_id: str) -> str:
     """How the message names its event (the poster finds a message it lost by this)."""
-    return f"Motive event {event_id}"
+    return f"Motive event {escape(event_id)}"
 
 
 def _speed(event: SafetyEvent) -> str | None:
@@ -80,5 +80,5 @@ def alert_message(
     if event.coaching_status:
         context.append(f"coaching: {escape(event.coaching_status.replace('_', ' '))}")
     blocks.append(note(" · ".join(context)))
-    return message(f"{event.words}, {'vehicle ' + vehicle if vehicle else 'unknown vehicle'}, "
-                   f"{local_text(local)}", blocks)  # fmt: skip
+    summary = f"{event.words}, {'vehicle ' + vehicle if vehicle else 'unknown vehicle'}"
+    return message(f"{escape(summary)}, {local_text(local)}", blocks)
