@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.fleet import Fleet, Match, NoMatch, TargetKind
 from bot.motive import (
@@ -26,6 +26,7 @@ from bot.motive import (
     TimeWindow,
 )
 from bot.plumbing.crashpoints import checkpoint
+from bot.plumbing.timefmt import utcnow
 from bot.recall import RecallRequest, RecallType
 from bot.store import Origin, RecallState, Store, TrackedRecall
 from bot.tracking.schedule import TrackingPolicy
@@ -127,10 +128,6 @@ class Submission:
     new: bool
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class RecallService:
     """Preview and submit recalls against one Motive account, durably."""
@@ -139,7 +136,7 @@ class RecallService:
     fleet: Fleet
     store: Store
     policy: TrackingPolicy = field(default_factory=TrackingPolicy)
-    clock: Callable[[], datetime] = _utcnow
+    clock: Callable[[], datetime] = utcnow
 
     def preview(self, request: RecallRequest) -> Preview:
         """What this request would do, checked against the fleet, the footage and the quota."""

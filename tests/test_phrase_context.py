@@ -120,3 +120,15 @@ def test_what_cannot_be_used_is_left_empty_and_said() -> None:
 
 def test_a_message_with_nothing_of_a_recall_fills_nothing() -> None:
     assert read_fields("coffee break?", LA, WRITTEN) == read_fields("", LA, WRITTEN)
+
+
+def test_every_vehicle_of_the_root_is_taken_when_it_lists_several() -> None:
+    from bot.phrase import ParsedPhrase, parse_phrase
+    from bot.phrase.context import Context
+    from tests.phrase_table import TUE
+
+    root = Context(text="Trucks 42 and 43 collided at 3:01pm", written=TUE.now)
+    result = parse_phrase("2 min front only", TUE.tz, TUE.now, root)
+    assert isinstance(result, ParsedPhrase), result
+    assert [r.vehicle_number for r in result.every] == ["42", "43"]
+    assert any("“42” and “43”" in i.message for i in result.inferred)

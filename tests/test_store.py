@@ -19,8 +19,9 @@ SLACK = Origin(surface="slack", team_id="T1", channel_id="C1", thread_ts="1.2", 
 
 
 def add(store: Store, request: RecallRequest = REQUEST, now: datetime = NOW):  # type: ignore[no-untyped-def]
-    return store.recalls.add_submitting(request, "U1", SLACK, now, now + timedelta(hours=24),
-                                now - timedelta(hours=12), now + timedelta(minutes=2))  # fmt: skip
+    return store.recalls.add_submitting_many([request], "U1", SLACK, now,
+                                             now + timedelta(hours=24), now - timedelta(hours=12),
+                                             now + timedelta(minutes=2))[0]  # fmt: skip
 
 
 def details(status: str, recall_id: str = "5000001") -> RecallDetails:

@@ -10,20 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from bot.alerts.events import EventShapes, SafetyEvent, read_event
 from bot.plumbing import logs
+from bot.plumbing.timefmt import utcnow
 from bot.store import Store
 
 _log = logging.getLogger("recallbot.alerts")
 
 InboxOutcome = Literal["accepted", "updated", "duplicate", "ignored"]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -33,7 +30,7 @@ class AlertInbox:
     store: Store
     shapes: EventShapes
     types: frozenset[str]
-    clock: Callable[[], datetime] = _utcnow
+    clock: Callable[[], datetime] = utcnow
     on_new: Callable[[], None] = field(default=lambda: None)  # wake the poster
 
     def accept_payload(self, data: Any) -> InboxOutcome:

@@ -12,19 +12,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.alerts.inbox import AlertInbox
 from bot.motive import MotiveClient, MotiveError
+from bot.plumbing.timefmt import utcnow
 
 _log = logging.getLogger("recallbot.alerts")
 
 MARGIN = timedelta(minutes=5)
 FIRST_LOOK = timedelta(hours=1)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class SafetyNet:
@@ -35,7 +32,7 @@ class SafetyNet:
         client: MotiveClient,
         inbox: AlertInbox,
         every_s: float,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.client = client
         self.inbox = inbox

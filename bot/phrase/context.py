@@ -17,7 +17,7 @@ from bot.phrase.lexer import tokenize
 from bot.phrase.result import Inference, InferenceKind
 from bot.plumbing.timefmt import local_text
 
-_TARGET = ("vehicles", "assets", "loose_ids")
+_TARGET = ("vehicles", "assets", "listed_ids", "loose_ids")
 _TIME = (
     "clocks", "ranges", "end_clocks", "days", "parts", "relatives", "windows", "zones",
     "futures", "nows", "vague",
@@ -58,9 +58,13 @@ def borrow(
     notes: list[Inference] = []
     if not _says(draft, _TARGET) and _says(root, _TARGET):
         taken |= {name: getattr(root, name) for name in _TARGET}
-        what = "asset" if root.assets else "vehicle"
-        named = (root.vehicles or root.assets or root.loose_ids)[0]
-        message = f"The {what} (“{named}”) taken from {context.where}."
+        names = list(dict.fromkeys([*root.vehicles, *root.assets, *root.listed_ids,
+                                    *root.loose_ids]))  # fmt: skip
+        what = ("asset" if root.assets and not root.vehicles else "vehicle") + (
+            "s" if len(names) > 1 else ""
+        )
+        shown = " and ".join(f"“{n}”" for n in names)
+        message = f"The {what} ({shown}) taken from {context.where}."
         notes.append(Inference(kind=InferenceKind.TARGET, message=message))
     reading_now = None
     if not _says(draft, _TIME) and _says(root, _TIME):

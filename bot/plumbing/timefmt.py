@@ -44,3 +44,8 @@ def utc_text(moment: datetime) -> str:
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, the way recallbot always sends times to Motive."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def utcnow() -> datetime:
+    """Now, aware, in UTC (the default clock of everything that takes one, for tests)."""
+    return datetime.now(UTC)

@@ -28,6 +28,7 @@ from bot.alerts.inbox import AlertInbox
 from bot.alerts.net import SafetyNet
 from bot.alerts.vehicles import VehicleNames
 from bot.config import Settings
+from bot.media.clip import Interrupted
 from bot.plumbing import logs
 from bot.plumbing.timefmt import local_text
 from bot.recall import CameraPosition, RecallRequest
@@ -224,6 +225,8 @@ class AlertDesk:
         )  # fmt: skip
         try:
             outcome = self.footage.share(job)
+        except Interrupted:  # stopping: owed again at the next start, no try counted
+            return
         except Exception:
             _log.exception("Motive's clip of event %s not shared; trying again later", row.id)
             self.store.alerts.media_done(row.id, attempt, None)

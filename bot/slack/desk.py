@@ -197,11 +197,7 @@ class SlackDesk:
         if refused is not None:
             return blocks.refusal(refused.message)
         zone = self.zones.zone(user)
-        origin = Origin(
-            surface="slack", team_id=draft.team_id, channel_id=draft.channel_id or "",
-            thread_ts=draft.thread_ts, user_id=user, zone=getattr(zone, "key", None),
-            moment=draft.moment,
-        )  # fmt: skip
+        origin = draft.origin_for(user, getattr(zone, "key", None))
         try:
             submission = self.runtime.service.record(draft.request, user, origin, draft_id)
         except DraftUsed:

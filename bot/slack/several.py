@@ -68,12 +68,7 @@ def request_several(desk: SlackDesk, draft: PendingRequest, user: str) -> Messag
             said.append(f":no_entry: {escape(request.target)}: {refused.message}")
     if not allowed:
         return blocks.refusal(" ".join(said))
-    zone = desk.zones.zone(user)
-    origin = Origin(
-        surface="slack", team_id=draft.team_id, channel_id=draft.channel_id or "",
-        thread_ts=draft.thread_ts, user_id=user, zone=getattr(zone, "key", None),
-        moment=draft.moment,
-    )  # fmt: skip
+    origin = draft.origin_for(user, getattr(desk.zones.zone(user), "key", None))
     try:
         submissions = desk.runtime.service.record_many(allowed, user, origin, draft.id)
     except DraftUsed:

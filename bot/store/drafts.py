@@ -1,7 +1,7 @@
 """Drafts: requests previewed in Slack, waiting for their requester's Request button.
 
 A draft is used once: by the recall it becomes (in the same transaction as the recall's row,
-see ``Recalls.add_submitting``), by Cancel, or by a modal that replaced it."""
+see ``Recalls.add_submitting_many``), by Cancel, or by a modal that replaced it."""
 
 from __future__ import annotations
 

@@ -89,30 +89,6 @@ class Recalls:
 
     # -- asking for a recall ------------------------------------------------------------------
 
-    def add_submitting(
-        self,
-        request: RecallRequest,
-        requested_by: str,
-        origin: Origin | None,
-        now: datetime,
-        deadline: datetime,
-        dedup_since: datetime,
-        settle_by: datetime,
-        draft_id: str | None = None,
-    ) -> tuple[TrackedRecall, bool]:
-        """Write the row before Motive is called, or find the recall this one duplicates.
-
-        Returns the recall and whether it is new. A duplicate is a recall of the same footage
-        still in flight, or delivered successfully since ``dedup_since``. The caller owns the
-        new row until ``settle_by``; a row still 'submitting' then is settled by a tracker.
-        ``draft_id``: the preview being requested, used up in the same transaction (so a crash
-        can neither lose the click nor leave the preview used without a recall); raises
-        ``DraftUsed`` when it was used already or is not ``requested_by``'s.
-        """
-        return self.add_submitting_many(
-            [request], requested_by, origin, now, deadline, dedup_since, settle_by, draft_id
-        )[0]
-
     def add_submitting_many(
         self,
         requests: list[RecallRequest],
@@ -124,8 +100,16 @@ class Recalls:
         settle_by: datetime,
         draft_id: str | None = None,
     ) -> list[tuple[TrackedRecall, bool]]:
-        """``add_submitting`` for several targets asked for at once, in one transaction (a
-        crash keeps all of their rows or none); the draft names the first recall."""
+        """Write each request's row before Motive is called, or find the recall it duplicates:
+        one (recall, is new) per request, in order, all in one transaction (a crash keeps all
+        of them or none).
+
+        A duplicate is a recall of the same footage still in flight, or delivered successfully
+        since ``dedup_since``. The caller owns the new rows until ``settle_by``; a row still
+        'submitting' then is settled by a tracker. ``draft_id``: the preview being requested,
+        used up in the same transaction and naming the first recall (so a crash can neither
+        lose the click nor leave the preview used without a recall); raises ``DraftUsed`` when
+        it was used already or is not ``requested_by``'s."""
         made: list[tuple[str, TrackedRecall | None]] = []
         with self._connection.write() as db:
             for request in requests:
@@ -160,7 +144,7 @@ class Recalls:
 
     def duplicate_of(self, request: RecallRequest, since: datetime) -> TrackedRecall | None:
         """The recall asking for the same footage that is in flight, or delivered successfully
-        since ``since`` (what ``add_submitting`` would give back instead of a new one)."""
+        since ``since`` (what ``add_submitting_many`` would give back instead of a new one)."""
         return self._duplicate(request.fingerprint(), since)
 
     def _duplicate(self, fingerprint: str, since: datetime) -> TrackedRecall | None:

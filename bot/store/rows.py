@@ -137,3 +137,9 @@ class PendingRequest(BaseModel):
     def every(self) -> tuple[RecallRequest, ...]:
         """Every request of the preview."""
         return self.requests or (self.request,)
+
+    def origin_for(self, user: str, zone: str | None) -> Origin:
+        """Where the recalls it becomes were asked for (and are answered)."""
+        return Origin(surface="slack", team_id=self.team_id, channel_id=self.channel_id or "",
+                      thread_ts=self.thread_ts, user_id=user, zone=zone,
+                      moment=self.moment)  # fmt: skip

@@ -24,13 +24,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails, RecallStatus
 from bot.plumbing import logs
 from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.metrics import DELIVERIES
+from bot.plumbing.timefmt import utcnow
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
 from bot.tracking.notifier import Notifier
 from bot.tracking.schedule import CheckSchedule, TrackingPolicy
@@ -41,10 +42,6 @@ _MAX_BACKOFF_S = 30.0
 _SWEEP_EVERY_S = 5.0
 
 _log = logging.getLogger("recallbot.tracker")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Tracker:
@@ -58,7 +55,7 @@ class Tracker:
         policy: TrackingPolicy,
         *,
         settle: Callable[[TrackedRecall], TrackedRecall] | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
         idle_wait_s: float = 5.0,
     ) -> None:
         """``settle``: what settles a row left 'submitting' (``RecallService.settle``)."""
