@@ -36,7 +36,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/motive.py
 	$(BIN)/python bench/tracker.py
 	$(BIN)/python bench/ack.py
+	$(BIN)/python bench/ack.py --media 6
 	$(BIN)/python bench/media.py
+	$(BIN)/python bench/alerts.py
 
 # Issue 9's promises at size: SIGKILLs and faults, then a 2,000-recall soak (minutes each).
 chaos: $(STAMP)

@@ -299,8 +299,12 @@ def main() -> None:
                     taken |= {t.payload["channel_id"] for t in targets}
                     rest = [bench.click(t) for t in targets]
                 last = sent
-            time.sleep(3)  # the clicked recalls' answers
-            answers = links_after_success(Path(workdir) / "recallbot.db")
+            clicked = len(rest) + len(loaded)
+            db = Path(workdir) / "recallbot.db"
+            deadline = time.monotonic() + 120
+            while len(links_after_success(db)) < clicked and time.monotonic() < deadline:
+                time.sleep(0.5)  # Motive's processing of the clicked recalls, at 60x
+            answers = links_after_success(db)
             media_end = media.states() if options.media else {}
             code = app.stop()
     print(f"{options.commands} signed /recall x{options.rounds} rounds, {options.concurrency} at a "

@@ -4,7 +4,8 @@
 
 The Motive sandbox and the Slack emulator run in this process; recallbot's side (download,
 check, stills, all angles, streamed upload: ``FootageDesk.post``) runs in a child process, so
-its CPU seconds and peak RSS are its own. The sandbox renders every clip once before the clock
+its CPU seconds and peak RSS are its own (with its media worker processes': CPU added, their
+peak RSS printed beside). The sandbox renders every clip once before the clock
 starts (rendering is the sandbox's cost, not recallbot's). Prints medians of ``--rounds``.
 """
 
@@ -59,14 +60,18 @@ if job["kind"] == "post":
         def group_members(self, group): return frozenset()
     desk = FootageDesk(settings, None, slack, None, None, Open())
     outcome = desk.post(recall)
+    desk.processes.close()  # its worker processes end, so their CPU and memory are counted
     result["files"] = len(outcome.files) // 2
 elif job["kind"] == "grid":
     all_angles([Path(p) for p in job["clips"]], Path(job["out"]))
 else:
     with httpx.Client(timeout=120) as http:
         result["bytes"] = Downloader(http, 4 << 30).fetch(job["url"], Path(job["out"]))
-result |= {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu0,
-           "rss_start_mb": before, "rss_peak_mb": rss_mb()}
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+result |= {"seconds": time.perf_counter() - started,
+           "cpu": time.process_time() - cpu0 + children.ru_utime + children.ru_stime,
+           "rss_start_mb": before, "rss_peak_mb": rss_mb(),
+           "worker_rss_peak_mb": children.ru_maxrss / 1024}
 print(json.dumps(result))
 """
 
@@ -121,9 +126,11 @@ def main() -> None:
     print(f"3 cameras x 2 min at 1280x720, 15 fps (medians of {options.rounds}):")
     for name, runs in (("success to files completed in Slack", posts),
                        ("all-angles encode alone", grids)):  # fmt: skip
+        workers = statistics.median(r.get("worker_rss_peak_mb", 0) for r in runs)
         print(f"  {name:38} {statistics.median(r['seconds'] for r in runs):6.1f} s wall  "
               f"{statistics.median(r['cpu'] for r in runs):6.1f} s CPU  "
-              f"peak RSS {statistics.median(r['rss_peak_mb'] for r in runs):5.0f} MB")  # fmt: skip
+              f"peak RSS {statistics.median(r['rss_peak_mb'] for r in runs):5.0f} MB "
+              f"(workers {workers:.0f} MB)")  # fmt: skip
     big = SandboxSettings(media_pad_mb=options.big_mb)
     with MotiveSandbox(big) as motive:
         one = _recall(motive, 1, (CameraPosition.FRONT_FACING,))

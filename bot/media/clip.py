@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 AVAILABLE = (
     importlib.util.find_spec("av") is not None and importlib.util.find_spec("PIL") is not None
@@ -25,11 +24,19 @@ class ClipError(Exception):
     """A file that is not a playable video (truncated, not H.264/MP4, empty)."""
 
 
+class Stop(Protocol):
+    """A flag a long loop checks (a ``threading.Event``, or a multiprocessing one)."""
+
+    def is_set(self) -> bool:
+        """Whether to stop."""
+        ...
+
+
 class Interrupted(Exception):
     """recallbot is stopping: the work was left off (it is taken up again after a start)."""
 
 
-def check_stop(stop: threading.Event | None) -> None:
+def check_stop(stop: Stop | None) -> None:
     """Raise ``Interrupted`` once ``stop`` is set (long loops call it as they go)."""
     if stop is not None and stop.is_set():
         raise Interrupted("recallbot is stopping")
@@ -94,7 +101,7 @@ def all_angles(
     clips: list[Path],
     out: Path,
     tile: tuple[int, int] = (640, 360),
-    stop: threading.Event | None = None,
+    stop: Stop | None = None,
 ) -> Path:
     """One H.264 clip with ``clips`` side by side (in the order given), frame by frame in sync:
     every output frame shows each camera's frame of the same instant. A clip that ends early

@@ -9,7 +9,6 @@ What arrives is written beside its destination and renamed into place only when 
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.media.clip import check_stop
+from bot.media.clip import Stop, check_stop
 from bot.plumbing.pacing import backoff_delay
 
 _EXPIRED = frozenset({401, 403, 410})
@@ -46,7 +45,7 @@ class Downloader:
     sleep: Callable[[float], None] = time.sleep
     chunk: int = 1 << 20
     progress: Callable[[int, int], None] | None = None  # (bytes so far, bytes in all or 0)
-    stop: threading.Event | None = None  # set: the download ends with ``Interrupted``
+    stop: Stop | None = None  # set: the download ends with ``Interrupted``
 
     def fetch(self, url: str, out: Path, refresh: Callable[[], str] | None = None) -> int:
         """Write the clip at ``url`` to ``out``; its size. ``refresh``: a fresh link for the

@@ -183,7 +183,7 @@ class RecallbotApp:
         again), stop the tracker and release everything."""
         self.deps.checks.close()
         self.deps.requests.close()
-        self.footage.desk.stopping.set()  # downloads and encodes under way leave off now
+        self.footage.desk.stop()  # downloads and encodes under way leave off now
         if self.alerting is not None:
             self.alerting.close()
         self.footage.close()

@@ -35,6 +35,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.media import clip as media
 from bot.media.download import Downloader, DownloadFailed, TooLarge
+from bot.media.processes import MediaProcesses
 from bot.motive import MotiveClient, MotiveError, RecallStatus
 from bot.plumbing import logs
 from bot.plumbing.background import Background
@@ -136,6 +137,15 @@ class FootageDesk:
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
     retry_after_s: float = 30.0  # the first retry's wait, doubling with each failed attempt
     stopping: threading.Event = field(default_factory=threading.Event)
+    processes: MediaProcesses = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.processes = MediaProcesses(self.settings.media_workers)
+
+    def stop(self) -> None:
+        """Downloads, encodes and uploads under way leave off at their next step."""
+        self.stopping.set()
+        self.processes.stop.set()
 
     def run(self, recall: TrackedRecall, attempt: str) -> None:
         """One attempt, recorded: done, skipped, or retried later (then failed, said)."""
@@ -247,8 +257,10 @@ class FootageDesk:
         for position, path in fetched:
             words = _words(position)
             if media.AVAILABLE:
-                info = media.probe(path)
-                still = media.still(path, info.seconds * into, scratch / f"{path.stem}.jpg")
+                info = self.processes.probe(path)
+                still = self.processes.still(
+                    path, info.seconds * into, scratch / f"{path.stem}.jpg"
+                )
                 said = f"{words} at {clock_text(moment)}"
                 uploads.append(Upload(still, still.name, said, f"{said}, {job.target}"))
             if clips:
@@ -256,7 +268,7 @@ class FootageDesk:
                 uploads.append(Upload(path, path.name, title))
         if clips and media.AVAILABLE and len(fetched) >= 2:
             out = scratch / f"{job.key}-all-angles.mp4"
-            grid = media.all_angles([p for _, p in fetched], out, stop=self.stopping)
+            grid = self.processes.all_angles([p for _, p in fetched], out)
             shown = ", ".join(_words(p) for p, _ in fetched)
             title = f"All angles · {job.target} · {local_text(start)} ({shown})"
             uploads.append(Upload(grid, grid.name, title))
@@ -272,7 +284,8 @@ class FootageDesk:
         raise DownloadFailed(f"Motive no longer has a link for {position}")
 
     def close(self) -> None:
-        """Release the HTTP pool."""
+        """Release the HTTP pool and the media processes."""
+        self.processes.close()
         self.http.close()
 
 
@@ -378,7 +391,7 @@ class FootageLoop:
         """Stop looking; a job under way leaves off at its next frame or chunk and gives its
         claim back (taken up again at the next start); one already uploading finishes."""
         self._stop.set()
-        self.desk.stopping.set()
+        self.desk.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.pool.close()
