@@ -250,6 +250,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clicks", type=int, default=20)
     parser.add_argument("--media", type=int, default=0, help="heavy footage jobs beside it")
+    parser.add_argument("--media-workers", type=int, default=None,
+                        help="RECALLBOT_MEDIA_WORKERS (default: recallbot's)")  # fmt: skip
     options = parser.parse_args()
 
     limits = SandboxSettings(rate_limit_per_minute=1_000_000, quota_regular_minutes=100_000)
@@ -265,6 +267,8 @@ def main() -> None:
         motive.settings.webhook_url = f"http://127.0.0.1:{port}/motive/webhook"
         settings = {"MOTIVE_RATE_LIMIT": "1000",  # the bench times recallbot, not Motive's limit
                     "RECALLBOT_UPLOAD_DRIVER_FACING": "true"}  # fmt: skip
+        if options.media_workers:
+            settings["RECALLBOT_MEDIA_WORKERS"] = str(options.media_workers)
         with (
             AppProcess(motive, slack, Path(workdir), port, 60, settings) as app,
             ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as sender,

@@ -152,3 +152,19 @@ def test_a_stop_interrupts_a_long_encode_and_a_download(
     finally:
         host.stop()
     assert not list(tmp_path.glob("r.mp4*")), "nothing half-written is left"
+
+
+def test_a_worker_process_that_dies_fails_only_its_attempt(
+    clips: dict[str, Path], tmp_path: Path
+) -> None:
+    import os
+
+    from bot.media.processes import MediaProcesses
+
+    with MediaProcesses(1) as workers:
+        with pytest.raises(ClipError, match="died"):
+            workers._call(os._exit, 3)  # an out-of-memory kill, as the pool sees it
+        assert workers.probe(clips["rear"]).frames == 300, "a fresh pool takes the next call"
+        workers.stop.set()
+        with pytest.raises(Interrupted):
+            workers.all_angles([clips["rear"], clips["front_facing"]], tmp_path / "grid.mp4")
