@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.alerts import SafetyEvent
+from bot.alerts.auto import AUTO_ACTOR, AutoRules
 from bot.alerts.inbox import AlertInbox
 from bot.alerts.net import SafetyNet
 from bot.alerts.vehicles import VehicleNames
@@ -41,8 +42,6 @@ from bot.store import AlertRow, Origin, PendingRequest, Store
 
 _log = logging.getLogger("recallbot.alerts")
 
-AUTO_ACTOR = "recallbot"
-"""Who automatic requests are made and audited as (never a Slack user id)."""
 LEASE = timedelta(seconds=60)
 """A claim on an event older than this was cut short: the event is taken up again."""
 MEDIA_TRIES = 3
@@ -56,6 +55,7 @@ class AlertDesk:
     desk: SlackDesk
     names: VehicleNames
     footage: FootageDesk
+    auto: AutoRules
 
     @property
     def store(self) -> Store:
@@ -105,34 +105,19 @@ class AlertDesk:
         return alert_message(event, number, zone, s.alert_window, s.alert_show_driver, status)
 
     def _decide_auto(self, row: AlertRow, number: str | None) -> str | None:
-        """'due' when this type is requested automatically and today's budget allows it,
-        'over_budget' when it does not (recorded, so the decision is made once)."""
-        s = self.settings
-        if row.event.type.lower() not in s.auto_recall or not number:
+        """Decide (once, recorded) whether this event is requested without a click."""
+        if not number:
             return None
-        zone = self.desk.zones.default
-        day = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-        spent = self.store.recalls.minutes_requested_by(AUTO_ACTOR, day.astimezone(UTC))
-        outcome = (
-            "due" if spent + s.alert_window.minutes <= s.auto_budget_minutes else "over_budget"
-        )
-        self.store.alerts.set_auto(row.id, outcome)
-        if outcome == "over_budget":
-            self.store.audit.add(AUTO_ACTOR, "refused", event=row.id, reason="auto_budget_spent",
-                                 spent_minutes=spent)  # fmt: skip
-        return outcome
-
-    def _auto_cameras(self) -> tuple[CameraPosition, ...] | None:
-        """Every camera, unless the driver-facing camera is kept to some people: then the
-        automatic request (made by nobody in particular) leaves it out."""
-        policy = self.settings.policy()
-        restricted = policy.driver_facing if policy.driver_facing is not None else policy.requesters
-        return (CameraPosition.FRONT_FACING,) if restricted else None
+        decided = self.auto.decide(self.store, row.event, self.settings.alert_window.minutes,
+                                   self.desk.zones.default, datetime.now(UTC))  # fmt: skip
+        if decided is not None:
+            self.store.alerts.set_auto(row.id, decided)
+        return decided
 
     def _auto_request(self, row: AlertRow, number: str, channel: str, ts: str) -> None:
         """Request the footage as recallbot: no person's rights apply, but the channel rule
         does (no links in a public channel when RECALLBOT_LINKS_IN_PUBLIC=false)."""
-        request = self.settings.alert_window.request(row.event, number, self._auto_cameras())
+        request = self.settings.alert_window.request(row.event, number, self.auto.cameras())
         origin = self._origin(row.event, AUTO_ACTOR, channel, ts)
         public = not self.settings.links_in_public and self.footage.directory.is_public(channel)
         checked = self.desk.runtime.service.preview(request)
@@ -320,7 +305,8 @@ class Alerting:
         """The alert desk, its poster, the inbox the webhook feeds, and the safety net."""
         runtime = desk.runtime
         names = VehicleNames(runtime.service.fleet, settings.fleet_cache_ttl_s)
-        alerts = AlertDesk(settings, desk, names, footage)
+        auto = AutoRules(settings.auto_recall, settings.auto_budget_minutes, settings.policy())
+        alerts = AlertDesk(settings, desk, names, footage, auto)
         loop = AlertLoop(alerts)
         shapes = runtime.client.config.shapes.events
         inbox = AlertInbox(runtime.store, shapes, settings.alert_types, on_new=loop.wake)
