@@ -71,7 +71,9 @@ class Policy:
         if refused is not None:
             return refused
         cameras = request.camera_positions
-        wants_driver = cameras is None or CameraPosition.DRIVER_FACING in cameras
+        # "Every camera" of an asset (a trailer's Omnicam) has no driver-facing camera.
+        every = cameras is None and request.vehicle_number is not None
+        wants_driver = every or (cameras is not None and CameraPosition.DRIVER_FACING in cameras)
         allowed = self.driver_facing if self.driver_facing is not None else self.requesters
         if wants_driver and allowed and not self._listed(user, allowed, directory):
             every = " (every camera includes it)" if cameras is None else ""

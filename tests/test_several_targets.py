@@ -50,3 +50,23 @@ def test_several_targets_one_preview_one_thread_an_answer_each(tmp_path: Path) -
         replies = [m for m in world.slack.thread("C0SAFETY", status_ts)
                    if m.ts != status_ts and not m.files]  # fmt: skip
         assert len(replies) == 2, "one answer per target, in the one thread"
+
+
+def test_a_target_the_person_may_not_request_is_refused_on_its_line(tmp_path: Path) -> None:
+    leads = frozenset({"S0SAFETYLEADS"})  # dana is a lead; la is not
+    with slack_world(tmp_path, upload="off", driver_facing=leads) as world:
+        preview, payload = world.preview("truck 42 and asset TRL-0093 yesterday 3pm", "U0LA")
+        shown = text_of(preview)
+        assert "driver-facing" in shown, "every camera of truck 42 includes the driver's"
+        submit = button(preview, ActionId.SUBMIT)
+        assert submit is not None
+        assert submit["text"]["text"] == "Request 1", "the asset (an Omnicam) goes ahead"
+        answer = world.press(preview, ActionId.SUBMIT, payload)
+        assert "Requested 1 recalls" in answer["text"] or "Requested" in answer["text"]
+        store = world.app.runtime.store
+        (recall,) = wait_for(lambda: [r for r in store.recalls.recent(5)
+                                      if r.delivery == Delivery.DELIVERED] or None, 60)  # fmt: skip
+        assert recall.request.asset_name == "TRL-0093"
+        assert world.motive.creates() == 1
+        refused = [e for e in store.audit.entries() if e.action == "refused"]
+        assert any(e.actor == "U0LA" for e in refused)
