@@ -72,8 +72,10 @@ class Policy:
             return refused
         cameras = request.camera_positions
         # "Every camera" of an asset (a trailer's Omnicam) has no driver-facing camera.
-        every = cameras is None and request.vehicle_number is not None
-        wants_driver = every or (cameras is not None and CameraPosition.DRIVER_FACING in cameras)
+        all_of_a_vehicle = cameras is None and request.vehicle_number is not None
+        wants_driver = all_of_a_vehicle or (
+            cameras is not None and CameraPosition.DRIVER_FACING in cameras
+        )
         allowed = self.driver_facing if self.driver_facing is not None else self.requesters
         if wants_driver and allowed and not self._listed(user, allowed, directory):
             every = " (every camera includes it)" if cameras is None else ""
