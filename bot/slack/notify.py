@@ -174,19 +174,21 @@ class SlackNotifier:
         Edits of one recall's message are taken one at a time and each shows the latest state,
         so a slow edit (Slack retrying, pacing) can never land after a newer one and put
         "pending" back over "success"."""
-        recall = self._latest(recall.id) or recall
         origin = recall.origin
+        if origin is None or not origin.status_ts:  # recorded since: read it (it never changes)
+            origin = (self._latest(recall.id) or recall).origin
         if origin is None or not origin.channel_id or not origin.status_ts:
             return
         with self._locks[hash(origin.status_ts) % len(self._locks)]:  # one message, one edit
-            together = self._group(origin.channel_id, origin.status_ts)
+            together = self._group(origin.channel_id, origin.status_ts)  # as the store has them
+            latest = next((r for r in together if r.id == recall.id), None)
+            latest = latest or self._latest(recall.id) or recall
             if len(together) > 1:
-                zone = zone_of(origin.zone, self._default_zone)
-                shown = group_progress(together, zone)
+                shown = group_progress(together, zone_of(origin.zone, self._default_zone))
             else:
-                shown = self._progress(self._latest(recall.id) or recall)
+                shown = self._progress(latest)
             self._poster.update(origin.channel_id, origin.status_ts, shown)
-        self.on_change(recall)
+        self.on_change(latest)
 
     def announce(self, recall: TrackedRecall) -> str | None:
         """The status message its submitter did not record: the one it posted just before it

@@ -45,11 +45,6 @@ class AlertRow(BaseModel):
     media_digest: str | None = None  # Motive's own clip as last put in the thread
     media_tries: int = 0
 
-    @property
-    def owed(self) -> bool:
-        """Whether its message does not show the latest delivery yet."""
-        return self.posted_digest != self.digest
-
 
 def media_key(event: SafetyEvent) -> str | None:
     """The digest of Motive's own clip in this delivery (None while it is not transcoded)."""
