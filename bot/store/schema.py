@@ -10,6 +10,13 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+ALERT_POST_OWED = "(posted_digest IS NULL OR posted_digest != digest OR auto = 'due')"
+"""An alert whose message is not out, not current, or whose automatic request is due. The
+owed-alerts query uses this very text, so SQLite answers it from the partial index."""
+ALERT_MEDIA_OWED = "(media_wanted IS NOT NULL AND (media_digest IS NULL OR media_digest != media_wanted))"
+"""An alert whose thread lacks Motive's latest clip (one that failed for good is recorded as
+done, with ``media_note``)."""
+
 
 def _v1(db: Database) -> None:
     db.table("recalls").create(
@@ -179,5 +186,42 @@ def _v6(db: Database) -> None:
     db.table("origins").create_index(["channel_id", "status_ts"], index_name="origins_by_status")
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+ROUTINE_AUDIT = ("alert_posted", "alert_updated", "alert_media_done", "alert_media_failed",
+                 "alert_media_skipped", "links_refreshed", "delivery_failed")  # fmt: skip
+"""Audit kinds that record routine work, not a person's request or a refusal: the only ones
+``RECALLBOT_AUDIT_RETENTION`` may remove (the store itself refuses to delete any other)."""
+
+
+def _v7(db: Database) -> None:
+    """Bounded work and storage, and a budget that counts decisions.
+
+    An automatic request's decision keeps when it was made and for how many minutes
+    (``auto_at``, ``auto_minutes``): the day's budget counts every 'due' and 'requested'
+    decision, so events decided while posting fails cannot all be requested later. Posting an
+    alert and sharing Motive's clip back off (``post_tries``/``post_next_at``,
+    ``media_next_at``); a clip that keeps failing ends in ``media_note``. The loops' questions
+    ("what is owed?") are answered by partial indexes, so an idle bot's work does not grow with
+    history; retention may delete routine audit kinds only."""
+    alerts = db.table("alerts")
+    for column, kind in (("auto_at", str), ("auto_minutes", int), ("post_tries", int),
+                         ("post_next_at", str), ("media_next_at", str), ("media_note", str)):
+        alerts.add_column(column, kind)
+    db.execute("UPDATE alerts SET post_tries = 0")
+    # Decisions made before this version: the day they were received (the budget then).
+    db.execute("UPDATE alerts SET auto_at = received_at WHERE auto IS NOT NULL")
+    db.execute(f"CREATE INDEX alerts_post_owed ON alerts(event_at) WHERE {ALERT_POST_OWED}")
+    db.execute(f"CREATE INDEX alerts_media_owed ON alerts(event_at) WHERE {ALERT_MEDIA_OWED}")
+    db.execute("CREATE INDEX alerts_decided ON alerts(auto_at) WHERE auto IS NOT NULL")
+    alerts.create_index(["updated_at"], index_name="alerts_by_updated_at")
+    db.table("drafts").create_index(["created_at"], index_name="drafts_by_created_at")
+    db.execute("DROP TRIGGER audit_no_delete")
+    routine = ", ".join(f"'{kind}'" for kind in ROUTINE_AUDIT)
+    db.execute(
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        f"WHEN OLD.action NOT IN ({routine}) "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (only routine kinds age out)'); END"
+    )
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 """Append only: a migration, once released, never changes."""
