@@ -13,7 +13,9 @@ from sqlite_utils import Database
 ALERT_POST_OWED = "(posted_digest IS NULL OR posted_digest != digest OR auto = 'due')"
 """An alert whose message is not out, not current, or whose automatic request is due. The
 owed-alerts query uses this very text, so SQLite answers it from the partial index."""
-ALERT_MEDIA_OWED = "(media_wanted IS NOT NULL AND (media_digest IS NULL OR media_digest != media_wanted))"
+ALERT_MEDIA_OWED = (
+    "(media_wanted IS NOT NULL AND (media_digest IS NULL OR media_digest != media_wanted))"
+)
 """An alert whose thread lacks Motive's latest clip (one that failed for good is recorded as
 done, with ``media_note``)."""
 
@@ -219,7 +221,7 @@ def _v7(db: Database) -> None:
     db.execute(
         "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
         f"WHEN OLD.action NOT IN ({routine}) "
-        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (only routine kinds age out)'); END"
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (routine kinds age out)'); END"
     )
 
 
