@@ -115,7 +115,7 @@ def test_a_delivery_is_claimed_once_and_recorded_only_by_its_claimant(store: Sto
     assert store.recalls.claim_delivery(recall.id, "a2", NOW, stale) is None
     assert not store.recalls.record_delivery(recall.id, "a2", NOW)
     assert store.recalls.record_delivery(recall.id, "a1", NOW)
-    assert store.recalls.undelivered(NOW + timedelta(days=1)) == []
+    assert store.recalls.undelivered(NOW + timedelta(days=1), NOW + timedelta(days=1)) == []
 
 
 def test_a_claim_never_recorded_goes_stale_and_is_claimed_again(store: Store) -> None:
@@ -123,12 +123,41 @@ def test_a_claim_never_recorded_goes_stale_and_is_claimed_again(store: Store) ->
     store.recalls.mark_submitted(recall.id, details("failed"), NOW, NOW)
     store.recalls.claim_delivery(recall.id, "crashed", NOW, NOW - timedelta(minutes=1))
     later = NOW + timedelta(minutes=2)
-    assert [r.id for r in store.recalls.undelivered(later - timedelta(minutes=1))] == [recall.id]
+    owed = store.recalls.undelivered(later - timedelta(minutes=1), later)
+    assert [r.id for r in owed] == [recall.id]
     reclaimed = store.recalls.claim_delivery(
         recall.id, "again", later, later - timedelta(minutes=1)
     )
     assert reclaimed is not None
     assert reclaimed.delivery_attempt == "again"
+
+
+def test_a_failed_delivery_waits_for_its_next_try_then_may_end_undeliverable(
+    store: Store,
+) -> None:
+    recall, _ = add(store)
+    store.recalls.mark_submitted(recall.id, details("success"), NOW, NOW)
+    stale = NOW - timedelta(minutes=1)
+    store.recalls.claim_delivery(recall.id, "a1", NOW, stale)
+    next_try = NOW + timedelta(seconds=20)
+    assert store.recalls.retry_delivery(recall.id, "a1", "Slack refused (is_archived)", next_try)
+    assert store.recalls.undelivered(stale, NOW) == []
+    assert store.recalls.claim_delivery(recall.id, "early", NOW, stale) is None
+    waited = store.recalls.must(recall.id)
+    assert (waited.delivery, waited.delivery_tries, waited.delivery_next_at) == (
+        "none", 1, next_try
+    )
+    assert [r.id for r in store.recalls.undelivered(stale, next_try)] == [recall.id]
+    assert store.recalls.claim_delivery(recall.id, "a2", next_try, stale) is not None
+    assert not store.recalls.give_up_delivery(recall.id, "a1", "not the claimant")
+    assert store.recalls.give_up_delivery(recall.id, "a2", "Slack refused (is_archived)")
+    ended = store.recalls.must(recall.id)
+    assert (ended.delivery, ended.delivery_tries, ended.delivery_note) == (
+        "undeliverable", 2, "Slack refused (is_archived)"
+    )
+    assert ended.delivery.ended
+    assert store.recalls.undelivered(NOW + timedelta(days=1), NOW + timedelta(days=1)) == []
+    assert store.recalls.outstanding() == 0
 
 
 def test_a_finished_recall_is_never_moved_back_by_a_late_check(store: Store) -> None:

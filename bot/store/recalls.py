@@ -348,15 +348,17 @@ class Recalls:
         """Take the right to deliver a finished recall's answer, recording the attempt first.
 
         A claim older than ``stale_before`` that was never recorded was cut short (a crash
-        between delivering and recording) and may be claimed again: at worst one repeat.
+        between delivering and recording) and may be claimed again: at worst one repeat. An
+        answer that failed waits for its ``delivery_next_at``.
         """
         finished = placeholders(_FINISHED)
         with self._connection.write() as db:
             changed = db.execute(
                 "UPDATE recalls SET delivery = 'claimed', delivery_attempt = ?, "
                 f"delivery_claimed_at = ? WHERE id = ? AND state IN ({finished}) AND "
-                "(delivery = 'none' OR (delivery = 'claimed' AND delivery_claimed_at <= ?))",
-                (attempt, ts(now), recall_id, *_FINISHED, ts(stale_before)),
+                "(delivery = 'none' OR (delivery = 'claimed' AND delivery_claimed_at <= ?)) "
+                "AND (delivery_next_at IS NULL OR delivery_next_at <= ?)",
+                (attempt, ts(now), recall_id, *_FINISHED, ts(stale_before), ts(now)),
             ).rowcount
         return self.get(recall_id) if changed else None
 
@@ -368,19 +370,49 @@ class Recalls:
         with self._connection.write() as db:
             return bool(
                 db.execute(
-                    "UPDATE recalls SET delivery = 'delivered', delivered_at = ?, answer_ts = ? "
+                    "UPDATE recalls SET delivery = 'delivered', delivered_at = ?, answer_ts = ?, "
+                    "delivery_next_at = NULL "
                     "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
                     (ts(now), answer_ts, recall_id, attempt),
                 ).rowcount
             )
 
-    def undelivered(self, stale_before: datetime) -> list[TrackedRecall]:
-        """Finished recalls whose answer is still owed (never claimed, or a stale claim)."""
+    def retry_delivery(self, recall_id: str, attempt: str, note: str, at: datetime) -> bool:
+        """The attempt holding the claim failed: give the claim back, to be tried at ``at``
+        (False when this attempt no longer held it)."""
+        with self._connection.write() as db:
+            return bool(
+                db.execute(
+                    "UPDATE recalls SET delivery = 'none', delivery_tries = delivery_tries + 1, "
+                    "delivery_next_at = ?, delivery_note = ? "
+                    "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
+                    (ts(at), note, recall_id, attempt),
+                ).rowcount
+            )
+
+    def give_up_delivery(self, recall_id: str, attempt: str, note: str) -> bool:
+        """The attempt holding the claim met a refusal for good: the answer ends
+        'undeliverable', saying why (False when this attempt no longer held the claim)."""
+        with self._connection.write() as db:
+            return bool(
+                db.execute(
+                    "UPDATE recalls SET delivery = 'undeliverable', "
+                    "delivery_tries = delivery_tries + 1, delivery_next_at = NULL, "
+                    "delivery_note = ? "
+                    "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
+                    (note, recall_id, attempt),
+                ).rowcount
+            )
+
+    def undelivered(self, stale_before: datetime, now: datetime) -> list[TrackedRecall]:
+        """Finished recalls whose answer is owed now (never claimed, or a stale claim, and any
+        back-off after a failed try over)."""
         finished = placeholders(_FINISHED)
         return self.select(
             f"r.state IN ({finished}) AND (r.delivery = 'none' OR "
-            "(r.delivery = 'claimed' AND r.delivery_claimed_at <= ?))",
-            (*_FINISHED, ts(stale_before)),
+            "(r.delivery = 'claimed' AND r.delivery_claimed_at <= ?)) "
+            "AND (r.delivery_next_at IS NULL OR r.delivery_next_at <= ?)",
+            (*_FINISHED, ts(stale_before), ts(now)),
         )
 
     def status_behind(self, since: datetime) -> list[TrackedRecall]:
@@ -393,12 +425,14 @@ class Recalls:
         )
 
     def outstanding(self) -> int:
-        """Recalls still in flight or whose answer is still owed."""
+        """Recalls still in flight or whose answer is still owed (not delivered, nor given
+        up)."""
         in_flight = placeholders(IN_FLIGHT)
         with self._connection.read() as db:
             row = db.execute(
                 "SELECT COUNT(*) FROM recalls "
-                f"WHERE state IN ({in_flight}) OR delivery != 'delivered'",
+                f"WHERE state IN ({in_flight}) "
+                "OR delivery NOT IN ('delivered', 'undeliverable')",
                 IN_FLIGHT,
             ).fetchone()
         return int(row[0])
@@ -428,13 +462,3 @@ class Recalls:
             )
         return self.must(recall_id)
 
-    def minutes_requested_by(self, actor: str, since: datetime) -> int:
-        """Minutes of footage ``actor`` asked Motive for since ``since`` (the automatic
-        requests' daily budget); recalls Motive refused spent nothing."""
-        with self._connection.read() as db:
-            rows = list(db.query(
-                "SELECT COALESCE(SUM(json_extract(request, '$.duration')), 0) AS minutes "
-                "FROM recalls WHERE requested_by = ? AND created_at >= ? AND state != 'refused'",
-                (actor, ts(since)),
-            ))  # fmt: skip
-        return int(rows[0]["minutes"])

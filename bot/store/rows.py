@@ -42,6 +42,12 @@ class Delivery(StrEnum):
     NONE = "none"
     CLAIMED = "claimed"  # an attempt id is recorded: delivery started, not confirmed
     DELIVERED = "delivered"
+    UNDELIVERABLE = "undeliverable"  # refused for good (the channel archived or gone): ended
+
+    @property
+    def ended(self) -> bool:
+        """Whether nothing more will be tried: delivered, or given up."""
+        return self in (Delivery.DELIVERED, Delivery.UNDELIVERABLE)
 
 
 class Origin(BaseModel):
@@ -82,6 +88,9 @@ class TrackedRecall(BaseModel):
     delivery: Delivery = Delivery.NONE
     delivery_attempt: str | None = None
     delivered_at: AwareDatetime | None = None
+    delivery_tries: int = 0  # failed tries of the answer
+    delivery_next_at: AwareDatetime | None = None  # the next try, after a failed one
+    delivery_note: str | None = None  # what the last failed try met; why it was given up
     answer_ts: str | None = None  # the Slack message holding the answer (its Refresh button)
     notified_state: RecallState | None = None
     notified_at: datetime | None = None

@@ -225,5 +225,17 @@ def _v7(db: Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(db: Database) -> None:
+    """An answer Slack refuses ends. A failed delivery is tried again at ``delivery_next_at``
+    (a back-off that survives a restart, not a lease expiring every few seconds);
+    ``delivery_tries`` counts the failed tries and ``delivery_note`` says what the last one met.
+    An answer refused for good (the channel archived or gone, the bot removed) ends as
+    ``delivery = 'undeliverable'``, with its reason in ``delivery_note``."""
+    recalls = db.table("recalls")
+    recalls.add_column("delivery_tries", int, not_null_default=0)
+    recalls.add_column("delivery_next_at", str)
+    recalls.add_column("delivery_note", str)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 """Append only: a migration, once released, never changes."""
