@@ -1,11 +1,13 @@
 """The tracker: polling, webhooks, both at once, expiry, and failures along the way."""
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from bot.sandbox.faults import Fault
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.store import Delivery, RecallState
+from bot.tracking.notifier import DeliveryRefused
 from tests.conftest import eventually, fleet_time, recall_of
 from tests.tracker_world import World, world
 
@@ -132,17 +134,67 @@ def test_motive_trouble_during_a_check_is_retried_later(tmp_path: Path) -> None:
         assert len(w.notifier.deliveries) == 1
 
 
-def test_a_failed_delivery_is_retried_after_its_lease(tmp_path: Path) -> None:
+def test_a_failed_delivery_is_retried_after_a_back_off_kept_in_the_store(tmp_path: Path) -> None:
     with world(tmp_path) as w:
         w.notifier.fail_next = 1
         recall = w.ask(recall_of(w.sandbox))
         run_for(w, 9 * 60, step=60)  # recall 5000001 finishes at 9 minutes; delivery fails
-        assert w.store.recalls.get(recall.id).delivery is Delivery.CLAIMED  # type: ignore[union-attr]
-        run_for(w, 30, step=30)
-        assert w.notifier.deliveries == [], "not before the one-minute lease is up"
-        run_for(w, 60, step=30)
+        waiting = w.store.recalls.must(recall.id)
+        assert (waiting.delivery, waiting.delivery_tries) == (Delivery.NONE, 1)
+        assert waiting.delivery_note == "RuntimeError: Slack is down"
+        assert waiting.delivery_next_at == w.sandbox.clock.now() + timedelta(seconds=10)
+        run_for(w, 5, step=5)
+        assert w.notifier.deliveries == [], "not before its next try is due"
+        run_for(w, 5, step=5)
         assert [d[0] for d in w.notifier.deliveries] == [recall.id]
-        assert w.store.recalls.get(recall.id).delivery is Delivery.DELIVERED  # type: ignore[union-attr]
+        assert w.store.recalls.must(recall.id).delivery is Delivery.DELIVERED
+
+
+def test_transient_refusals_are_retried_with_growing_waits_then_delivered_once(
+    tmp_path: Path,
+) -> None:
+    with world(tmp_path) as w:
+        w.notifier.refusals = [DeliveryRefused("Slack refused (internal_error): Slack failed")] * 4
+        recall = w.ask(recall_of(w.sandbox))
+        run_for(w, 9 * 60, step=60)
+        waits = []
+        while w.store.recalls.must(recall.id).delivery is not Delivery.DELIVERED:
+            pending = w.store.recalls.must(recall.id)
+            assert pending.delivery_next_at is not None
+            waits.append((pending.delivery_next_at - w.sandbox.clock.now()).total_seconds())
+            run_for(w, waits[-1], step=waits[-1])
+        assert waits == [10, 20, 40, 80], "each wait twice the last"
+        assert len(w.notifier.tries) == 5
+        assert [d[0] for d in w.notifier.deliveries] == [recall.id]
+        assert w.notifier.told == []
+        actions = [e.action for e in w.store.audit.entries()]
+        assert actions == ["requested", "submitted", "delivered"], "retries are not audited"
+
+
+def test_an_answer_refused_for_good_ends_after_three_tries_audited_once(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        reason = "Slack refused (is_archived): the channel was archived"
+        w.notifier.refusals = [DeliveryRefused(reason, permanent=True)] * 10
+        recall = w.ask(recall_of(w.sandbox))
+        run_for(w, 30 * 60, step=10)
+        ended = w.store.recalls.must(recall.id)
+        assert ended.delivery is Delivery.UNDELIVERABLE
+        assert (ended.delivery_tries, ended.delivery_note) == (3, reason)
+        assert len(w.notifier.tries) == 3, "no try after the answer ended"
+        assert w.notifier.told == [(recall.id, reason)]
+        given_up = [e for e in w.store.audit.entries() if e.action == "undeliverable"]
+        assert [(e.recall_id, e.detail["reason"], e.detail["tries"]) for e in given_up] == [
+            (recall.id, reason, 3)
+        ]
+        assert w.store.recalls.outstanding() == 0
+
+
+def test_a_status_message_refused_for_good_is_left_not_edited_again(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        w.notifier.refuse_status = DeliveryRefused("Slack refused (is_archived)", permanent=True)
+        w.ask(recall_of(w.sandbox))
+        run_for(w, 20 * 60, step=5)
+        assert [s for _, s in w.notifier.statuses] == ["processing", "success"]
 
 
 def test_status_updates_are_throttled(tmp_path: Path) -> None:

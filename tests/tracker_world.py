@@ -17,6 +17,7 @@ from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.service import RecallService
 from bot.store import Store, TrackedRecall
+from bot.tracking.notifier import DeliveryRefused
 from bot.tracking.schedule import SAFETY_NET, TrackingPolicy
 from bot.tracking.tracker import Tracker
 from bot.tracking.webhook import webhook_app
@@ -31,23 +32,36 @@ class Recorder:
 
     statuses: list[tuple[str, str]] = field(default_factory=list)
     deliveries: list[tuple[str, str, str]] = field(default_factory=list)
+    tries: list[str] = field(default_factory=list)  # the attempt of every try, failed or not
     fail_next: int = 0
+    refusals: list[DeliveryRefused] = field(default_factory=list)  # raised by the next tries
+    refuse_status: DeliveryRefused | None = None  # raised by every status change
+    told: list[tuple[str, str]] = field(default_factory=list)  # answers given up, and why
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def status_changed(self, recall: TrackedRecall) -> None:
         with self.lock:
             self.statuses.append((recall.id, str(recall.state)))
+            if self.refuse_status is not None:
+                raise self.refuse_status
 
     def announce(self, recall: TrackedRecall) -> str | None:
         return None
 
     def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         with self.lock:
+            self.tries.append(attempt)
             if self.fail_next:
                 self.fail_next -= 1
                 raise RuntimeError("Slack is down")
+            if self.refusals:
+                raise self.refusals.pop(0)
             self.deliveries.append((recall.id, str(recall.state), attempt))
         return None
+
+    def undeliverable(self, recall: TrackedRecall, reason: str) -> None:
+        with self.lock:
+            self.told.append((recall.id, reason))
 
 
 @dataclass

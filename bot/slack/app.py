@@ -91,6 +91,7 @@ class RecallbotApp:
     deps: Deps
     slack_auth: dict[str, str]  # auth.test at start: the workspace and the bot user
     footage: FootageLoop
+    notifier: SlackNotifier  # its standing: whether Slack refuses the app's setup since
     alerting: Alerting | None = None  # RECALLBOT_ALERTS_CHANNEL set
 
     @classmethod
@@ -127,7 +128,7 @@ class RecallbotApp:
         observe(bolt, poster)
         register(bolt, deps)
         footage = FootageLoop(runtime.store, footage_desk, settings.media_workers)
-        return cls(bolt, desk, tracker, runtime, deps, auth, footage, alerting)
+        return cls(bolt, desk, tracker, runtime, deps, auth, footage, slack, alerting)
 
     def start(self) -> None:
         """Start following recalls, putting their footage in threads and posting alerts."""
@@ -146,6 +147,7 @@ class RecallbotApp:
             "checks": deps.checks.health,
             "requests": deps.requests.health,
             "footage": self.footage.health,
+            "slack_setup": self.notifier.standing.health,
         }
         if self.alerting is not None:
             loops["alerts"] = self.alerting.health

@@ -182,11 +182,12 @@ class WorkspaceStanding:
         return self._refusal
 
     def health(self) -> dict[str, Any]:
-        """What readiness says: not ready while Slack refuses every call, and what to fix."""
+        """A loop's check for ``bot.tracking.health``: alive always (a restart would not fix a
+        token), ``stalled`` saying what an admin must fix while Slack refuses the setup."""
         with self._lock:
             refusal, since = self._refusal, self._since
         if refusal is None or since is None:
             return {"ok": True, "problem": None}
         age = time.monotonic() - since
-        return {"ok": False, "problem": f"{refusal.line}, for {age:.0f} s; an admin must fix it",
-                "code": refusal.code}  # fmt: skip
+        return {"ok": True, "problem": None, "code": refusal.code,
+                "stalled": f"{refusal.line}, for {age:.0f} s; an admin must fix it"}  # fmt: skip

@@ -3,6 +3,9 @@
 The WebClient itself retries 429s (honouring Retry-After) and server errors; ``SlackPoster``
 also paces messages to about one per second per channel, as Slack asks, so a burst of answers
 (a webhook storm, a restart with a backlog) does not get the bot rate-limited in the first place.
+What Slack still refuses reaches the tracker as ``DeliveryRefused`` when ``bot.slack.errors``
+knows the code (so the channel archived ends the answer, and the log has one line), and as it is
+otherwise.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,10 +24,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.plumbing.pacing import RateLimiter
-from bot.slack.blocks import Message, answer, progress_message
+from bot.slack.blocks import Message, answer, notice, progress_message
 from bot.slack.blocks.group import group_progress
+from bot.slack.errors import Reach, WorkspaceStanding, classify
 from bot.store import TrackedRecall
-from bot.tracking.notifier import Notifier
+from bot.tracking.notifier import DeliveryRefused, Notifier
 
 _log = logging.getLogger("recallbot.slack")
 
@@ -147,6 +152,24 @@ def zone_of(name: str | None, default: tzinfo) -> tzinfo:
         return default
 
 
+@contextmanager
+def refusals(standing: WorkspaceStanding) -> Iterator[None]:
+    """Slack's known refusals raised as ``DeliveryRefused`` (one line, permanent or not);
+    anything else raised as it is (its traceback is wanted). ``standing`` learns of every
+    workspace-wide refusal (said once, in the log and in readiness) and of every success."""
+    try:
+        yield
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        refusal = classify(exc)
+        if refusal is None or not refusal.known:
+            raise
+        if standing.refused(refusal):
+            _log.error("%s: every answer waits until an admin fixes it", refusal.line)
+        raise DeliveryRefused(refusal.line, permanent=refusal.permanent,
+                              needs_admin=refusal.reach is Reach.WORKSPACE) from None  # fmt: skip
+    standing.accepted()
+
+
 class SlackNotifier:
     """Keeps a Slack recall's status message current and answers in its thread."""
 
@@ -167,6 +190,7 @@ class SlackNotifier:
         self.on_change = on_change
         self._latest = latest
         self._locks = [threading.Lock() for _ in range(64)]
+        self.standing = WorkspaceStanding()  # whether Slack refuses the app's setup, for readiness
 
     def status_changed(self, recall: TrackedRecall) -> None:
         """Edit the status message in place, to the recall's state as the store holds it now.
@@ -187,7 +211,8 @@ class SlackNotifier:
                 shown = group_progress(together, zone_of(origin.zone, self._default_zone))
             else:
                 shown = self._progress(latest)
-            self._poster.update(origin.channel_id, origin.status_ts, shown)
+            with refusals(self.standing):
+                self._poster.update(origin.channel_id, origin.status_ts, shown)
         self.on_change(latest)
 
     def announce(self, recall: TrackedRecall) -> str | None:
@@ -211,15 +236,37 @@ class SlackNotifier:
 
     def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         """The answer in the thread (the tracker then edits the status message to the final
-        state). A failure to post raises, so the tracker tries again."""
+        state). A failure to post raises (``DeliveryRefused`` when Slack said why), so the
+        tracker tries again or, when the thread cannot be reached for good, gives up."""
         origin = recall.origin
         if origin is None or not origin.channel_id:
-            raise ValueError(f"recall {recall.id} has no Slack channel to answer in")
+            raise DeliveryRefused(f"recall {recall.id} has no Slack channel to answer in",
+                                  permanent=True)  # fmt: skip
         zone = zone_of(origin.zone, self._default_zone)
         thread = origin.thread_ts or origin.status_ts
-        answer_ts = self._poster.post(origin.channel_id, answer(recall, zone), thread_ts=thread)
+        with refusals(self.standing):
+            answer_ts = self._poster.post(
+                origin.channel_id, answer(recall, zone), thread_ts=thread
+            )
         self.on_change(recall)
         return answer_ts
+
+    def undeliverable(self, recall: TrackedRecall, reason: str) -> None:
+        """A direct message to the requester (``chat.postMessage`` to a user id opens it):
+        what happened and how to go on, never the links, which go only to the thread that
+        asked."""
+        origin = recall.origin
+        user = (origin.user_id if origin else None) or recall.requested_by
+        where = f"<#{origin.channel_id}>" if origin and origin.channel_id else "its channel"
+        text = (
+            f":warning: I couldn't post the answer to your recall `{recall.id}` "
+            f"({recall.request.target}) in {where}, and have stopped trying: {reason}. "
+            f"It ended {recall.state}; `/recall status {recall.id}` (or an operator's "
+            f"`recallbot status {recall.id}`) shows it. To ask again, use `/recall` in a "
+            "channel I'm a member of."
+        )
+        with refusals(self.standing):
+            self._poster.post(user, notice(text))
 
     def _progress(self, recall: TrackedRecall) -> Message:
         origin = recall.origin
@@ -256,3 +303,7 @@ class SurfaceNotifier:
     def deliver(self, recall: TrackedRecall, attempt: str) -> str | None:
         """Route a final answer."""
         return self._for(recall).deliver(recall, attempt)
+
+    def undeliverable(self, recall: TrackedRecall, reason: str) -> None:
+        """Route the word that an answer was given up."""
+        self._for(recall).undeliverable(recall, reason)

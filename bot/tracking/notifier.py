@@ -2,7 +2,9 @@
 
 The tracker calls a notifier for status changes (throttled) and, exactly once per recall, for
 the final answer. Slack's notifier posts in the thread that asked; the CLI's prints; a service
-logs what was asked outside Slack.
+logs what was asked outside Slack. A notifier that knows why its surface refused says so with
+``DeliveryRefused`` (the tracker then retries with back-off, or ends the answer when the refusal
+is for good); anything else it raises is a surprise, logged with its traceback and retried.
 """
 
 from __future__ import annotations
@@ -16,6 +18,20 @@ from bot.describe import describe_answer
 from bot.store import TrackedRecall
 
 _log = logging.getLogger("recallbot.answers")
+
+
+class DeliveryRefused(Exception):
+    """The surface refused what was sent, for a reason it knows (one line, no traceback).
+
+    ``permanent``: this destination will never take it (the channel archived or gone, the bot
+    removed): the answer ends after a few tries. ``needs_admin``: nothing will get through
+    until someone fixes the app's setup (a revoked token): tried again, at a long pace."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, needs_admin: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.needs_admin = needs_admin
 
 
 class Lines(Protocol):
@@ -45,6 +61,10 @@ class Notifier(Protocol):
         """The final answer: links, or why there are none. ``attempt`` identifies this
         delivery, so a repeat after a crash can be recognised downstream. Returns the id of
         the message holding the answer, where there is one."""
+
+    def undeliverable(self, recall: TrackedRecall, reason: str) -> None:
+        """The answer was given up (``reason``): tell the requester some other way, without
+        the links (they go only to the thread that asked)."""
 
 
 class ConsoleNotifier:
@@ -90,6 +110,10 @@ class ConsoleNotifier:
         self._write(lines + [f"  {line}" for line in describe_answer(recall, self._zone)])
         return None
 
+    def undeliverable(self, recall: TrackedRecall, reason: str) -> None:
+        """A terminal never refuses; said all the same, should another surface have."""
+        self._write([f"recall {recall.id}: its answer could not be delivered: {reason}"])
+
 
 class LogNotifier:
     """For a service (``recallbot run``): a recall asked for elsewhere (the CLI's ``request
@@ -111,3 +135,8 @@ class LogNotifier:
                   recall.id, recall.origin.surface if recall.origin else "CLI", recall.state,
                   recall.id)  # fmt: skip
         return None
+
+    def undeliverable(self, recall: TrackedRecall, reason: str) -> None:
+        """One line: the answer was given up, and why."""
+        _log.warning("recall %s: its answer was given up (%s); `recallbot status %s` shows it",
+                     recall.id, reason, recall.id)  # fmt: skip

@@ -88,6 +88,14 @@ class TrackingPolicy(BaseModel):
     """How many refusals (4xx other than "duplicate") a settling resend meets before the recall
     is ended as unknown: after a crash, a refusal cannot tell whether the first create arrived."""
     delivery_lease: timedelta = timedelta(minutes=1)
+    delivery_retry: timedelta = timedelta(seconds=10)
+    """The wait after an answer's first failed try; it doubles with each try, up to
+    ``delivery_retry_cap`` (or ``delivery_admin_cap`` while the app's setup is refused)."""
+    delivery_retry_cap: timedelta = timedelta(minutes=10)
+    delivery_admin_cap: timedelta = timedelta(hours=1)
+    delivery_refusals: int = 3
+    """Tries after which an answer refused for good (the channel archived or gone) ends
+    'undeliverable': one refusal might be Slack's passing mistake, three are not."""
     check_lease: timedelta = timedelta(minutes=5)
     status_throttle: timedelta = timedelta(seconds=30)
     workers: int = 4
@@ -96,6 +104,11 @@ class TrackingPolicy(BaseModel):
         """How long to wait before settling a create again, after ``tries`` tries."""
         gap: timedelta = self.settle_gap * (2 ** min(tries, 12))
         return min(gap, timedelta(seconds=self.schedule.max_gap_s))
+
+    def delivery_wait(self, tries: int, needs_admin: bool) -> timedelta:
+        """How long to wait before trying an answer again, after ``tries`` failed tries."""
+        gap: timedelta = self.delivery_retry * (2 ** min(tries - 1, 20))
+        return min(gap, self.delivery_admin_cap if needs_admin else self.delivery_retry_cap)
 
     @classmethod
     def from_settings(cls, settings: Settings, webhooks: bool = False) -> TrackingPolicy:
@@ -110,6 +123,9 @@ class TrackingPolicy(BaseModel):
             submit_grace=timedelta(seconds=settings.submit_grace_s),  # real calls: not scaled
             settle_gap=timedelta(seconds=30 / scale),
             delivery_lease=timedelta(seconds=settings.delivery_lease_s / scale),
+            delivery_retry=timedelta(seconds=10 / scale),
+            delivery_retry_cap=timedelta(seconds=600 / scale),
+            delivery_admin_cap=timedelta(seconds=3600 / scale),
             check_lease=timedelta(seconds=300 / scale),
             status_throttle=timedelta(seconds=settings.status_throttle_s / scale),
             workers=settings.track_workers,

@@ -6,6 +6,9 @@ client's rate limiter paces the calls), and reschedules them by ``CheckSchedule`
 webhook writes what it says into the same rows; either way, a finished recall is delivered by
 one path: claim (recording an attempt id), deliver, record. A crash between delivering and
 recording leaves a claim that goes stale and is delivered again: at worst once more, never lost.
+A try that fails is tried again after a back-off kept in the store (``delivery_next_at``); a
+refusal for good (the channel archived or gone) ends the answer 'undeliverable' after
+``delivery_refusals`` tries, audited once, and the requester is told some other way.
 
 Every transitional state has an owner and a deadline, and the loop settles what its owner left:
 a row 'submitting' past its submitter's grace is settled with Motive, a stale delivery claim is
@@ -33,7 +36,7 @@ from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.metrics import DELIVERIES
 from bot.plumbing.timefmt import utcnow
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
-from bot.tracking.notifier import Notifier
+from bot.tracking.notifier import DeliveryRefused, Notifier
 from bot.tracking.schedule import CheckSchedule, TrackingPolicy
 
 # A cycle that fails is tried again after a pause that doubles up to this (real seconds).
@@ -186,7 +189,7 @@ class Tracker:
     def _finished(self, only: str | None, until_done: bool) -> bool:
         if only is not None:
             recall = self.store.recalls.get(only)
-            return recall is None or recall.delivery == "delivered"
+            return recall is None or recall.delivery.ended
         return until_done and self.store.recalls.outstanding() == 0
 
     def _idle_for(self) -> float:
@@ -309,6 +312,11 @@ class Tracker:
             return  # the next check will tell it, if it is still news
         try:
             self.notifier.status_changed(recall)
+        except DeliveryRefused as refused:
+            if not refused.permanent:
+                _log.warning("status update for recall %s failed: %s", recall.id, refused)
+                return  # the next check or sweep tries again
+            _log.warning("status message of recall %s left as it is: %s", recall.id, refused)
         except Exception:
             _log.exception("status update for recall %s failed", recall.id)
             return
@@ -318,8 +326,8 @@ class Tracker:
 
     def deliver_owed(self, only: str | None = None) -> None:
         """Deliver every finished recall whose answer is still owed."""
-        stale_before = self._clock() - self.policy.delivery_lease
-        for recall in self.store.recalls.undelivered(stale_before):
+        now = self._clock()
+        for recall in self.store.recalls.undelivered(now - self.policy.delivery_lease, now):
             if only is None or recall.id == only:
                 self._deliver(recall)
 
@@ -338,9 +346,12 @@ class Tracker:
             return  # someone else delivered it, or is delivering it now
         try:
             answer_ts = self.notifier.deliver(claimed, attempt)
-        except Exception:
-            _log.exception("delivering recall %s failed; it will be retried", recall.id)
-            self.store.audit.add("recallbot", "delivery_failed", recall.id, attempt=attempt)
+        except DeliveryRefused as refused:
+            self._refused(claimed, attempt, refused)
+            return
+        except Exception as exc:  # a surprise: its traceback, and a try later
+            _log.exception("delivering recall %s failed", recall.id)
+            self._refused(claimed, attempt, DeliveryRefused(f"{type(exc).__name__}: {exc}"))
             return
         checkpoint("after_deliver")
         self.store.recalls.record_delivery(recall.id, attempt, self._clock(), answer_ts)
@@ -350,6 +361,34 @@ class Tracker:
             "recallbot", "delivered", recall.id, attempt=attempt, state=claimed.state, to=origin
         )
         self._maybe_notify_status(claimed, self._clock())
+
+    def _refused(self, recall: TrackedRecall, attempt: str, refused: DeliveryRefused) -> None:
+        """A try failed: end the answer when it is refused for good and has been tried enough,
+        else try again after a back-off (one log line, no audit row: retries are routine)."""
+        tries = recall.delivery_tries + 1
+        if refused.permanent and tries >= self.policy.delivery_refusals:
+            self._give_up(recall, attempt, refused.reason, tries)
+            return
+        wait = self.policy.delivery_wait(tries, refused.needs_admin)
+        admin = "; an admin must fix the Slack app" if refused.needs_admin else ""
+        _log.warning("answer of recall %s not delivered (try %d): %s%s; trying again in %.0f s",
+                     recall.id, tries, refused.reason, admin, wait.total_seconds())  # fmt: skip
+        self.store.recalls.retry_delivery(recall.id, attempt, refused.reason, self._clock() + wait)
+
+    def _give_up(self, recall: TrackedRecall, attempt: str, reason: str, tries: int) -> None:
+        """End the answer 'undeliverable' (audited once), and tell the requester elsewhere."""
+        if not self.store.recalls.give_up_delivery(recall.id, attempt, reason):
+            return  # the claim went stale and another attempt holds it
+        _log.warning("answer of recall %s given up after %d tries: %s", recall.id, tries, reason)
+        origin = recall.origin.model_dump() if recall.origin else None
+        self.store.audit.add("recallbot", "undeliverable", recall.id, attempt=attempt,
+                             reason=reason, tries=tries, to=origin)  # fmt: skip
+        try:
+            self.notifier.undeliverable(recall, reason)
+        except DeliveryRefused as refused:
+            _log.warning("could not tell the requester of recall %s: %s", recall.id, refused)
+        except Exception:
+            _log.exception("could not tell the requester of recall %s", recall.id)
 
     # -- webhooks -----------------------------------------------------------------------------
 
