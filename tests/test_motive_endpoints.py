@@ -232,3 +232,15 @@ def test_timelines_also_accept_motive_ids(sandbox: MotiveSandbox) -> None:
     answer = httpx.get(f"{sandbox.api_url}/video_recall_requests/vehicles/available_timelines",
                        params=query, headers={"X-Api-Key": "sandbox"})  # fmt: skip
     assert answer.json()["vehicle"]["number"] == "42"
+
+
+def test_an_id_that_would_name_another_resource_is_not_sent(
+    sandbox: MotiveSandbox, client: MotiveClient
+) -> None:
+    """An empty id would fetch the list (/vehicles/), "." or ".." a parent: not found, unasked."""
+    for id in ("", ".", ".."):
+        with pytest.raises(MotiveNotFound, match="is not an id Motive gives"):
+            client.vehicle(id)
+        with pytest.raises(MotiveNotFound, match="is not an id Motive gives"):
+            client.get_recall(id)
+    assert sandbox.requests == [], "nothing was asked of Motive"

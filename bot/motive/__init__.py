@@ -32,6 +32,7 @@ from bot.motive._models import (
     Vehicle,
     VehicleRef,
 )
+from bot.motive._routes import Route, Routes
 from bot.motive._webhook import webhook_signature, webhook_signature_valid
 
 __all__ = [
@@ -57,6 +58,8 @@ __all__ = [
     "QuotaInfo",
     "RecallDetails",
     "RecallStatus",
+    "Route",
+    "Routes",
     "TimeWindow",
     "Timelines",
     "Vehicle",

@@ -14,8 +14,8 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -34,19 +34,21 @@ from bot.motive._errors import (
     MotiveUnavailable,
 )
 from bot.motive._models import Asset, Pagination, Quota, RecallDetails, Timelines, Vehicle
+from bot.motive._routes import Route, Routes
 from bot.plumbing.closing import ClosedOnExit
-from bot.plumbing.metrics import MOTIVE_CALLS, endpoint_of
+from bot.plumbing.metrics import MOTIVE_CALLS, bounded
 from bot.plumbing.pacing import RateLimiter, backoff_delay, retry_after_seconds
 from bot.plumbing.timefmt import iso_utc
 from bot.recall import RecallRequest
 
 _log = logging.getLogger("recallbot.motive")
 
-_RECALLS = "/video_recall_requests"
 # The connection was never made: the request cannot have reached Motive.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _MESSAGE_KEYS = ("error_message", "message", "error", "errors", "detail")
 _ID_KEYS = ("existing_id", "video_recall_request_id", "id")
+# The statuses a call's series may carry: a proxy's odd status must not add series of its own.
+_STATUSES = frozenset(str(status.value) for status in HTTPStatus)
 
 
 def _text_of(value: Any) -> str:
@@ -93,6 +95,8 @@ class MotiveClient(ClosedOnExit):
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._limiter = RateLimiter(config.rate_per_s, config.burst, clock, sleep)
         self._context = {"statuses": config.shapes.status_words}
+        self._routes = Routes.of(config.shapes)
+        self._root = config.base_url.rstrip("/").removesuffix("/v1")
         self._http = httpx.Client(
             base_url=config.base_url.rstrip("/"),
             headers={
@@ -129,45 +133,39 @@ class MotiveClient(ClosedOnExit):
 
     def get_recall(self, recall_id: str) -> RecallDetails:
         """A recall's status and per-camera results (with freshly minted download links)."""
-        data = self._get_json(f"{_RECALLS}/{quote(str(recall_id), safe='')}")
+        data = self._get_json(self._routes.recall, recall_id)
         return self._details(data)
 
     def quota(self) -> Quota:
         """Minutes used, left and in all this month, per recall type."""
-        return Quota.model_validate(self._get_json(f"{_RECALLS}/quota"))
+        return Quota.model_validate(self._get_json(self._routes.quota))
 
     def vehicle_timelines(self, number: str, start: datetime, end: datetime) -> Timelines:
         """Where a vehicle's cameras hold footage between ``start`` and ``end``."""
-        shapes = self._config.shapes
-        return self._timelines(
-            shapes.vehicle_timelines_path, shapes.timeline_vehicle_param, number, start, end
-        )
+        route, param = self._routes.vehicle_timelines, self._config.shapes.timeline_vehicle_param
+        return self._timelines(route, param, number, start, end)
 
     def asset_timelines(self, name: str, start: datetime, end: datetime) -> Timelines:
         """Where an asset's cameras hold footage between ``start`` and ``end``."""
-        shapes = self._config.shapes
-        return self._timelines(
-            shapes.asset_timelines_path, shapes.timeline_asset_param, name, start, end
-        )
+        route, param = self._routes.asset_timelines, self._config.shapes.timeline_asset_param
+        return self._timelines(route, param, name, start, end)
 
     def lookup_vehicle(self, number: str) -> Vehicle:
         """One vehicle by its fleet number (``MotiveNotFound`` when there is none)."""
-        data = self._get_json("/vehicles/lookup", params={"number": number})
+        data = self._get_json(self._routes.vehicle_lookup, params={"number": number})
         return Vehicle.model_validate(data.get("vehicle", data) if isinstance(data, dict) else data)
 
     def vehicle(self, vehicle_id: str) -> Vehicle:
         """One vehicle by Motive's id (``MotiveNotFound`` when there is none)."""
-        data = self._get_json(f"/vehicles/{quote(str(vehicle_id), safe='')}")
+        data = self._get_json(self._routes.vehicle, vehicle_id)
         return Vehicle.model_validate(data.get("vehicle", data) if isinstance(data, dict) else data)
 
     def safety_events(self, since: datetime) -> list[SafetyEvent]:
         """Safety events updated since ``since``, all pages (an item recallbot cannot read is
         logged and left out)."""
         shapes = self._config.shapes.events
-        base = self._config.base_url.rstrip("/")
-        root = base.removesuffix("/v1") if base.endswith("/v1") else base
         events = []
-        for item in self._pages(root + shapes.list_path, shapes.list_key,
+        for item in self._pages(self._routes.events, shapes.list_key,
                                 {shapes.since_param: iso_utc(since)}):  # fmt: skip
             try:
                 events.append(read_event(item, shapes))
@@ -177,16 +175,17 @@ class MotiveClient(ClosedOnExit):
 
     def vehicles(self) -> list[Vehicle]:
         """Every vehicle of the fleet, all pages."""
-        return [Vehicle.model_validate(item) for item in self._pages("/vehicles", "vehicles")]
+        pages = self._pages(self._routes.vehicles, "vehicles")
+        return [Vehicle.model_validate(item) for item in pages]
 
     def assets(self) -> list[Asset]:
         """Every asset of the fleet, all pages."""
-        return [Asset.model_validate(item) for item in self._pages("/assets", "assets")]
+        return [Asset.model_validate(item) for item in self._pages(self._routes.assets, "assets")]
 
     # -- reads ------------------------------------------------------------------------------
 
     def _timelines(
-        self, path: str, param: str, value: str, start: datetime, end: datetime
+        self, route: Route, param: str, value: str, start: datetime, end: datetime
     ) -> Timelines:
         shapes = self._config.shapes
         params = {
@@ -194,16 +193,16 @@ class MotiveClient(ClosedOnExit):
             shapes.timeline_start_param: iso_utc(start),
             shapes.timeline_end_param: iso_utc(end),
         }
-        return Timelines.model_validate(self._get_json(path, params=params))
+        return Timelines.model_validate(self._get_json(route, params=params))
 
-    def _pages(self, path: str, key: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+    def _pages(self, route: Route, key: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
         singular = key.removesuffix("s")
         page = 1
         while True:
-            data = self._get_json(path, params={**(params or {}), "per_page": 100,
-                                                "page_no": page})  # fmt: skip
+            data = self._get_json(route, params={**(params or {}), "per_page": 100,
+                                                 "page_no": page})  # fmt: skip
             if not isinstance(data, dict):
-                raise MotiveUnavailable(f"Motive's answer to GET {path} is not a list page")
+                raise MotiveUnavailable(f"Motive's answer to GET {route.path()} is not a list page")
             items = data.get(key) or []
             for item in items:
                 wrapped = isinstance(item, dict) and isinstance(item.get(singular), dict)
@@ -213,14 +212,18 @@ class MotiveClient(ClosedOnExit):
                 return
             page += 1
 
-    def _get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET with retries for everything that may pass: 429, 5xx, transport, not-JSON."""
+    def _get_json(
+        self, route: Route, id: str | None = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        """GET ``route`` (about ``id``) with retries for everything that may pass: 429, 5xx,
+        transport, not-JSON."""
+        path = route.path(id)
         failure: MotiveError | None = None
         for attempt in range(self._config.max_attempts):
             if failure is not None:
                 self._pause(attempt - 1, failure)
             try:
-                response = self._send("GET", path, params=params)
+                response = self._send("GET", route, id, params=params)
             except httpx.TransportError as exc:
                 failure = self._unreachable("GET", path, exc)
                 continue
@@ -241,17 +244,18 @@ class MotiveClient(ClosedOnExit):
     # -- create -----------------------------------------------------------------------------
 
     def _create(self, body: dict[str, Any]) -> RecallDetails:
+        recalls = self._routes.recalls
         failure: MotiveError | None = None
         for attempt in range(self._config.max_attempts):
             if failure is not None:
                 self._pause(attempt - 1, failure)
             try:
-                response = self._send("POST", _RECALLS, json=body)
+                response = self._send("POST", recalls, json=body)
             except _NOT_SENT as exc:
-                failure = self._unreachable("POST", _RECALLS, exc)
+                failure = self._unreachable("POST", recalls.template, exc)
                 continue
             except httpx.TransportError as exc:
-                return self._reconcile(body, self._unreachable("POST", _RECALLS, exc))
+                return self._reconcile(body, self._unreachable("POST", recalls.template, exc))
             if response.status_code == 429:
                 failure = self._passing(response)  # refused: nothing created, safe to retry
                 continue
@@ -269,13 +273,14 @@ class MotiveClient(ClosedOnExit):
     def _reconcile(self, body: dict[str, Any], lost: MotiveError) -> RecallDetails:
         """The create was sent but its answer lost: ask Motive by sending it again."""
         _log.warning("create answer lost (%s); asking Motive whether it arrived", lost)
+        recalls = self._routes.recalls
         failure: MotiveError = lost
         for attempt in range(self._config.max_attempts):
             self._pause(attempt, failure)
             try:
-                response = self._send("POST", _RECALLS, json=body)
+                response = self._send("POST", recalls, json=body)
             except httpx.TransportError as exc:
-                failure = self._unreachable("POST", _RECALLS, exc)
+                failure = self._unreachable("POST", recalls.template, exc)
                 continue
             if response.status_code == 429 or response.status_code >= 500:
                 failure = self._error(response)
@@ -320,16 +325,21 @@ class MotiveClient(ClosedOnExit):
 
     # -- one call ---------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _send(
+        self, method: str, route: Route, id: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """One request to ``route`` (about ``id``), counted under the route's template."""
         self._limiter.acquire()
         started = time.perf_counter()
-        endpoint = endpoint_of(path)
+        path = route.path(id)
+        target = self._root + path if route.from_root else path
         try:
-            response = self._http.request(method, path, **kwargs)
+            response = self._http.request(method, target, **kwargs)
         except httpx.TransportError:
-            MOTIVE_CALLS.labels(method, endpoint, "unreachable").inc()
+            MOTIVE_CALLS.labels(method, route.template, "unreachable").inc()
             raise
-        MOTIVE_CALLS.labels(method, endpoint, str(response.status_code)).inc()
+        status = bounded(str(response.status_code), _STATUSES)
+        MOTIVE_CALLS.labels(method, route.template, status).inc()
         _log.debug(
             "%s %s -> %s in %.0f ms",
             method,

@@ -4,15 +4,17 @@ Counters and histograms live in the process's default registry, where every part
 them (Prometheus's model: one process, one set). What is a count of rows or a queue's length
 is not counted as it happens but read when scraped, by a ``StateCollector`` that each serving
 process registers in a registry of its own (``render`` serves both), so nothing can drift.
+
+A label's values are a known set, never text from outside: a label holding an id, or whatever a
+remote side answered, makes a series per distinct value, and series are what Prometheus keeps
+in memory. Where a value comes from outside, ``bounded`` folds the ones not known into "other".
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,7 +29,8 @@ from prometheus_client.registry import Collector
 
 MOTIVE_CALLS = Counter(
     "recallbot_motive_calls",
-    "Calls to Motive's API, by endpoint and HTTP status ('unreachable': no answer)",
+    "Calls to Motive's API, by endpoint (its route, ids as {id}) and HTTP status "
+    "('unreachable': no answer)",
     ["method", "endpoint", "status"],
 )
 SLACK_CALLS = Counter("recallbot_slack_calls", "Calls to Slack's Web API, by method", ["method"])
@@ -53,13 +56,12 @@ DELIVERIES = Counter(
 LINK_REFRESHES = Counter("recallbot_link_refreshes", "Download links refreshed from Motive")
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+OTHER = "other"
 
-_ID_SEGMENT = re.compile(r"/(?!v\d+(?:/|$))[^/]*\d[^/]*")  # a digit, and not a version (v2)
 
-
-def endpoint_of(path: str) -> str:
-    """A path with its ids as ``{id}``, so an endpoint is one label value, not one per recall."""
-    return _ID_SEGMENT.sub("/{id}", urlsplit(path).path)
+def bounded(value: str, known: Collection[str]) -> str:
+    """``value`` as a label: itself when it is one of ``known``, else "other"."""
+    return value if value in known else OTHER
 
 
 @contextmanager

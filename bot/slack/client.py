@@ -20,7 +20,38 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.web import SlackResponse
 
 from bot.config import Settings, SetupError
-from bot.plumbing.metrics import SLACK_CALLS, SLACK_ERRORS
+from bot.plumbing.metrics import SLACK_CALLS, SLACK_ERRORS, bounded
+
+# The label values of a call's series: the Web API's methods (as slack_sdk names them,
+# chat_postMessage for chat.postMessage) and the errors Slack documents for every method and
+# for the methods recallbot calls. Any other method or error is counted as "other".
+SLACK_METHODS = frozenset(name.replace("_", ".") for name, member in vars(WebClient).items()
+                          if callable(member) and not name.startswith("_"))  # fmt: skip
+SLACK_ERROR_CODES = frozenset({
+    # every method
+    "access_denied", "accesslimited", "account_inactive", "deprecated_endpoint",
+    "ekm_access_denied", "enterprise_is_restricted", "fatal_error", "internal_error",
+    "invalid_arg_name", "invalid_arguments", "invalid_array_arg", "invalid_auth",
+    "invalid_charset", "invalid_form_data", "invalid_post_type", "is_bot", "method_deprecated",
+    "missing_post_type", "missing_scope", "no_permission", "not_allowed_token_type",
+    "not_authed", "org_login_required", "ratelimited", "request_timeout", "service_unavailable",
+    "team_access_not_granted", "token_expired", "token_revoked", "two_factor_setup_required",
+    "unknown_method",
+    # chat.*
+    "cant_delete_message", "cant_update_message", "channel_not_found", "edit_window_closed",
+    "invalid_blocks", "invalid_blocks_format", "is_archived", "message_not_found",
+    "msg_too_long", "no_text", "not_in_channel", "restricted_action",
+    "restricted_action_non_threadable_channel", "restricted_action_read_only_channel",
+    "restricted_action_thread_only_channel", "too_many_attachments", "user_not_in_channel",
+    # conversations.*, users.info, usergroups.users.list
+    "invalid_cursor", "invalid_ts_latest", "invalid_ts_oldest", "no_such_subteam",
+    "thread_not_found", "user_not_found", "user_not_visible",
+    # views.*
+    "duplicate_external_id", "exchanged_trigger_id", "expired_trigger_id", "hash_conflict",
+    "invalid_trigger_id", "not_found", "view_not_found", "view_too_large",
+    # files.*
+    "file_not_found", "file_upload_size_restricted", "file_uploads_disabled", "invalid_channel",
+})  # fmt: skip
 
 
 class MeteredWebClient(WebClient):
@@ -28,14 +59,16 @@ class MeteredWebClient(WebClient):
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         """Call Slack, counting the call and, when it fails, why."""
-        SLACK_CALLS.labels(api_method).inc()
+        method = bounded(api_method, SLACK_METHODS)
+        SLACK_CALLS.labels(method).inc()
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as exc:
-            SLACK_ERRORS.labels(api_method, str(exc.response.get("error") or "unknown")).inc()
+            SLACK_ERRORS.labels(method, bounded(str(exc.response.get("error")),
+                                                SLACK_ERROR_CODES)).inc()  # fmt: skip
             raise
         except (SlackClientError, OSError):
-            SLACK_ERRORS.labels(api_method, "unreachable").inc()
+            SLACK_ERRORS.labels(method, "unreachable").inc()
             raise
 
 
