@@ -3,7 +3,10 @@
 A real HTTP server on 127.0.0.1. The Web API lives under ``/api/`` (point ``SLACK_API_URL``
 there), answers like Slack (``{"ok": false, "error": ...}`` with HTTP 200, 429 with
 Retry-After), checks tokens, scopes and channel membership, and records every call with its full
-body. Failures can be injected per method (``fail``). ``response_url``s it hands out are served
+body. Failures can be injected per method (``fail``); channels archived, left by the bot or
+deleted (``archive``, ``remove_bot``, ``delete_channel``) answer as Slack does, and such a
+change can happen at an exact step (``before_next``); a message to a user id lands in their
+direct messages with the bot. ``response_url``s it hands out are served
 at ``/response/<id>``; ``apps.connections.open`` returns a loopback WebSocket for Socket Mode.
 The workspace it plays is ``slack_workspace``; the driver sending what Slack sends to an app is
 ``slack_driver``.
@@ -15,6 +18,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any, Self
 from urllib.parse import parse_qsl
 
@@ -38,6 +42,11 @@ __all__ = ["MissingScope", "Posted", "SlackSandbox", "SlackSettings", "signature
 TRIGGER_LIFETIME_S = 3.0  # a trigger_id opens a view only this soon after Slack sent it
 
 
+def _dm(user: str) -> str:
+    """The id of the bot's direct-message conversation with ``user`` (``D`` for ``U``)."""
+    return "D" + user[1:]
+
+
 class SlackSandbox(SlackDriver):
     """The emulated Slack workspace and its Web API server."""
 
@@ -49,6 +58,7 @@ class SlackSandbox(SlackDriver):
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.envelope_acks: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[Failure]] = {}
+        self._before: dict[str, list[Callable[[], None]]] = {}  # method: what happens first
         self._lock = threading.Lock()
         self._ts_lock = threading.Lock()
         self._last_ts = 0.0
@@ -103,6 +113,33 @@ class SlackSandbox(SlackDriver):
         with self._lock:
             self._failures.setdefault(method, []).append(Failure(error, status, retry_after, count))
 
+    def before_next(self, method: str, happening: Callable[[], None]) -> None:
+        """Let ``happening`` (a channel archived, ...) take place just before the next call of
+        ``method`` is answered: a change in the workspace at an exact step of the app's work."""
+        with self._lock:
+            self._before.setdefault(method, []).append(happening)
+
+    def archive(self, channel: str) -> None:
+        """Someone archives ``channel``: posting in it answers ``is_archived``."""
+        with self._lock:
+            self.settings.channels[channel]["archived"] = True
+
+    def remove_bot(self, channel: str) -> None:
+        """Someone removes the bot from ``channel``: posting answers ``not_in_channel``."""
+        with self._lock:
+            members = self.settings.channels[channel]["members"]
+            members[:] = [m for m in members if m != self.settings.bot_user_id]
+
+    def delete_channel(self, channel: str) -> None:
+        """An admin deletes ``channel``: every call about it answers ``channel_not_found``
+        (``invalid_channel`` for a file shared there)."""
+        with self._lock:
+            del self.settings.channels[channel]
+
+    def direct_messages(self, user: str) -> list[Posted]:
+        """What the bot said to ``user`` in their direct messages with it, oldest first."""
+        return self.posted(_dm(user))
+
     def _next_ts(self) -> str:
         """Like Slack's: the time of posting, in microseconds, unique within the workspace."""
         with self._ts_lock:
@@ -122,6 +159,10 @@ class SlackSandbox(SlackDriver):
         method = request.path.removeprefix("/api/")
         args = self._args(request)
         call = Call(method, args, time.monotonic())
+        with self._lock:
+            happenings, self._before[method] = self._before.get(method, []), []
+        for happening in happenings:
+            happening()
         with self._lock:
             self.calls.append(call)
             failures = self._failures.get(method, [])
@@ -213,6 +254,8 @@ class SlackSandbox(SlackDriver):
         found = self.settings.channels.get(channel)
         if found is None:
             return "channel_not_found"
+        if found.get("archived"):
+            return "is_archived"
         if self.settings.bot_user_id not in found["members"]:
             return "not_in_channel"
         if user is not None and user not in found["members"]:
@@ -221,8 +264,9 @@ class SlackSandbox(SlackDriver):
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel"))
-        error = self._membership(channel)
-        if error:
+        if channel in self.settings.users:  # a user id: their direct messages with the bot
+            channel = _dm(channel)
+        elif error := self._membership(channel):
             return {"ok": False, "error": error}
         thread_ts = args.get("thread_ts") or None
         posted = Posted(
@@ -261,7 +305,8 @@ class SlackSandbox(SlackDriver):
         """The message that shares uploaded files (its ts), or why it cannot be posted."""
         error = self._membership(channel)
         if error:
-            return {"ok": False, "error": error}
+            return {"ok": False, "error": "invalid_channel" if error == "channel_not_found"
+                    else error}  # fmt: skip
         posted = Posted(channel, self._next_ts(), text, [], thread_ts, time.monotonic(),
                         files=[f.id for f in files])  # fmt: skip
         with self._lock:
@@ -276,6 +321,9 @@ class SlackSandbox(SlackDriver):
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         key = (str(args.get("channel")), str(args.get("ts")))
+        found = self.settings.channels.get(key[0])
+        if found is None or found.get("archived"):
+            return {"ok": False, "error": "channel_not_found" if found is None else "is_archived"}
         posted = self.messages.get(key)
         if posted is None:
             return {"ok": False, "error": "message_not_found"}

@@ -151,6 +151,17 @@ def classify(exc: BaseException) -> SlackRefusal | None:
     return None
 
 
+def slack_cause(exc: BaseException) -> SlackApiError | SlackClientError | None:
+    """The Slack failure ``exc`` is, or was raised from (a policy lookup wraps Slack's
+    refusal in its own error); None when Slack had no part in it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SlackApiError | SlackClientError):
+            return seen
+        seen = seen.__cause__
+    return None
+
+
 class WorkspaceStanding:
     """The latest workspace-wide refusal (a revoked token, a missing scope), for readiness and
     for one log line per cause rather than one per call: cleared by the next call Slack

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import httpx
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
 from bot.media import clip as media
@@ -44,6 +44,7 @@ from bot.plumbing.timefmt import clock_text, local_text
 from bot.policy import Directory, DirectoryError
 from bot.recall import CAMERA_ORDER, CAMERA_WORDS, CameraPosition
 from bot.slack import blocks
+from bot.slack.errors import classify, slack_cause
 from bot.slack.notify import SlackPoster, zone_of
 from bot.slack.uploads import Upload, UploadFailed, share
 from bot.store import Store, TrackedRecall
@@ -55,8 +56,9 @@ SCRATCH_PREFIX = "recallbot-footage-"
 was left by a crash."""
 TRIES = 3
 """Attempts before the thread is told the footage could not be added."""
-_RETRYABLE = (DownloadFailed, UploadFailed, SlackApiError, media.ClipError, httpx.HTTPError,
-              OSError, MotiveError)  # fmt: skip
+_RETRYABLE = (DownloadFailed, UploadFailed, SlackApiError, SlackClientError, media.ClipError,
+              httpx.HTTPError, OSError, MotiveError)  # fmt: skip
+"""What fails one attempt (each but a Slack refusal for good is tried again)."""
 
 
 class _Retry(Exception):
@@ -148,7 +150,8 @@ class FootageDesk:
         self.processes.stop.set()
 
     def run(self, recall: TrackedRecall, attempt: str) -> None:
-        """One attempt, recorded: done, skipped, or retried later (then failed, said)."""
+        """One attempt, recorded: done, skipped, or retried later (then failed, said); failed
+        at once when Slack refuses the thread for good."""
         with logs.context(**recall.about()):
             try:
                 outcome = self.post(recall)
@@ -157,7 +160,7 @@ class FootageDesk:
                 _log.info("footage left off: recallbot is stopping (taken up again on start)")
                 return
             except _RETRYABLE as exc:
-                self._failed(recall, attempt, f"{type(exc).__name__}: {exc}")
+                self._failed(recall, attempt, exc)
                 return
             checkpoint("after_files_shared")
             self.store.media.finish(recall.id, attempt, outcome.state, outcome.note,
@@ -165,15 +168,23 @@ class FootageDesk:
             self.store.audit.add("recallbot", f"footage_{outcome.state}", recall.id,
                                  files=list(outcome.files), note=outcome.note)  # fmt: skip
 
-    def _failed(self, recall: TrackedRecall, attempt: str, why: str) -> None:
+    def _failed(self, recall: TrackedRecall, attempt: str, exc: Exception) -> None:
+        """Try again later; or, after the last try, say so in the thread and end 'failed'. A
+        Slack refusal for good (the channel archived or gone, the bot removed) ends at once,
+        without a word in a thread that cannot be reached."""
+        cause = slack_cause(exc)  # Slack's own refusal, even inside a policy lookup's error
+        slack = classify(cause) if cause is not None else None
+        why = slack.line if slack is not None and slack.known else f"{type(exc).__name__}: {exc}"
         tries = recall.media_tries + 1
-        _log.warning("footage attempt %d failed: %s", tries, why)
-        if tries < TRIES:
+        for_good = slack is not None and slack.permanent
+        _log.warning("footage attempt %d failed: %s%s", tries, why,
+                     "; the thread cannot be reached, so it ends" if for_good else "")  # fmt: skip
+        if tries < TRIES and not for_good:
             later = datetime.now(UTC) + timedelta(seconds=self.retry_after_s * 2 ** (tries - 1))
             self.store.media.retry(recall.id, attempt, why, later)
             return
         origin = recall.origin
-        if origin and origin.channel_id:  # said first: once recorded, nobody would say it
+        if origin and origin.channel_id and not for_good:  # said first: nobody would after
             try:
                 self.poster.post(origin.channel_id, blocks.notice(
                     ":warning: I couldn't add the footage itself to this thread (Slack or Motive "
