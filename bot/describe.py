@@ -103,6 +103,25 @@ def describe_answer(recall: TrackedRecall, zone: tzinfo) -> list[str]:
     return [recall.last_error or f"{state}: Motive gave no reason"]
 
 
+def describe_delivery(recall: TrackedRecall, zone: tzinfo) -> str:
+    """Whether the answer reached the thread that asked: when it did; still owed, with what
+    the last try met and when the next one goes; or given up, and why."""
+    if recall.delivered_at is not None and recall.delivery == "delivered":
+        return f"delivered at {local_text(recall.delivered_at.astimezone(zone))}"
+    if recall.delivery == "undeliverable":
+        return (
+            f"undeliverable, given up after {recall.delivery_tries} tries: {recall.delivery_note}"
+            " (the thread never got it; the requester was told by DM where Slack allowed)"
+        )
+    if recall.delivery_note and recall.delivery_next_at is not None:
+        next_try = local_text(recall.delivery_next_at.astimezone(zone))
+        return (
+            f"{recall.delivery}, {recall.delivery_tries} failed tries (last: "
+            f"{recall.delivery_note}); next try {next_try}"
+        )
+    return str(recall.delivery)
+
+
 def describe_quota(quota: QuotaInfo) -> list[str]:
     """The company's recall minutes this month, a line per recall type."""
     return [

@@ -4,11 +4,13 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox.motive import MotiveSandbox
+from bot.store import RecallState, Store
 from tests.processes import SPEED, Recallbot
 
 
@@ -39,6 +41,21 @@ def test_status_shows_a_recall_before_and_after_it_is_answered(bot: Recallbot) -
     assert "success" in after
     assert "answer: delivered" in after
     assert after.count("/media/") == 2
+
+
+def test_status_and_list_say_when_an_answer_was_given_up(bot: Recallbot) -> None:
+    bot.run("request", "--detach", "truck 42 yesterday 3pm")
+    recall = bot.recall()
+    now = datetime.now(UTC)
+    with Store(bot.db) as store:  # as the tracker leaves it when Slack archived the channel
+        store.recalls.mark_ended(recall.id, RecallState.FAILED, "Motive said no", now)
+        store.recalls.claim_delivery(recall.id, "a1", now, now)
+        store.recalls.give_up_delivery(recall.id, "a1", "Slack refused (is_archived): archived")
+    shown = bot.run("status", recall.id).stdout
+    assert "answer: undeliverable, given up after 1 tries: Slack refused (is_archived)" in shown
+    assert "the thread never got it" in shown
+    (line,) = bot.run("list").stdout.splitlines()[1:]
+    assert line.endswith("answer undeliverable")
 
 
 def test_status_json_is_the_stored_recall(bot: Recallbot) -> None:

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from bot.cli.parse import default_zone
 from bot.config import get_settings
-from bot.describe import describe_answer
+from bot.describe import describe_answer, describe_delivery
 from bot.plumbing.timefmt import local_text
 from bot.recall import CAMERA_WORDS
 from bot.store import Store, TrackedRecall
@@ -18,8 +18,9 @@ from bot.store import Store, TrackedRecall
 def _summary(recall: TrackedRecall, zone: tzinfo) -> str:
     request = recall.request
     start = local_text(request.start_time.astimezone(zone))
+    ended = "  answer undeliverable" if recall.delivery == "undeliverable" else ""
     return f"{recall.id:<13}  {recall.state:<10}  {request.target:<10}  {start:<25}  " \
-           f"{request.duration} min"  # fmt: skip
+           f"{request.duration} min{ended}"  # fmt: skip
 
 
 def _describe(recall: TrackedRecall) -> list[str]:
@@ -41,10 +42,7 @@ def _describe(recall: TrackedRecall) -> list[str]:
             if recall.next_check_at
             else ""
         ),
-        f"  answer: {recall.delivery}"
-        + (
-            f" at {local_text(recall.delivered_at.astimezone(zone))}" if recall.delivered_at else ""
-        ),
+        f"  answer: {describe_delivery(recall, zone)}",
     ]
     if recall.origin and recall.origin.channel_id:
         lines.append(f"  thread: {recall.origin.channel_id} {recall.origin.thread_ts or ''}")
