@@ -183,6 +183,7 @@ def test_backup_is_a_consistent_private_copy(fast_sandbox: MotiveSandbox, tmp_pa
     bot = Recallbot(fast_sandbox, tmp_path / "recallbot.db")
     bot.run("request", "--detach", "truck 42 yesterday 3pm")
     copy = tmp_path / "backups" / "copy.db"
+    copy.parent.mkdir()
     assert "backed up" in bot.run("backup", str(copy)).stdout
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
     with sqlite3.connect(copy) as db:

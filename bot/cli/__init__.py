@@ -170,9 +170,11 @@ def _parser() -> argparse.ArgumentParser:
         "backup",
         help="copy the store safely while recallbot runs (SQLite's online backup)",
         description="Copy RECALLBOT_DB to PATH as a consistent snapshot, even while `recallbot "
-        "run` writes to it; the copy is private (0600) and appears only once complete.",
+        "run` writes to it; the copy is private (0600) and appears only once complete. PATH "
+        "must be a new or regular file in an existing folder, and none of the store's files "
+        "(the database, -wal, -shm, -journal) under any name.",
     )
-    backup.add_argument("path", metavar="PATH", help="where the copy goes")
+    backup.add_argument("path", metavar="PATH", help="where the copy goes (a file, not a folder)")
 
     fetch = commands.add_parser(
         "fetch",
