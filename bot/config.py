@@ -138,6 +138,28 @@ class Settings(BaseSettings):
     """Seconds a footage attempt may hold its claim: longer than the slowest download, check
     and upload. A claim older than this was cut short (a crash) and the footage is tried again,
     which is the one window where Slack may get the same files twice."""
+    download_deadline_s: float = Field(
+        300.0, ge=1, validation_alias="RECALLBOT_DOWNLOAD_DEADLINE"
+    )
+    """Seconds one clip's download may take in all, retries included (besides the timeout of
+    each read): a host that trickles a byte at a time gives the worker back after this."""
+    stall_after_s: float = Field(900.0, gt=0, validation_alias="RECALLBOT_STALL_AFTER")
+    """A footage job or an alert loop pass running longer than this makes ``/readyz`` say
+    which one is stuck (keep it above RECALLBOT_DOWNLOAD_DEADLINE plus an upload)."""
+    motive_event_url: str = Field(
+        "https://app.gomotive.com/en-US/#/safety/events/{id}",
+        validation_alias="RECALLBOT_MOTIVE_EVENT_URL",
+    )
+    """A safety event in Motive's dashboard (``{id}``: the event's id), linked where Motive's
+    own clip cannot be put in the thread (guess: set it to what your dashboard shows)."""
+    alert_retention_days: int = Field(90, ge=0, validation_alias="RECALLBOT_ALERT_RETENTION")
+    """Days a safety event is kept after its last delivery (0: forever). An older event that
+    Motive delivers again is a new thread."""
+    audit_retention_days: int = Field(365, ge=0, validation_alias="RECALLBOT_AUDIT_RETENTION")
+    """Days the audit log keeps routine lines (alerts posted, clips shared, links refreshed);
+    requests and refusals are kept forever (0: keep everything)."""
+    draft_retention_days: int = Field(7, ge=1, validation_alias="RECALLBOT_DRAFT_RETENTION")
+    """Days a preview's draft is kept (used or not): its Request button works until then."""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", validation_alias="RECALLBOT_LOG_LEVEL"

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -65,6 +66,7 @@ class EventShapes(BaseModel):
     list_path: str = "/v2/driver_performance_events"
     list_key: str = "driver_performance_events"
     since_param: str = "updated_after"
+    updated_key: str = "updated_at"
     vehicle_key: str = "current_vehicle"
     driver_key: str = "current_driver"
     coaching_key: str = "coaching_status"
@@ -92,6 +94,20 @@ class EventMedia(BaseModel):
     videos: dict[str, str] = Field(default_factory=dict)  # position -> URL
     images: dict[str, str] = Field(default_factory=dict)
 
+    def identity(self) -> dict[str, Any]:
+        """The clip and images by what they are, not by how they are signed: each URL without
+        its query string (pre-signed links change with every delivery)."""
+        shown = self.model_dump(mode="json")
+        shown["videos"] = {k: unsigned(v) for k, v in self.videos.items()}
+        shown["images"] = {k: unsigned(v) for k, v in self.images.items()}
+        return shown
+
+
+def unsigned(url: str) -> str:
+    """A URL without its query string and fragment (a pre-signed link's signature)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
 
 class SafetyEvent(BaseModel):
     """One safety event as recallbot uses it (the raw payload is kept beside it, in the store)."""
@@ -114,6 +130,7 @@ class SafetyEvent(BaseModel):
     severity: str | None = None
     coaching_status: str | None = None
     media: EventMedia | None = None
+    updated_at: AwareDatetime | None = None  # Motive's own time of this version of the event
 
     @property
     def words(self) -> str:
@@ -122,9 +139,34 @@ class SafetyEvent(BaseModel):
 
     def digest(self) -> str:
         """What a message about this event shows, hashed: a redelivery with the same digest
-        has nothing new; new media, a new coaching state or corrected times change it."""
-        shown = self.model_dump(mode="json", exclude={"action"})
+        has nothing new; new media, a new coaching state or corrected times change it. A clip
+        is named by its path: the same clip freshly signed (a new query string) is not new."""
+        shown = self.model_dump(mode="json", exclude={"action", "updated_at", "media"})
+        shown["media"] = self.media.identity() if self.media else None
         return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:24]
+
+    def completeness(self) -> tuple[int, int]:
+        """How much this delivery says: clips and images first, then fields known. A delivery
+        saying less than the one kept (a retried ``…_created`` after its ``…_updated``) is an
+        older one when Motive gives no update time."""
+        media = len(self.media.videos) + len(self.media.images) if self.media else 0
+        known = sum(value is not None for value in self.model_dump(exclude={"action"}).values())
+        return media, known
+
+    def is_older_than(self, kept: SafetyEvent) -> bool:
+        """Whether this delivery is an older version of ``kept``: by Motive's update times
+        when both have one, else by what each says (the same content is not older)."""
+        mine, theirs = self.updated_at, kept.updated_at
+        if mine is not None and theirs is not None and mine != theirs:
+            return mine < theirs
+        return self.completeness() < kept.completeness()
+
+    def keeping_media_of(self, kept: SafetyEvent) -> SafetyEvent:
+        """This (newer) delivery, with ``kept``'s clip when it names none: a clip once known
+        is never lost to a delivery that leaves it out."""
+        if self.media is not None or kept.media is None:
+            return self
+        return self.model_copy(update={"media": kept.media})
 
 
 class NotAnEvent(ValueError):
@@ -203,6 +245,7 @@ def read_event(data: Any, shapes: EventShapes) -> SafetyEvent:
             severity=_text(_dig(data, shapes.severity_path)),
             coaching_status=_text(data.get(shapes.coaching_key)),
             media=_media(data.get(shapes.media_key), shapes),
+            updated_at=data.get(shapes.updated_key),
         )
     except ValidationError as exc:
         raise NotAnEvent(f"not a readable safety event: {exc.error_count()} problem(s)") from exc

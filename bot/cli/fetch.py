@@ -71,7 +71,8 @@ def run_fetch(args: argparse.Namespace, out: TextIO) -> int:
         for camera in ready:
             path = folder / f"{recall.id}-{camera.position}.mp4"
             bar = _Bar(out, path.name)
-            downloader = Downloader(http, 8 << 30, progress=bar)  # a disk, not Slack: no limit
+            downloader = Downloader(http, 8 << 30, progress=bar,  # a disk, not Slack: no limit
+                                    deadline_s=settings.download_deadline_s)  # fmt: skip
             try:
                 bar.finish(downloader.fetch(camera.download_url or "", path))
             except DownloadFailed as exc:

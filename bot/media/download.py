@@ -4,6 +4,9 @@ Transient failures (a dropped connection, a 5xx, a 429) are retried with back-of
 that expired on the way (403 or 410 from the media host) is refreshed from Motive once per
 attempt and tried again; a clip larger than the limit is not fetched at all (it stays a link).
 What arrives is written beside its destination and renamed into place only when complete.
+
+Every fetch has an overall deadline besides the client's per-read timeout: a host that sends a
+byte every few seconds never trips a read timeout, and would hold a worker for days.
 """
 
 from __future__ import annotations
@@ -43,20 +46,23 @@ class Downloader:
     attempts: int = 4
     backoff_s: float = 0.5
     sleep: Callable[[float], None] = time.sleep
-    chunk: int = 1 << 20
     progress: Callable[[int, int], None] | None = None  # (bytes so far, bytes in all or 0)
     stop: Stop | None = None  # set: the download ends with ``Interrupted``
+    deadline_s: float = 300.0  # the whole fetch, retries included
+    clock: Callable[[], float] = time.monotonic
 
     def fetch(self, url: str, out: Path, refresh: Callable[[], str] | None = None) -> int:
         """Write the clip at ``url`` to ``out``; its size. ``refresh``: a fresh link for the
         same clip when this one has expired."""
         partial = out.with_name(out.name + ".partial")
         failure = "no attempt was made"
+        deadline = self.clock() + self.deadline_s
         for attempt in range(self.attempts):
             if attempt:
                 self.sleep(backoff_delay(attempt - 1, self.backoff_s, 8.0, random.Random()))  # noqa: S311
             try:
-                size = self._once(url, partial)
+                self._in_time(deadline)
+                size = self._once(url, partial, deadline)
             except _Expired:
                 if refresh is None:
                     partial.unlink(missing_ok=True)
@@ -74,7 +80,14 @@ class Downloader:
         partial.unlink(missing_ok=True)
         raise DownloadFailed(f"gave up after {self.attempts} tries: {failure}")
 
-    def _once(self, url: str, partial: Path) -> int:
+    def _in_time(self, deadline: float) -> None:
+        if self.clock() > deadline:
+            raise DownloadFailed(
+                f"the download took longer than {self.deadline_s:.0f} s "
+                "(RECALLBOT_DOWNLOAD_DEADLINE)"
+            )
+
+    def _once(self, url: str, partial: Path, deadline: float) -> int:
         with self.client.stream("GET", url) as answer:
             if answer.status_code in _EXPIRED:
                 raise _Expired
@@ -87,8 +100,9 @@ class Downloader:
                 raise TooLarge(declared, self.max_bytes)
             written = 0
             with partial.open("wb") as sink:
-                for block in answer.iter_bytes(self.chunk):
+                for block in answer.iter_bytes():  # as it arrives: a trickle is seen at once
                     check_stop(self.stop)
+                    self._in_time(deadline)
                     written += len(block)
                     if written > self.max_bytes:
                         raise TooLarge(written, self.max_bytes)

@@ -23,6 +23,7 @@ class FaultKind(StrEnum):
     MALFORMED = "malformed"  # answer with broken JSON
     LOSE_WEBHOOK = "lose_webhook"  # never deliver the next webhook
     EXPIRE_MID_DOWNLOAD = "expire_mid_download"  # media: half the clip, then its link expires
+    TRICKLE = "trickle"  # media: one byte every ``delay`` seconds (a host that never times out)
 
 
 class Fault(BaseModel):
@@ -41,8 +42,11 @@ class Fault(BaseModel):
     )
 
     def matches(self, method: str, path: str) -> bool:
-        """Whether this fault applies to a request."""
-        if self.kind in (FaultKind.LOSE_WEBHOOK, FaultKind.EXPIRE_MID_DOWNLOAD):
+        """Whether this fault applies to a request: an API call, or a media download when the
+        fault's path names ``/media`` (so API faults never break downloads by accident)."""
+        if self.kind in (FaultKind.LOSE_WEBHOOK, FaultKind.EXPIRE_MID_DOWNLOAD, FaultKind.TRICKLE):
+            return False
+        if path.startswith("/media/") != self.path.startswith("/media"):
             return False
         return (self.method is None or self.method == method) and path.startswith(self.path)
 
@@ -74,6 +78,13 @@ class FaultPlan:
         with self._lock:
             return self._consume(lambda fault: fault.kind is FaultKind.EXPIRE_MID_DOWNLOAD
                                  and path.startswith(fault.path)) is not None  # fmt: skip
+
+    def take_trickle(self, path: str) -> float:
+        """Seconds between the bytes of this media download (0: sent at full speed)."""
+        with self._lock:
+            fault = self._consume(lambda fault: fault.kind is FaultKind.TRICKLE
+                                  and path.startswith(fault.path))  # fmt: skip
+        return fault.delay if fault is not None else 0.0
 
     def take_webhook_loss(self) -> bool:
         """Whether the next webhook is to be lost."""

@@ -50,6 +50,7 @@ class HttpReply:
     drop: bool = False
     file: Path | None = None
     cut_after: int | None = None  # send this many bytes of ``file``, then close (mid-download)
+    trickle_s: float = 0.0  # send ``file`` one byte per this many seconds (a stalling host)
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, **headers: str) -> HttpReply:
@@ -95,6 +96,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if reply.file is None:
             self.wfile.write(reply.body)
             return
+        if reply.trickle_s:
+            self._trickle(reply.file, reply.trickle_s)
+            return
         left = size if reply.cut_after is None else reply.cut_after
         with reply.file.open("rb") as source:
             try:
@@ -106,6 +110,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if reply.cut_after is not None:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _trickle(self, file: Path, every_s: float) -> None:
+        """A byte at a time until the client gives up or the server stops."""
+        self.close_connection = True
+        with file.open("rb") as source:
+            while (byte := source.read(1)) and not self.server.stopping.wait(every_s):
+                try:
+                    self.wfile.write(byte)
+                    self.wfile.flush()
+                except OSError:  # the client stopped reading
+                    return
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
@@ -120,6 +135,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, port: int, handler: Handler) -> None:
         super().__init__(("127.0.0.1", port), _RequestHandler)
         self.handler = handler
+        self.stopping = threading.Event()  # ends trickling answers
 
 
 class LoopbackServer:
@@ -152,6 +168,7 @@ class LoopbackServer:
 
     def stop(self) -> None:
         """Stop answering and free the port."""
+        self._server.stopping.set()
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join(timeout=5)

@@ -10,6 +10,7 @@ links it mints, and an admin API for tests and demos:
 - ``POST /_sandbox/reset``    forget recalls, spent quota, faults and the request log
 - ``GET  /_sandbox/state``    recalls, webhook deliveries and the request log
 - ``POST /_sandbox/safety_events`` raise a safety event (see ``bot.sandbox.motive_events``)
+- ``POST /_sandbox/safety_events/{id}/redeliver`` send a version of it again (out of order)
 """
 
 from __future__ import annotations
@@ -142,10 +143,8 @@ class MotiveSandbox:
         path = request.path.removeprefix("/v1")
         if path.startswith("/_sandbox/"):
             return self._admin(request, path)
-        if path.startswith("/media/events/"):
-            return self._event_media(path)
         if path.startswith("/media/"):
-            return self._media(request, path)
+            return self._media_reply(request, path)
         reply = self._api(request, path)
         self.requests.append((request.method, path, reply.status))
         return reply
@@ -321,6 +320,19 @@ class MotiveSandbox:
 
     # -- media and admin ----------------------------------------------------------------------
 
+    def _media_reply(self, request: HttpRequest, path: str) -> HttpReply:
+        """A clip, unless a fault armed for ``/media…`` answers instead (an error, a dropped
+        connection) or slows it to a trickle."""
+        fault = self.faults.take(request.method, path)
+        early = self._early_fault(fault) if fault is not None else None
+        if early is not None:
+            return early
+        events = path.startswith("/media/events/")
+        reply = self._event_media(path) if events else self._media(request, path)
+        if reply.file is not None:
+            reply.trickle_s = self.faults.take_trickle(path)
+        return reply
+
     def _media(self, request: HttpRequest, path: str) -> HttpReply:
         parts = path.removeprefix("/media/").split("/")
         if len(parts) != 2 or not parts[0].isdigit() or not parts[1].endswith(".mp4"):
@@ -383,6 +395,15 @@ class MotiveSandbox:
         elif action == "safety_events" and request.method == "POST":
             try:
                 return HttpReply.json(self.events.raise_event(data))
+            except Refusal as refusal:
+                return HttpReply.json({self.settings.error_key: refusal.message}, refusal.status)
+        elif action.startswith("safety_events/") and action.endswith("/redeliver"):
+            event_id = action.removeprefix("safety_events/").removesuffix("/redeliver")
+            try:
+                version = str(data.get("version", "latest"))
+                return HttpReply.json(self.events.redeliver(int(event_id), version))
+            except ValueError:
+                return HttpReply.json({self.settings.error_key: "the event id is a number"}, 400)
             except Refusal as refusal:
                 return HttpReply.json({self.settings.error_key: refusal.message}, refusal.status)
         elif action == "reset" and request.method == "POST":

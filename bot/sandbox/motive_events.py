@@ -9,6 +9,13 @@ delivered to the webhook URL: first without Motive's own clip (``camera_media`` 
 its URLs null while "transcoding"), then, ``event_media_after_s`` sandbox seconds later, the
 same event id again with the clip's URLs, as the field does. Deliveries are retried like the
 recalls' and a ``lose_webhook`` fault loses one for good.
+
+As Motive's do, each version of an event carries its ``updated_at``, and its clip links are
+pre-signed afresh for every delivery and every list read (only the query string differs). A
+delivery carries the event as it was when first sent, so its retries do too: a retried
+``…_created`` arriving after the ``…_updated`` is the older version. ``POST
+/_sandbox/safety_events/{id}/redeliver`` with ``{"version": "first"}`` (or ``"latest"``) sends a
+version again at once, for tests of out-of-order and re-signed deliveries.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +57,7 @@ class _Delivery:
     attempts: int = 0
     done: bool = False
     status: int = 0  # the webhook endpoint's last answer (0: unreachable)
+    body: dict[str, Any] | None = None  # the event as first sent (retries send it again)
 
 
 class SafetyEvents:
@@ -64,6 +73,7 @@ class SafetyEvents:
         self._rng = random.Random(42)  # noqa: S311 - demo events, not security
         self._next_random: datetime | None = None
         self.events: dict[int, dict[str, Any]] = {}
+        self.versions: dict[int, list[dict[str, Any]]] = {}  # each version as first sent
         self.updated: dict[int, datetime] = {}
         self.deliveries: list[_Delivery] = []
         self._next_id = 1_359_698_678
@@ -101,10 +111,12 @@ class SafetyEvents:
                 "coaching_status": "pending_review",
                 "current_driver": {"id": 4033173, "first_name": "Dana", "last_name": "Reyes"},
                 "camera_media": self._media(event_id, start, settings.event_media_after_s == 0),
+                "updated_at": iso_utc(now),
             }  # fmt: skip
             if vehicle and settings.event_vehicle_number:
                 event["current_vehicle"] = vehicle
             self.events[event_id] = event
+            self.versions[event_id] = [dict(event)]
             self.updated[event_id] = now
             self.deliveries.append(_Delivery(event_id, now))
             if settings.event_media_after_s > 0:
@@ -154,8 +166,24 @@ class SafetyEvents:
         since = query.get("updated_after")
         after = _parse_time(since) if since else None
         with self._lock:
-            return [dict(self.events[i]) for i in sorted(self.events)
+            return [_signed(self.events[i]) for i in sorted(self.events)
                     if after is None or self.updated[i] > after]  # fmt: skip
+
+    def redeliver(self, event_id: int, version: str) -> dict[str, Any]:
+        """Send one version of an event again at once ("first" or "latest"), links re-signed;
+        the body queued."""
+        with self._lock:
+            versions = self.versions.get(event_id)
+            if not versions:
+                raise Refusal(404, f"no safety event {event_id}")
+            if version not in ("first", "latest"):
+                raise Refusal(400, 'version is "first" or "latest"')
+            chosen = versions[0] if version == "first" else self.events[event_id]
+            action = "created" if version == "first" else "updated"
+            body = {"action": f"driver_performance_event_{action}", **_signed(chosen)}
+            delivery = _Delivery(event_id, self._rules.clock.now(), body=body)
+            self.deliveries.append(delivery)
+        return body
 
     def tick(self) -> None:
         """Raise the demo's random event when due, transcode what is due, send what is due."""
@@ -188,6 +216,8 @@ class SafetyEvents:
             return False
         start = _parse_time(event["start_time"])
         event["camera_media"] = self._media(event["id"], start, ready=True)
+        event["updated_at"] = iso_utc(now)
+        self.versions[event["id"]].append(dict(event))
         return True
 
     def _deliver(self, delivery: _Delivery, event: dict[str, Any], url: str, secret: str,
@@ -197,11 +227,11 @@ class SafetyEvents:
             delivery.done = True
             _log.info("webhook for safety event %s lost (fault)", delivery.event_id)
             return
-        updated = delivery is not self._first(delivery.event_id)
-        action = (
-            "driver_performance_event_updated" if updated else "driver_performance_event_created"
-        )
-        body = json.dumps({"action": action, **event}, separators=(",", ":")).encode()
+        if delivery.body is None:
+            updated = delivery is not self._first(delivery.event_id)
+            action = f"driver_performance_event_{'updated' if updated else 'created'}"
+            delivery.body = {"action": action, **_signed(event)}
+        body = json.dumps(delivery.body, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json",
                    "X-KT-Webhook-Signature": webhook_signature(secret, body)}  # fmt: skip
         try:
@@ -221,3 +251,13 @@ class SafetyEvents:
     def close(self) -> None:
         """Release the HTTP pool."""
         self._http.close()
+
+
+def _signed(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its clip links pre-signed afresh (a new query string each time)."""
+    media = dict(event["camera_media"])
+    media["downloadable_videos"] = {
+        key: f"{url}?sig={secrets.token_hex(8)}" if url else url
+        for key, url in media["downloadable_videos"].items()
+    }
+    return {**event, "camera_media": media}

@@ -130,6 +130,13 @@ class SlackSandbox(SlackDriver):
             members = self.settings.channels[channel]["members"]
             members[:] = [m for m in members if m != self.settings.bot_user_id]
 
+    def invite_bot(self, channel: str) -> None:
+        """Someone invites the bot into ``channel`` (again): posting there works."""
+        with self._lock:
+            members = self.settings.channels[channel]["members"]
+            if self.settings.bot_user_id not in members:
+                members.append(self.settings.bot_user_id)
+
     def delete_channel(self, channel: str) -> None:
         """An admin deletes ``channel``: every call about it answers ``channel_not_found``
         (``invalid_channel`` for a file shared there)."""

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from slack_sdk.errors import SlackApiError
+
 from bot.alerts import SafetyEvent
 from bot.alerts.auto import AUTO_ACTOR, AutoRules
 from bot.alerts.inbox import AlertInbox
@@ -32,19 +34,23 @@ from bot.config import Settings
 from bot.media.clip import Interrupted
 from bot.plumbing import logs
 from bot.plumbing.timefmt import local_text
+from bot.plumbing.watch import Watch
 from bot.recall import CameraPosition, RecallRequest
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.blocks.alert import alert_message, marker
 from bot.slack.desk import SlackDesk
-from bot.slack.footage import FootageDesk, FootageJob
+from bot.slack.errors import classify
+from bot.slack.footage import TRIES, FootageDesk, FootageJob
 from bot.store import AlertRow, Origin, PendingRequest, Store
 
 _log = logging.getLogger("recallbot.alerts")
 
 LEASE = timedelta(seconds=60)
-"""A claim on an event older than this was cut short: the event is taken up again."""
-MEDIA_TRIES = 3
+"""A claim on an event's message older than this was cut short: the event is taken up again
+(Motive's clip is claimed for ``RECALLBOT_MEDIA_LEASE``, as recall footage is)."""
+POST_RETRY_CAP_S = 300.0
+"""The longest wait between two posts of an alert that keep failing."""
 
 
 @dataclass
@@ -69,7 +75,7 @@ class AlertDesk:
         message says what was done), then make that request."""
         event, channel = row.event, self.settings.alerts_channel or ""
         number = row.vehicle_number or self.names.number(event)
-        auto = row.auto or self._decide_auto(row, number)
+        auto = row.auto if row.message_ts is not None else self._decide_auto(row, number)
         message = self._message(event, number, auto, row.recall_id)
         poster = self.desk.poster
         ts = row.message_ts
@@ -81,11 +87,23 @@ class AlertDesk:
             self.store.audit.add(AUTO_ACTOR, "alert_posted", event=event.id, type=event.type,
                                  vehicle=number, channel=channel)  # fmt: skip
         elif row.posted_digest != row.digest or row.message_ts is None:
-            poster.update(channel, ts, message)
-            self.store.audit.add(AUTO_ACTOR, "alert_updated", event=event.id, channel=channel)
+            self._edit(channel, ts, message, event.id)
         self.store.alerts.posted(event.id, attempt, row.digest, channel, ts, number)
         if auto == "due" and number:
             self._auto_request(row, number, channel, ts)
+
+    def _edit(self, channel: str, ts: str, message: Message, event_id: str) -> None:
+        """Edit the alert; one Slack will never let be edited (deleted, its channel archived)
+        is left as it is, said once in the log, rather than tried for ever."""
+        try:
+            self.desk.poster.update(channel, ts, message)
+        except SlackApiError as exc:
+            refusal = classify(exc)
+            if refusal is None or not refusal.permanent:
+                raise
+            _log.warning("alert %s left as it is: %s", event_id, refusal.line)
+            return
+        self.store.audit.add(AUTO_ACTOR, "alert_updated", event=event_id, channel=channel)
 
     def _message(
         self, event: SafetyEvent, number: str | None, auto: str | None, recall_id: str | None
@@ -105,14 +123,12 @@ class AlertDesk:
         return alert_message(event, number, zone, s.alert_window, s.alert_show_driver, status)
 
     def _decide_auto(self, row: AlertRow, number: str | None) -> str | None:
-        """Decide (once, recorded) whether this event is requested without a click."""
-        if not number:
+        """Decide, as the message goes out, whether this event is requested without a click
+        (recorded with the event; decided again if this message does not go out)."""
+        if not number or not self.auto.wanted(row.event):
             return None
-        decided = self.auto.decide(self.store, row.event, self.settings.alert_window.minutes,
-                                   self.desk.zones.default, datetime.now(UTC))  # fmt: skip
-        if decided is not None:
-            self.store.alerts.set_auto(row.id, decided)
-        return decided
+        return self.auto.decide(self.store, row.event, self.settings.alert_window.minutes,
+                                self.desk.zones.default, datetime.now(UTC))  # fmt: skip
 
     def _auto_request(self, row: AlertRow, number: str, channel: str, ts: str) -> None:
         """Request the footage as recallbot: no person's rights apply, but the channel rule
@@ -192,7 +208,8 @@ class AlertDesk:
     # -- Motive's own clip ------------------------------------------------------------------
 
     def share_media(self, row: AlertRow, attempt: str) -> None:
-        """Motive's ~15 s clip of the event, as stills and clips in its thread."""
+        """Motive's ~15 s clip of the event, as stills and clips in its thread; a failure is
+        tried again later, as recall footage is, and the last one is said in the thread."""
         event, media = row.event, row.event.media
         if media is None or not media.videos or row.message_ts is None:
             self.store.alerts.media_done(row.id, attempt, row.media_wanted)
@@ -207,88 +224,193 @@ class AlertDesk:
             cameras=sorted(media.videos.items()),
             heading=f"Motive's own clip of this {event.words.lower()} "
             f"({local_text(start.astimezone(zone))}, {int((end - start).total_seconds())} s).",
+            elsewhere=self._in_dashboard(event),
         )  # fmt: skip
         try:
             outcome = self.footage.share(job)
         except Interrupted:  # stopping: owed again at the next start, no try counted
+            self.store.alerts.release(row.id, attempt)
             return
-        except Exception:
-            _log.exception("Motive's clip of event %s not shared; trying again later", row.id)
-            self.store.alerts.media_done(row.id, attempt, None)
+        except Exception as exc:
+            self._media_failed(row, attempt, exc)
             return
         self.store.alerts.media_done(row.id, attempt, row.media_wanted)
         self.store.audit.add(AUTO_ACTOR, f"alert_media_{outcome.state}", event=row.id,
                              note=outcome.note)  # fmt: skip
 
+    def _in_dashboard(self, event: SafetyEvent) -> str:
+        url = self.settings.motive_event_url.replace("{id}", event.id)
+        return f"<{url}|the event in Motive's dashboard>"
+
+    def _media_failed(self, row: AlertRow, attempt: str, exc: Exception) -> None:
+        """Back off as recall footage does (``FootageDesk.retry_after_s``, doubling); after
+        ``TRIES``, or at once when Slack refuses the channel for good, say so in the thread
+        with a link to the event in Motive's dashboard, and stop."""
+        refusal = classify(exc)
+        why = refusal.line if refusal is not None else f"{type(exc).__name__}: {exc}"
+        tries = row.media_tries + 1
+        if refusal is not None and refusal.known:
+            _log.warning("Motive's clip of event %s not shared (try %d): %s", row.id, tries, why)
+        else:
+            _log.error("Motive's clip of event %s not shared (try %d)", row.id, tries,
+                       exc_info=exc)  # fmt: skip
+        permanent = refusal is not None and refusal.permanent
+        if tries < TRIES and not permanent:
+            wait = self.footage.retry_after_s * 2 ** (tries - 1)
+            later = datetime.now(UTC) + timedelta(seconds=wait)
+            self.store.alerts.media_failed(row.id, attempt, later)
+            return
+        if not permanent:  # said first: once recorded, nobody would say it
+            try:
+                self.desk.poster.post(row.channel_id or "", blocks.notice(
+                    ":warning: I couldn't add Motive's own clip of this event to the thread "
+                    f"(Slack or the clip's host kept failing). See {self._in_dashboard(row.event)}."
+                ), row.message_ts)  # fmt: skip
+            except Exception as said:
+                _log.warning("could not say in the thread that the clip failed: %s",
+                             classify(said) or type(said).__name__)  # fmt: skip
+        self.store.alerts.media_done(row.id, attempt, row.media_wanted, note=why)
+        self.store.audit.add(AUTO_ACTOR, "alert_media_failed", event=row.id, note=why)
+
 
 @dataclass
-class AlertLoop:
-    """Posts owed alert messages, then Motive's clips, on one thread."""
+class _Sweeps:
+    """One thread that runs ``sweep`` until stopped: again at once while it finds work, else
+    after ``every_s`` or a ``wake``. Each pass is watched, so a pass stuck on the network shows
+    in readiness while the thread itself is alive."""
 
-    desk: AlertDesk
-    every_s: float = 1.0
-    _stop: threading.Event = field(default_factory=threading.Event)
+    name: str
+    sweep: Callable[[], bool]
+    every_s: float
+    stop: threading.Event
+    watch: Watch = field(default_factory=Watch)
     _wake: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Post in the background."""
-        self._thread = threading.Thread(target=self._run, name="recallbot-alerts", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"recallbot-{self.name}",
+                                        daemon=True)  # fmt: skip
         self._thread.start()
 
     def wake(self) -> None:
-        """Look now (a new event arrived)."""
         self._wake.set()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self.stop.is_set():
             try:
-                busy = self.sweep()
+                with self.watch.working(f"a pass of the {self.name} loop"):
+                    busy = self.sweep()
             except Exception:  # a locked store, a bug: say it, and look again next time
-                _log.exception("alert sweep failed; trying again")
+                _log.exception("%s sweep failed; trying again", self.name)
                 busy = False
             if not busy:
                 self._wake.wait(self.every_s)
                 self._wake.clear()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def join(self) -> None:
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+@dataclass
+class AlertLoop:
+    """Posts owed alert messages on one thread, and shares Motive's clips on another: a clip
+    host that trickles (bounded by ``RECALLBOT_DOWNLOAD_DEADLINE``) never holds up a message."""
+
+    desk: AlertDesk
+    every_s: float = 1.0
+    retry_s: float = 5.0  # the wait after a failed post, doubling to POST_RETRY_CAP_S: the bot
+    # not yet invited, or Slack down, never makes a retry storm
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _posts: _Sweeps = field(init=False)
+    _clips: _Sweeps = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._posts = _Sweeps("alerts", self.sweep, self.every_s, self._stop)
+        self._clips = _Sweeps("alert-clips", self.sweep_media, self.every_s, self._stop)
+
+    def start(self) -> None:
+        """Post and share in the background."""
+        self._posts.start()
+        self._clips.start()
+
+    def wake(self) -> None:
+        """Look now (a new event arrived)."""
+        self._posts.wake()
+
     def sweep(self) -> bool:
-        """Post every owed message, then one owed clip; whether anything was done."""
+        """Post (or edit) every owed message; whether anything was done."""
         store = self.desk.store
         now = datetime.now(UTC)
         done = False
-        for row in store.alerts.owed(now - LEASE):
+        for row in store.alerts.owed(now - LEASE, now=now):
             if self._stop.is_set():
                 return True
             done |= self._attempt(row, self.desk.post)
-        for row in store.alerts.owed_media(now - LEASE, MEDIA_TRIES, limit=1):
-            done |= self._attempt(row, self.desk.share_media)
+        if done:
+            self._clips.wake()
         return done
 
-    def _attempt(self, row: AlertRow, work: Callable[[AlertRow, str], None]) -> bool:
+    def sweep_media(self) -> bool:
+        """Share one owed clip of Motive's; whether anything was done."""
+        now = datetime.now(UTC)
+        lease = timedelta(seconds=self.desk.settings.media_lease_s)
+        for row in self.desk.store.alerts.owed_media(now - lease, limit=1, now=now):
+            return self._attempt(row, self.desk.share_media, lease, released_by_work=True)
+        return False
+
+    def _attempt(
+        self, row: AlertRow, work: Callable[[AlertRow, str], None],
+        lease: timedelta = LEASE, released_by_work: bool = False,
+    ) -> bool:  # fmt: skip
+        """Claim ``row``, do ``work``; a failed post backs off (doubling, capped), and a
+        refusal Slack explains is logged as one line."""
         store = self.desk.store
         attempt = secrets.token_hex(6)
-        if not store.alerts.claim(row.id, attempt, datetime.now(UTC), datetime.now(UTC) - LEASE):
+        now = datetime.now(UTC)
+        if not store.alerts.claim(row.id, attempt, now, now - lease):
             return False
         with logs.context(event_id=row.id, channel=self.desk.settings.alerts_channel):
             try:
                 work(row, attempt)
-            except Exception:  # its claim lapses after LEASE: the back-off before a retry
-                _log.exception("alert %s not posted; trying again in %s", row.id, LEASE)
+            except Exception as exc:
+                self._post_failed(row, attempt, exc)
                 return True
-        store.alerts.release(row.id, attempt)
+        if not released_by_work:
+            store.alerts.release(row.id, attempt)
         return True
 
+    def _post_failed(self, row: AlertRow, attempt: str, exc: Exception) -> None:
+        wait = min(POST_RETRY_CAP_S, self.retry_s * 2 ** min(row.post_tries, 16))
+        tries = self.desk.store.alerts.post_failed(
+            row.id, attempt, datetime.now(UTC) + timedelta(seconds=wait)
+        )
+        refusal = classify(exc)
+        if refusal is not None and refusal.known:
+            _log.warning("alert %s not posted (try %d): %s; trying again in %.0f s",
+                         row.id, tries, refusal.line, wait)  # fmt: skip
+        else:
+            _log.error("alert %s not posted (try %d); trying again in %.0f s", row.id, tries,
+                       wait, exc_info=exc)  # fmt: skip
+
     def health(self) -> dict[str, object]:
-        """Alive."""
-        alive = self._thread is not None and self._thread.is_alive()
-        return {"ok": alive, "problem": None if alive else "the alert poster is not running"}
+        """Both threads alive, and which pass is stuck (for readiness)."""
+        alive = self._posts.alive and self._clips.alive
+        after = self.desk.settings.stall_after_s
+        stalled = self._posts.watch.stalled(after) or self._clips.watch.stalled(after)
+        return {"ok": alive, "stalled": stalled,
+                "problem": None if alive else "the alert poster is not running"}  # fmt: skip
 
     def close(self) -> None:
         """Stop posting (an attempt under way finishes)."""
         self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        self._posts.join()
+        self._clips.join()
 
 
 @dataclass
@@ -323,7 +445,7 @@ class Alerting:
         """Both loops alive."""
         loop, net = self.loop.health(), self.net.health()
         ok = bool(loop["ok"]) and bool(net["ok"])
-        return {"ok": ok, "poster": loop, "safety_net": net,
+        return {"ok": ok, "poster": loop, "safety_net": net, "stalled": loop["stalled"],
                 "problem": None if ok else loop["problem"] or net["problem"]}  # fmt: skip
 
     def close(self) -> None:

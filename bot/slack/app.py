@@ -33,6 +33,7 @@ from bot.slack.notify import SlackNotifier, SlackPoster, SurfaceNotifier
 from bot.slack.observe import observe
 from bot.tracking.health import Health
 from bot.tracking.notifier import LogNotifier
+from bot.tracking.retention import Retention, RetentionDays
 from bot.tracking.tracker import Tracker
 from bot.tracking.webhook import webhook_app
 from handlers import Deps, register
@@ -92,6 +93,7 @@ class RecallbotApp:
     slack_auth: dict[str, str]  # auth.test at start: the workspace and the bot user
     footage: FootageLoop
     notifier: SlackNotifier  # its standing: whether Slack refuses the app's setup since
+    retention: Retention
     alerting: Alerting | None = None  # RECALLBOT_ALERTS_CHANNEL set
 
     @classmethod
@@ -128,12 +130,16 @@ class RecallbotApp:
         observe(bolt, poster)
         register(bolt, deps)
         footage = FootageLoop(runtime.store, footage_desk, settings.media_workers)
-        return cls(bolt, desk, tracker, runtime, deps, auth, footage, slack, alerting)
+        retention = Retention(runtime.store, RetentionDays(
+            settings.alert_retention_days, settings.audit_retention_days,
+            settings.draft_retention_days))  # fmt: skip
+        return cls(bolt, desk, tracker, runtime, deps, auth, footage, slack, retention, alerting)
 
     def start(self) -> None:
         """Start following recalls, putting their footage in threads and posting alerts."""
         self.tracker.start()
         self.footage.start()
+        self.retention.start()
         if self.alerting is not None:
             self.alerting.start()
 
@@ -147,6 +153,7 @@ class RecallbotApp:
             "checks": deps.checks.health,
             "requests": deps.requests.health,
             "footage": self.footage.health,
+            "retention": self.retention.health,
             "slack_setup": self.notifier.standing.health,
         }
         if self.alerting is not None:
@@ -188,6 +195,7 @@ class RecallbotApp:
         self.footage.desk.stop()  # downloads and encodes under way leave off now
         if self.alerting is not None:
             self.alerting.close()
+        self.retention.close()
         self.footage.close()
         self.tracker.stop()
         self.runtime.close()

@@ -41,6 +41,7 @@ from bot.plumbing import logs
 from bot.plumbing.background import Background
 from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.timefmt import clock_text, local_text
+from bot.plumbing.watch import Watch
 from bot.policy import Directory, DirectoryError
 from bot.recall import CAMERA_ORDER, CAMERA_WORDS, CameraPosition
 from bot.slack import blocks
@@ -103,16 +104,17 @@ class FootageJob:
     cameras: list[tuple[str, str]]  # (position, download link)
     heading: str  # the first words of the message that shares them
     refresh: Callable[[str], str] | None = None  # a fresh link for a position, when one expired
+    elsewhere: str | None = None  # where a clip not shared can be seen (None: the links above)
 
 
-def _comment(heading: str, held: list[str], too_large: list[str]) -> str:
-    said = [heading]
+def _comment(job: FootageJob, held: list[str], too_large: list[str]) -> str:
+    said = [job.heading]
     if held:
-        said.append(f"{', '.join(held)} stays a link (RECALLBOT_UPLOAD_DRIVER_FACING).")
+        kept = "stays a link" if job.elsewhere is None else f"is not uploaded ({job.elsewhere})"
+        said.append(f"{', '.join(held)} {kept} (RECALLBOT_UPLOAD_DRIVER_FACING).")
     if too_large:
-        said.append(
-            f"{', '.join(too_large)}: larger than RECALLBOT_UPLOAD_MAX_MB, use the link above."
-        )
+        see = "use the link above" if job.elsewhere is None else f"see {job.elsewhere}"
+        said.append(f"{', '.join(too_large)}: larger than RECALLBOT_UPLOAD_MAX_MB, {see}.")
     return " ".join(said)
 
 
@@ -236,8 +238,8 @@ class FootageDesk:
     def _share(
         self, job: FootageJob, cameras: list[tuple[str, str]], held: list[str], scratch: Path
     ) -> Outcome:
-        downloader = Downloader(self.http, self.settings.upload_max_mb << 20,
-                                stop=self.stopping)  # fmt: skip
+        downloader = Downloader(self.http, self.settings.upload_max_mb << 20, stop=self.stopping,
+                                deadline_s=self.settings.download_deadline_s)  # fmt: skip
         fetched: list[tuple[str, Path]] = []
         too_large: list[str] = []
         for position, url in cameras:
@@ -250,7 +252,7 @@ class FootageDesk:
                 continue
             fetched.append((position, path))
         uploads = self._uploads(job, fetched, scratch)
-        comment = _comment(job.heading, held, too_large)
+        comment = _comment(job, held, too_large)
         if not uploads:
             self.poster.post(job.channel, blocks.notice(comment), job.thread_ts)
             return Outcome("skipped", comment)
@@ -343,6 +345,7 @@ class FootageLoop:
         self._thread: threading.Thread | None = None
         self._busy: set[str] = set()
         self._lock = threading.Lock()
+        self.watch = Watch()
 
     def start(self) -> None:
         """Look for owed footage in the background (saying once what is missing for it)."""
@@ -387,15 +390,17 @@ class FootageLoop:
 
     def _one(self, recall: TrackedRecall, attempt: str) -> None:
         try:
-            self.desk.run(recall, attempt)
+            with self.watch.working(f"the footage of recall {recall.id}"):
+                self.desk.run(recall, attempt)
         finally:
             with self._lock:
                 self._busy.discard(recall.id)
 
     def health(self) -> dict[str, object]:
-        """Alive, and how much work waits."""
+        """Alive, how much work waits, and which job is stuck (for readiness)."""
         alive = self._thread is not None and self._thread.is_alive()
         return {"ok": alive, "pending": self.pool.pending,
+                "stalled": self.watch.stalled(self.desk.settings.stall_after_s),
                 "problem": None if alive else "the footage loop is not running"}  # fmt: skip
 
     def close(self) -> None:

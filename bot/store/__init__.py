@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.plumbing.closing import ClosedOnExit
-from bot.store.alerts import AlertOutcome, AlertRow, Alerts
+from bot.store.alerts import AlertOutcome, AlertRow, Alerts, AutoDecision
 from bot.store.audit import AuditLog
 from bot.store.connection import Connection
 from bot.store.drafts import Drafts
@@ -37,6 +37,7 @@ __all__ = [
     "AlertOutcome",
     "AlertRow",
     "AuditEntry",
+    "AutoDecision",
     "Delivery",
     "DraftUsed",
     "Origin",

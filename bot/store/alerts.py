@@ -17,10 +17,13 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from bot.alerts.events import SafetyEvent
+from bot.alerts.events import SafetyEvent, unsigned
+from bot.plumbing.timefmt import utcnow
 from bot.store.connection import Connection, ts
+from bot.store.schema import ALERT_MEDIA_OWED, ALERT_POST_OWED
 
 AlertOutcome = Literal["accepted", "updated", "duplicate"]
+AutoDecision = Literal["due", "over_budget"]
 """What became of an event: new, new to its message, or nothing new."""
 
 
@@ -44,13 +47,17 @@ class AlertRow(BaseModel):
     media_wanted: str | None = None  # Motive's own clip in the latest delivery (its digest)
     media_digest: str | None = None  # Motive's own clip as last put in the thread
     media_tries: int = 0
+    media_note: str | None = None  # why Motive's clip will never be in the thread
+    post_tries: int = 0  # posts of its message that failed in a row
 
 
 def media_key(event: SafetyEvent) -> str | None:
-    """The digest of Motive's own clip in this delivery (None while it is not transcoded)."""
+    """The identity of Motive's own clip in this delivery (None while it is not transcoded):
+    its URLs without their signatures, so the same clip signed afresh is the same clip."""
     if event.media is None or not event.media.videos:
         return None
-    return hashlib.sha256(json.dumps(event.media.videos, sort_keys=True).encode()).hexdigest()[:16]
+    videos = {position: unsigned(url) for position, url in event.media.videos.items()}
+    return hashlib.sha256(json.dumps(videos, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _row(values: dict[str, object]) -> AlertRow:
@@ -66,24 +73,35 @@ class Alerts:
         self._connection = connection
 
     def record(self, event: SafetyEvent, now: datetime) -> AlertOutcome:
-        """Keep this delivery of an event: new, an update to show, or a duplicate."""
-        digest = event.digest()
+        """Keep this delivery of an event: new, an update to show, or a duplicate.
+
+        Deliveries can arrive out of order (a retried ``…_created`` after its ``…_updated``):
+        one older than the version kept changes nothing, and a newer one that leaves out the
+        clip keeps the clip. A redelivery that differs only in its links' signatures is kept
+        (its links are the freshest) without making anything owed."""
         with self._connection.write() as db:
-            found = list(db.query("SELECT digest FROM alerts WHERE id = ?", (event.id,)))
+            found = list(db.query("SELECT event, digest FROM alerts WHERE id = ?", (event.id,)))
             if not found:
                 db.table("alerts").insert({
                     "id": event.id, "type": event.type, "event": event.model_dump_json(),
-                    "digest": digest, "event_at": ts(event.start_time), "received_at": ts(now),
-                    "updated_at": ts(now), "deliveries": 1, "media_wanted": media_key(event),
+                    "digest": event.digest(), "event_at": ts(event.start_time),
+                    "received_at": ts(now), "updated_at": ts(now), "deliveries": 1,
+                    "media_wanted": media_key(event), "post_tries": 0,
                 })  # fmt: skip
                 return "accepted"
+            kept = SafetyEvent.model_validate_json(found[0]["event"])
+            if event.is_older_than(kept):
+                db.execute("UPDATE alerts SET deliveries = deliveries + 1 WHERE id = ?",
+                           (event.id,))  # fmt: skip
+                return "duplicate"
+            newest = event.keeping_media_of(kept)
+            digest = newest.digest()
             changed = found[0]["digest"] != digest
             db.execute(
-                "UPDATE alerts SET deliveries = deliveries + 1, event = CASE WHEN ? THEN ? "
-                "ELSE event END, digest = ?, updated_at = CASE WHEN ? THEN ? ELSE updated_at END, "
-                "media_wanted = CASE WHEN ? THEN ? ELSE media_wanted END WHERE id = ?",
-                (changed, event.model_dump_json(), digest, changed, ts(now), changed,
-                 media_key(event), event.id),
+                "UPDATE alerts SET deliveries = deliveries + 1, event = ?, digest = ?, "
+                "updated_at = CASE WHEN ? THEN ? ELSE updated_at END, media_wanted = ? "
+                "WHERE id = ?",
+                (newest.model_dump_json(), digest, changed, ts(now), media_key(newest), event.id),
             )  # fmt: skip
             return "updated" if changed else "duplicate"
 
@@ -93,24 +111,28 @@ class Alerts:
             rows = list(db.query("SELECT * FROM alerts WHERE id = ?", (alert_id,)))
         return _row(rows[0]) if rows else None
 
-    def owed(self, stale_before: datetime, limit: int = 50) -> list[AlertRow]:
+    def owed(
+        self, stale_before: datetime, limit: int = 50, now: datetime | None = None
+    ) -> list[AlertRow]:
         """Events whose message is not posted, not showing their latest delivery, or whose
-        automatic request is due, and that nobody is working on (a claim older than
-        ``stale_before`` was cut short)."""
-        return self._owed("(posted_digest IS NULL OR posted_digest != digest OR auto = 'due')",
-                          stale_before, limit)  # fmt: skip
+        automatic request is due; not backing off after a failed post (at ``now``), and that
+        nobody is working on (a claim older than ``stale_before`` was cut short)."""
+        return self._owed(f"{ALERT_POST_OWED} AND (post_next_at IS NULL OR post_next_at <= ?)",
+                          (ts(now or utcnow()),), stale_before, limit)  # fmt: skip
 
-    def owed_media(self, stale_before: datetime, tries: int, limit: int = 10) -> list[AlertRow]:
-        """Posted events whose thread lacks Motive's latest clip (fewer than ``tries`` failed
-        attempts), and that nobody is working on."""
+    def owed_media(
+        self, stale_before: datetime, limit: int = 10, now: datetime | None = None
+    ) -> list[AlertRow]:
+        """Posted events whose thread lacks Motive's latest clip, not backing off after a
+        failed attempt, and that nobody is working on."""
         return self._owed(
-            "message_ts IS NOT NULL AND media_wanted IS NOT NULL AND "
-            "(media_digest IS NULL OR media_digest != media_wanted) AND media_tries < ?",
-            stale_before, limit, (tries,),
+            f"{ALERT_MEDIA_OWED} AND message_ts IS NOT NULL AND "
+            "(media_next_at IS NULL OR media_next_at <= ?)",
+            (ts(now or utcnow()),), stale_before, limit,
         )  # fmt: skip
 
     def _owed(
-        self, condition: str, stale_before: datetime, limit: int, more: tuple[object, ...] = ()
+        self, condition: str, more: tuple[object, ...], stale_before: datetime, limit: int
     ) -> list[AlertRow]:
         with self._connection.read() as db:
             rows = list(db.query(
@@ -119,6 +141,43 @@ class Alerts:
                 (*more, ts(stale_before), limit),
             ))  # fmt: skip
         return [_row(r) for r in rows]
+
+    def decide(
+        self, alert_id: str, minutes: int, budget: int, day_start: datetime, now: datetime
+    ) -> tuple[AutoDecision, int, bool]:
+        """Decide this event's automatic request against the day's budget, in one transaction
+        (so two deciders cannot both take the last minutes); the decision, the minutes
+        already taken, and whether the decision is new (not the one the event had).
+
+        Every 'due' and 'requested' decision since ``day_start`` counts, not only recalls
+        Motive created: events decided while their message could not be posted hold their
+        minutes. An event whose message is not out yet is decided again at each attempt
+        (against the budget then), its own earlier decision set aside."""
+        with self._connection.write() as db:
+            before = list(db.query("SELECT auto FROM alerts WHERE id = ?", (alert_id,)))
+            spent = int(next(db.query(
+                "SELECT COALESCE(SUM(COALESCE(auto_minutes, ?)), 0) AS spent FROM alerts "
+                "WHERE auto IS NOT NULL AND auto_at >= ? AND auto IN ('due', 'requested') "
+                "AND id != ?", (minutes, ts(day_start), alert_id),
+            ))["spent"])  # fmt: skip
+            decision: AutoDecision = "due" if spent + minutes <= budget else "over_budget"
+            db.execute(
+                "UPDATE alerts SET auto = ?, auto_at = ?, auto_minutes = ? WHERE id = ?",
+                (decision, ts(now), minutes if decision == "due" else 0, alert_id),
+            )
+        return decision, spent, not before or before[0]["auto"] != decision
+
+    def post_failed(self, alert_id: str, attempt: str, retry_at: datetime) -> int:
+        """A post (or edit) failed: back off until ``retry_at`` and end the claim; how many
+        posts of this event have failed in a row."""
+        with self._connection.write() as db:
+            db.execute(
+                "UPDATE alerts SET post_tries = COALESCE(post_tries, 0) + 1, post_next_at = ?, "
+                "attempt = NULL, claimed_at = NULL WHERE id = ? AND attempt = ?",
+                (ts(retry_at), alert_id, attempt),
+            )
+            rows = list(db.query("SELECT post_tries FROM alerts WHERE id = ?", (alert_id,)))
+        return int(rows[0]["post_tries"] or 0) if rows else 0
 
     def claim(self, alert_id: str, attempt: str, now: datetime, stale_before: datetime) -> bool:
         """Take the right to post (or edit) this event's message."""
@@ -137,7 +196,8 @@ class Alerts:
         with self._connection.write() as db:
             return bool(db.execute(
                 "UPDATE alerts SET posted_digest = ?, channel_id = ?, message_ts = ?, "
-                "vehicle_number = COALESCE(?, vehicle_number) WHERE id = ? AND attempt = ?",
+                "vehicle_number = COALESCE(?, vehicle_number), post_tries = 0, "
+                "post_next_at = NULL WHERE id = ? AND attempt = ?",
                 (digest, channel, message_ts, vehicle_number, alert_id, attempt),
             ).rowcount)  # fmt: skip
 
@@ -162,16 +222,38 @@ class Alerts:
         with self._connection.write() as db:
             db.execute("UPDATE alerts SET posted_digest = NULL WHERE id = ?", (alert_id,))
 
-    def media_done(self, alert_id: str, attempt: str, shared: str | None) -> None:
-        """Motive's clip ``shared`` (its ``media_key``) is in the thread, or this attempt
-        failed (``shared`` None: one more try counted); the claim ends."""
+    def media_done(self, alert_id: str, attempt: str, shared: str | None,
+                   note: str | None = None) -> None:  # fmt: skip
+        """Motive's clip ``shared`` (its ``media_key``) is in the thread, or will never be
+        (``note`` says why); the claim ends."""
         with self._connection.write() as db:
             db.execute(
-                "UPDATE alerts SET media_digest = COALESCE(?, media_digest), media_tries = "
-                "CASE WHEN ? IS NULL THEN media_tries + 1 ELSE 0 END, attempt = NULL, "
-                "claimed_at = NULL WHERE id = ? AND attempt = ?",
-                (shared, shared, alert_id, attempt),
+                "UPDATE alerts SET media_digest = ?, media_note = ?, media_tries = 0, "
+                "media_next_at = NULL, attempt = NULL, claimed_at = NULL "
+                "WHERE id = ? AND attempt = ?",
+                (shared, note, alert_id, attempt),
             )
+
+    def media_failed(self, alert_id: str, attempt: str, retry_at: datetime) -> None:
+        """This attempt at Motive's clip failed: one more try counted, the next not before
+        ``retry_at``; the claim ends."""
+        with self._connection.write() as db:
+            db.execute(
+                "UPDATE alerts SET media_tries = media_tries + 1, media_next_at = ?, "
+                "attempt = NULL, claimed_at = NULL WHERE id = ? AND attempt = ?",
+                (ts(retry_at), alert_id, attempt),
+            )
+
+    def prune(self, before: datetime, batch: int = 500) -> int:
+        """Forget events last delivered before ``before`` with nothing owed or under way (a
+        batch at a time, so the store's lock is never held long); how many were removed."""
+        with self._connection.write() as db:
+            return db.execute(
+                "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE updated_at < ? "
+                f"AND NOT {ALERT_POST_OWED} AND NOT {ALERT_MEDIA_OWED} "
+                "AND (claimed_at IS NULL OR claimed_at < ?) LIMIT ?)",
+                (ts(before), ts(before), batch),
+            ).rowcount
 
     def latest_received_at(self) -> datetime | None:
         """When the newest delivery arrived (after a restart, the safety net reads Motive's

@@ -7,8 +7,9 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.store.connection import Connection, ts
+from bot.store.connection import Connection, placeholders, ts
 from bot.store.rows import AuditEntry
+from bot.store.schema import ROUTINE_AUDIT
 
 _log = logging.getLogger("recallbot.audit")
 
@@ -34,6 +35,17 @@ class AuditLog:
                     "detail": detail_json,
                 }
             )
+
+    def prune_routine(self, before: datetime, batch: int = 1000) -> int:
+        """Remove up to ``batch`` routine lines (``ROUTINE_AUDIT``) older than ``before``; how
+        many. Requests and refusals are never removed: the store's trigger refuses it."""
+        kinds = tuple(ROUTINE_AUDIT)
+        with self._connection.write() as db:
+            return db.execute(
+                "DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ? AND action "
+                f"IN ({placeholders(kinds)}) ORDER BY at LIMIT ?)",
+                (ts(before), *kinds, batch),
+            ).rowcount
 
     def entries(self, since: datetime | None = None) -> list[AuditEntry]:
         """The log, oldest first (optionally from ``since``)."""

@@ -91,6 +91,16 @@ class Drafts:
             row | {"request": json.loads(rows[0]["request"]), "requests": several}
         )
 
+    def prune(self, before: datetime, batch: int = 1000) -> int:
+        """Remove up to ``batch`` drafts made before ``before`` (used, or never pressed: their
+        buttons then answer that the preview is gone); how many."""
+        with self._connection.write() as db:
+            return db.execute(
+                "DELETE FROM drafts WHERE id IN (SELECT id FROM drafts WHERE created_at < ? "
+                "ORDER BY created_at LIMIT ?)",
+                (ts(before), batch),
+            ).rowcount
+
     def use(self, draft_id: str, user: str, now: datetime) -> bool:
         """Use up ``user``'s draft without a recall (Cancel, or a modal that replaced it);
         False when it is unknown, someone else's, or was already used."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.store.connection import Connection, ts
 from bot.store.recalls import Recalls
 from bot.store.rows import TrackedRecall
+from bot.store.schema import MEDIA_OWED
 
 
 class MediaRecords:
@@ -26,7 +27,7 @@ class MediaRecords:
     def owed(self, now: datetime, stale_before: datetime, limit: int = 20) -> list[TrackedRecall]:
         """Answered successful Slack recalls whose footage is still to be put in the thread."""
         return self._recalls.select(
-            "r.state = 'success' AND r.delivery = 'delivered' AND o.surface = 'slack' AND "
+            f"{MEDIA_OWED} AND o.surface = 'slack' AND "
             "(r.media IS NULL OR (r.media = 'claimed' AND r.media_claimed_at <= ?) "
             "OR (r.media = 'retry' AND r.media_next_at <= ?))",
             (ts(stale_before), ts(now)),

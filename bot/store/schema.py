@@ -13,6 +13,11 @@ from sqlite_utils import Database
 ALERT_POST_OWED = "(posted_digest IS NULL OR posted_digest != digest OR auto = 'due')"
 """An alert whose message is not out, not current, or whose automatic request is due. The
 owed-alerts query uses this very text, so SQLite answers it from the partial index."""
+MEDIA_OWED = (
+    "state = 'success' AND delivery = 'delivered' AND (media IS NULL OR media IN "
+    "('claimed', 'retry'))"
+)
+"""A recall whose footage may be owed (the footage loop's question, from a partial index)."""
 ALERT_MEDIA_OWED = (
     "(media_wanted IS NOT NULL AND (media_digest IS NULL OR media_digest != media_wanted))"
 )
@@ -216,6 +221,7 @@ def _v7(db: Database) -> None:
     db.execute("CREATE INDEX alerts_decided ON alerts(auto_at) WHERE auto IS NOT NULL")
     alerts.create_index(["updated_at"], index_name="alerts_by_updated_at")
     db.table("drafts").create_index(["created_at"], index_name="drafts_by_created_at")
+    db.execute(f"CREATE INDEX recalls_media_owed ON recalls(delivered_at) WHERE {MEDIA_OWED}")
     db.execute("DROP TRIGGER audit_no_delete")
     routine = ", ".join(f"'{kind}'" for kind in ROUTINE_AUDIT)
     db.execute(

@@ -3,9 +3,11 @@
 ``/healthz`` is liveness: every loop this process runs is alive (the supervised tracker, the
 background pools). A process manager restarts a process that fails it; nothing else would help.
 ``/readyz`` is readiness: alive, and the store can start a write, the tracker completed a cycle
-recently, and (for the Slack app) Slack accepted the bot token at start. A lock held past the
-busy timeout, a full or read-only disk, or a tracker stuck in failing cycles turn it 503 (the
-process stays up and recovers by itself once the cause goes).
+recently, no loop's work has gone without progress for too long (a loop's check says so in
+``stalled``), and (for the Slack app) Slack accepted the bot token at start. A lock held past
+the busy timeout, a full or read-only disk, a tracker stuck in failing cycles, or a footage job
+or alert pass stuck on the network turn it 503 (the process stays up and recovers by itself
+once the cause goes).
 """
 
 from __future__ import annotations
@@ -52,5 +54,8 @@ class Health:
         if self.slack_auth is not None:
             parts["slack"] = {"ok": True, **self.slack_auth}
         for name, check in self.loops.items():
-            parts[name] = check()
+            part = check()
+            if part.get("stalled"):
+                part = part | {"ok": False, "problem": part["stalled"]}
+            parts[name] = part
         return {"ok": all(part["ok"] for part in parts.values()), **parts}
