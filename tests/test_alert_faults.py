@@ -85,8 +85,8 @@ def test_the_budget_holds_across_a_restart_of_the_app(tmp_path: Path) -> None:
 def _deliver(world: SlackWorld, body: dict[str, Any]) -> str:
     secret = world.motive.settings.webhook_secret
     raw = json.dumps(body).encode()
-    answer = httpx.post(world.motive.settings.webhook_url or "", content=raw,
-                        headers={"X-KT-Webhook-Signature": webhook_signature(secret, raw)})  # fmt: skip
+    signed = {"X-KT-Webhook-Signature": webhook_signature(secret, raw)}
+    answer = httpx.post(world.motive.settings.webhook_url or "", content=raw, headers=signed)
     assert answer.status_code == 200, answer.text
     return str(answer.json()["outcome"])
 
@@ -103,9 +103,11 @@ def test_an_older_delivery_after_a_newer_one_changes_nothing(tmp_path: Path) -> 
             "duplicate"
         ), "a retried …_created arriving after the …_updated is older"
         row = world.app.runtime.store.alerts.get(str(event["id"]))
-        assert row is not None and row.event.media is not None, "Motive's clip is kept"
+        assert row is not None
+        assert row.event.media is not None, "Motive's clip is kept"
         assert row.media_digest == row.media_wanted
-        assert str(alert.blocks) == shown and len(alert.edits) == edits, "never stepped back"
+        assert str(alert.blocks) == shown, "never stepped back"
+        assert len(alert.edits) == edits
         assert world.slack.shared_files(ALERTS, alert.ts) == files
 
 
@@ -123,7 +125,8 @@ def test_a_redelivery_with_freshly_signed_links_shares_the_clip_once(tmp_path: P
                      and row.event.media is not None
                      and url in row.event.media.videos.values(), 30)  # fmt: skip
         row = store.alerts.get(str(event["id"]))
-        assert row is not None and row.deliveries >= 4
+        assert row is not None
+        assert row.deliveries >= 4
         assert world.slack.shared_files(ALERTS, alert.ts) == files, "the clip went up once"
         assert len(alert.edits) == 0, "nothing new to show"
 
@@ -157,7 +160,8 @@ def test_motive_own_clip_that_keeps_failing_backs_off_then_says_so_once(tmp_path
         assert "safety/events" in said[0], "a link to the event in Motive's dashboard"
         store = world.app.runtime.store
         row = store.alerts.get(str(event["id"]))
-        assert row is not None and row.media_note, "ended, with why"
+        assert row is not None
+        assert row.media_note, "ended, with why"
         failed = [e for e in store.audit.entries() if e.action == "alert_media_failed"]
         assert len(failed) == 1
         world.motive.faults.clear()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-ALERT_POST_OWED = "(posted_digest IS NULL OR posted_digest != digest OR auto = 'due')"
+ALERT_POST_OWED = "(posted_digest IS NULL OR posted_digest != digest OR auto IS 'due')"
 """An alert whose message is not out, not current, or whose automatic request is due. The
 owed-alerts query uses this very text, so SQLite answers it from the partial index."""
 MEDIA_OWED = (
