@@ -1,6 +1,6 @@
-"""Issue 20: safety events under faults — the budget never overspent, Motive's redeliveries
-never step back or repeat a clip, a trickling clip host stalls nothing else, and Motive's own
-clip fails as recall footage does.
+"""Issue 20: alerts and footage under faults — the budget never overspent, Motive's
+redeliveries never step back or repeat a clip, a trickling clip host stalls nothing else (an
+alert's clip or a recall's footage), and Motive's own clip fails as recall footage does.
 
 Each test runs the real app (Bolt, the webhook endpoint, the loops) between the Motive sandbox
 and the Slack emulator, which inject the faults on the wire."""
@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from bot.ids import ActionId
 from bot.motive import webhook_signature
 from bot.sandbox.faults import Fault, FaultKind
 from bot.sandbox.motive import MotiveSandbox
@@ -25,6 +26,7 @@ from tests.slack_world import (
     manifest_scopes,
     running_app,
     settings_for,
+    slack_world,
     wait_for,
 )
 
@@ -167,3 +169,23 @@ def test_motive_own_clip_that_keeps_failing_backs_off_then_says_so_once(tmp_path
         world.motive.faults.clear()
         assert len([t for t in _said_in_thread(world, alert.ts) if "couldn't" in t]) == 1
         assert store.alerts.owed_media(row.received_at) == [], "never tried again"
+
+
+def test_a_trickling_recall_clip_gives_its_worker_back_at_the_deadline(tmp_path: Path) -> None:
+    with slack_world(tmp_path, media_workers=1, download_deadline_s=3.0,
+                     stall_after_s=1.0) as world:  # fmt: skip
+        world.app.footage.desk.retry_after_s = 0.2
+        world.motive.faults.arm(Fault(kind=FaultKind.TRICKLE, path="/media/", delay=1.0))
+        store = world.app.runtime.store
+        preview, payload = world.preview("truck 42 yesterday 3pm front")
+        world.press(preview, ActionId.SUBMIT, payload)
+        ready = f"{world.served.url}/readyz"
+        stuck = wait_for(lambda: (r := httpx.get(ready)).status_code == 503 and r.json(), 60)
+        assert "the footage of recall" in stuck["footage"]["problem"], stuck
+        assert httpx.get(f"{world.served.url}/healthz").status_code == 200, "alive all along"
+        recall = wait_for(lambda: next((r for r in store.recalls.recent(1) if r.media == "done"),
+                                       None), 60)  # fmt: skip
+        assert recall.media_tries == 1, "the trickle ended one attempt, the next shared it"
+        assert recall.origin is not None
+        assert world.slack.shared_files("C0SAFETY", recall.origin.thread_ts)
+        wait_for(lambda: httpx.get(ready).status_code == 200, 10)
