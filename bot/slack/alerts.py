@@ -33,8 +33,8 @@ from bot.alerts.vehicles import VehicleNames
 from bot.config import Settings
 from bot.media.clip import Interrupted
 from bot.plumbing import logs
+from bot.plumbing.sweeper import Sweeper
 from bot.plumbing.timefmt import local_text
-from bot.plumbing.watch import Watch
 from bot.recall import CameraPosition, RecallRequest
 from bot.slack import blocks
 from bot.slack.blocks import Message
@@ -274,50 +274,6 @@ class AlertDesk:
 
 
 @dataclass
-class _Sweeps:
-    """One thread that runs ``sweep`` until stopped: again at once while it finds work, else
-    after ``every_s`` or a ``wake``. Each pass is watched, so a pass stuck on the network shows
-    in readiness while the thread itself is alive."""
-
-    name: str
-    sweep: Callable[[], bool]
-    every_s: float
-    stop: threading.Event
-    watch: Watch = field(default_factory=Watch)
-    _wake: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"recallbot-{self.name}",
-                                        daemon=True)  # fmt: skip
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                with self.watch.working(f"a pass of the {self.name} loop"):
-                    busy = self.sweep()
-            except Exception:  # a locked store, a bug: say it, and look again next time
-                _log.exception("%s sweep failed; trying again", self.name)
-                busy = False
-            if not busy:
-                self._wake.wait(self.every_s)
-                self._wake.clear()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def join(self) -> None:
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-
-@dataclass
 class AlertLoop:
     """Posts owed alert messages on one thread, and shares Motive's clips on another: a clip
     host that trickles (bounded by ``RECALLBOT_DOWNLOAD_DEADLINE``) never holds up a message."""
@@ -327,12 +283,12 @@ class AlertLoop:
     retry_s: float = 5.0  # the wait after a failed post, doubling to POST_RETRY_CAP_S: the bot
     # not yet invited, or Slack down, never makes a retry storm
     _stop: threading.Event = field(default_factory=threading.Event)
-    _posts: _Sweeps = field(init=False)
-    _clips: _Sweeps = field(init=False)
+    _posts: Sweeper = field(init=False)
+    _clips: Sweeper = field(init=False)
 
     def __post_init__(self) -> None:
-        self._posts = _Sweeps("alerts", self.sweep, self.every_s, self._stop)
-        self._clips = _Sweeps("alert-clips", self.sweep_media, self.every_s, self._stop)
+        self._posts = Sweeper("alerts", self.sweep, self.every_s, self._stop)
+        self._clips = Sweeper("alert-clips", self.sweep_media, self.every_s, self._stop)
 
     def start(self) -> None:
         """Post and share in the background."""
@@ -402,15 +358,14 @@ class AlertLoop:
         """Both threads alive, and which pass is stuck (for readiness)."""
         alive = self._posts.alive and self._clips.alive
         after = self.desk.settings.stall_after_s
-        stalled = self._posts.watch.stalled(after) or self._clips.watch.stalled(after)
+        stalled = self._posts.stalled(after) or self._clips.stalled(after)
         return {"ok": alive, "stalled": stalled,
                 "problem": None if alive else "the alert poster is not running"}  # fmt: skip
 
     def close(self) -> None:
         """Stop posting (an attempt under way finishes)."""
-        self._stop.set()
-        self._posts.join()
-        self._clips.join()
+        self._posts.close()
+        self._clips.close()
 
 
 @dataclass

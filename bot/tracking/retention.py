@@ -13,11 +13,11 @@ compact copy).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.plumbing.sweeper import Sweeper
 from bot.plumbing.timefmt import utcnow
 from bot.store import Store
 
@@ -42,27 +42,16 @@ class Retention:
                  clock: Callable[[], datetime] = utcnow) -> None:  # fmt: skip
         self.store = store
         self.days = days
-        self.every_s = every_s
         self.clock = clock
-        self.last_error: str | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = Sweeper("retention", self._pass, every_s)
 
     def start(self) -> None:
         """Prune now, then every ``every_s`` seconds."""
-        self._thread = threading.Thread(target=self._run, name="recallbot-retention", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
-    def _run(self) -> None:
-        while True:
-            try:
-                self.prune()
-                self.last_error = None
-            except Exception as exc:  # a locked store, a full disk: say it, try next time
-                self.last_error = type(exc).__name__
-                _log.exception("retention pass failed; trying again in %.0f s", self.every_s)
-            if self._stop.wait(self.every_s):
-                return
+    def _pass(self) -> bool:
+        self.prune()
+        return False  # then wait: an hour's pruning is done in one pass
 
     def prune(self) -> dict[str, int]:
         """One pass; how many events, audit lines and drafts were removed."""
@@ -81,18 +70,16 @@ class Retention:
         if days <= 0:
             return 0
         before, total = now - timedelta(days=days), 0
-        while not self._stop.is_set() and (removed := prune(before)):
+        while not self._loop.stop.is_set() and (removed := prune(before)):
             total += removed
         return total
 
     def health(self) -> dict[str, object]:
         """Alive, and whether the last pass failed."""
-        alive = self._thread is not None and self._thread.is_alive()
-        return {"ok": alive, "last_error": self.last_error,
+        alive = self._loop.alive
+        return {"ok": alive, "last_error": self._loop.last_error,
                 "problem": None if alive else "the retention loop is not running"}  # fmt: skip
 
     def close(self) -> None:
         """Stop (a batch under way finishes)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loop.close()
