@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ack.py --media 6
 	$(BIN)/python bench/media.py
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/front.py
 
 # Issue 9's promises at size: SIGKILLs and faults, then a 2,000-recall soak (minutes each).
 chaos: $(STAMP)

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.alerts.events import DEFAULT_ALERT_TYPES
 from bot.alerts.window import AlertWindow
 from bot.errors import SetupError
+from bot.plumbing.front_limits import FrontLimits
 from bot.policy import Policy
 
 __all__ = ["Settings", "SettingsError", "SetupError", "get_settings"]
@@ -81,6 +82,16 @@ class Settings(BaseSettings):
     """Threads for work after an ack (previews, lookups); Request clicks get as many again.
     Motive's rate limit, not threads, bounds how fast previews go; fewer threads leave the acks
     more of the CPU (bench/ack.py)."""
+    http_request_deadline_s: float = Field(
+        FrontLimits.request_deadline_s, gt=0, validation_alias="RECALLBOT_HTTP_REQUEST_DEADLINE"
+    )
+    """Seconds a request's headers and body may take to arrive (from the accept, or from the
+    first byte after the last answer); a slower one is answered 408 and closed."""
+    http_max_per_client: int = Field(
+        FrontLimits.max_per_client, ge=0, validation_alias="RECALLBOT_HTTP_MAX_PER_CLIENT"
+    )
+    """Connections one client address may hold at once (0: no cap). Behind a proxy every
+    connection comes from the proxy's address: raise it, or set 0."""
 
     # The access policy (bot/policy.py): comma-separated Slack ids; empty means no restriction.
     allowed_channels: Annotated[frozenset[str], NoDecode] = Field(
@@ -244,6 +255,13 @@ class Settings(BaseSettings):
             driver_facing=self.driver_facing,
             links_in_public=self.links_in_public,
             contact=self.policy_contact,
+        )
+
+    def http_front(self) -> FrontLimits:
+        """The HTTP front's limits these settings describe."""
+        return FrontLimits(
+            request_deadline_s=self.http_request_deadline_s,
+            max_per_client=self.http_max_per_client,
         )
 
     @property

@@ -47,7 +47,8 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
     socket = None
     try:
         if args.http or args.port is not None:
-            served = serve_in_background(app.wsgi(), args.host, args.port or 3000, threads=16)
+            served = serve_in_background(app.wsgi(), args.host, args.port or 3000, threads=16,
+                                         limits=settings.http_front())  # fmt: skip
             paths = "/slack/events, " if args.http else ""
             _log.info("serving on %s (%s/motive/webhook, /healthz, /readyz, /metrics)",
                       served.url, paths)  # fmt: skip

@@ -44,7 +44,8 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
                 secret.get_secret_value() if secret else None,
                 runtime.client.config.shapes.status_words,
             )
-            served = serve_in_background(app, args.host, args.webhook_port, threads=4)
+            served = serve_in_background(app, args.host, args.webhook_port, threads=4,
+                                         limits=settings.http_front())  # fmt: skip
             progress.write(f"webhooks: {served.url}/motive/webhook\n")
         try:
             with progress.start():

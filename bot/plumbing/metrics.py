@@ -54,6 +54,12 @@ DELIVERIES = Counter(
     "recallbot_deliveries", "Final answers delivered to the requester, by recall state", ["state"]
 )
 LINK_REFRESHES = Counter("recallbot_link_refreshes", "Download links refreshed from Motive")
+HTTP_REFUSED = Counter(
+    "recallbot_http_refused",
+    "Connections the HTTP front closed unserved, by reason ('deadline': a request not received "
+    "in time; 'per_client': over one address's cap; 'full': every place taken)",
+    ["reason"],
+)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 OTHER = "other"
