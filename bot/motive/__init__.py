@@ -4,6 +4,7 @@ Everything else in the package is private; import from here.
 """
 
 from bot.alerts.events import EventShapes
+from bot.motive._captures import CapturedImage, ImageCapture
 from bot.motive._client import MotiveClient
 from bot.motive._config import MotiveConfig, MotiveShapes
 from bot.motive._errors import (
@@ -32,6 +33,7 @@ from bot.motive._models import (
     Vehicle,
     VehicleRef,
 )
+from bot.motive._places import Geofence, GeofenceEvent, GeoPoint, LocationPoint
 from bot.motive._routes import Route, Routes
 from bot.motive._webhook import webhook_signature, webhook_signature_valid
 
@@ -39,7 +41,13 @@ __all__ = [
     "Asset",
     "AssetRef",
     "CameraResult",
+    "CapturedImage",
     "EventShapes",
+    "GeoPoint",
+    "Geofence",
+    "GeofenceEvent",
+    "ImageCapture",
+    "LocationPoint",
     "MotiveAuthError",
     "MotiveBadRequest",
     "MotiveClient",

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any
 
 import httpx
 
 from bot.alerts.events import NotAnEvent, SafetyEvent, read_event
+from bot.motive._captures import ImageCapture
 from bot.motive._config import MotiveConfig
 from bot.motive._errors import (
     MotiveAuthError,
@@ -34,6 +36,7 @@ from bot.motive._errors import (
     MotiveUnavailable,
 )
 from bot.motive._models import Asset, Pagination, Quota, RecallDetails, Timelines, Vehicle
+from bot.motive._places import Geofence, GeofenceEvent, LocationPoint, renamed
 from bot.motive._routes import Route, Routes
 from bot.plumbing.closing import ClosedOnExit
 from bot.plumbing.metrics import MOTIVE_CALLS, bounded
@@ -49,6 +52,7 @@ _MESSAGE_KEYS = ("error_message", "message", "error", "errors", "detail")
 _ID_KEYS = ("existing_id", "video_recall_request_id", "id")
 # The statuses a call's series may carry: a proxy's odd status must not add series of its own.
 _STATUSES = frozenset(str(status.value) for status in HTTPStatus)
+_MAX_HISTORY_DAYS = 92  # Motive: at most three months of location history a call
 
 
 def _text_of(value: Any) -> str:
@@ -96,6 +100,7 @@ class MotiveClient(ClosedOnExit):
         self._limiter = RateLimiter(config.rate_per_s, config.burst, clock, sleep)
         self._context = {"statuses": config.shapes.status_words}
         self._routes = Routes.of(config.shapes)
+        self._location_calls = threading.BoundedSemaphore(config.location_calls)
         self._root = config.base_url.rstrip("/").removesuffix("/v1")
         self._http = httpx.Client(
             base_url=config.base_url.rstrip("/"),
@@ -182,6 +187,75 @@ class MotiveClient(ClosedOnExit):
         """Every asset of the fleet, all pages."""
         return [Asset.model_validate(item) for item in self._pages(self._routes.assets, "assets")]
 
+    # -- look now and places ----------------------------------------------------------------
+
+    def create_image_capture(
+        self, position: str, *, vehicle_number: str | None = None, asset_name: str | None = None
+    ) -> ImageCapture:
+        """Ask for one still from one camera position, now. Sent at most once: no answer
+        tells a capture apart from a repeat, so an answer lost after sending raises
+        ``MotiveCreateOutcomeUnknown`` instead of asking again (only a call that never reached
+        Motive, or a 429, is retried)."""
+        shapes = self._config.shapes
+        body: dict[str, Any] = {shapes.capture_position_field: position}
+        if vehicle_number is not None:
+            body[shapes.capture_vehicle_field] = vehicle_number
+        if asset_name is not None:
+            body[shapes.capture_asset_field] = asset_name
+        return self._capture(self._post_once(self._routes.captures, body))
+
+    def image_capture(self, camera_type: str, request_id: str) -> ImageCapture:
+        """A capture's status and, once done, its image link (freshly minted)."""
+        route = self._routes.capture
+        return self._capture(self._get_json(route, request_id, named={"camera_type": camera_type}))
+
+    def vehicle_locations(self, vehicle_id: str, first: date, last: date) -> list[LocationPoint]:
+        """A vehicle's breadcrumbs for the whole days ``first`` to ``last`` (in the company's
+        zone, a guess), oldest first. Motive allows at most three months a call and ten
+        calls at once: more wait here for a place."""
+        if (last - first).days > _MAX_HISTORY_DAYS or last < first:
+            raise ValueError(f"location history spans 1 to {_MAX_HISTORY_DAYS} days a call")
+        shapes = self._config.shapes
+        params = {shapes.locations_start_param: first.isoformat(),
+                  shapes.locations_end_param: last.isoformat()}  # fmt: skip
+        context = {"engine_on": shapes.engine_on_words, "engine_off": shapes.engine_off_words}
+        with self._location_calls:  # one answer holds the whole span (no pages documented)
+            data = self._get_json(self._routes.locations, vehicle_id, params)
+        key = shapes.locations_key
+        items = (data.get(key) or []) if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise MotiveUnavailable(f"Motive's location history has no list under {key!r}")
+        singular = key.removesuffix("s")
+        points = [
+            LocationPoint.model_validate(
+                renamed(item.get(singular, item), shapes.location_fields), context=context
+            )
+            for item in items
+            if isinstance(item, dict)
+        ]
+        return sorted(points, key=lambda point: point.located_at)
+
+    def geofences(self) -> list[Geofence]:
+        """Every geofence of the company, all pages."""
+        shapes = self._config.shapes
+        pages = self._pages(self._routes.geofences, shapes.geofences_key)
+        return [Geofence.model_validate(renamed(item, shapes.geofence_fields)) for item in pages]
+
+    def geofence_events(self, geofence_id: str, first: date, last: date) -> list[GeofenceEvent]:
+        """The visits to one geofence on the days ``first`` to ``last``, all pages."""
+        shapes = self._config.shapes
+        params = {shapes.geofence_ids_param: geofence_id,
+                  shapes.geofence_events_start_param: first.isoformat(),
+                  shapes.geofence_events_end_param: last.isoformat()}  # fmt: skip
+        pages = self._pages(self._routes.geofence_events, shapes.geofence_events_key, params)
+        fields = shapes.geofence_event_fields
+        return [GeofenceEvent.model_validate(renamed(item, fields)) for item in pages]
+
+    def _capture(self, data: Any) -> ImageCapture:
+        if isinstance(data, dict) and isinstance(data.get("image_capture"), dict):
+            data = data["image_capture"]
+        return ImageCapture.model_validate(data, context=self._context)
+
     # -- reads ------------------------------------------------------------------------------
 
     def _timelines(
@@ -213,17 +287,21 @@ class MotiveClient(ClosedOnExit):
             page += 1
 
     def _get_json(
-        self, route: Route, id: str | None = None, params: dict[str, Any] | None = None
+        self,
+        route: Route,
+        id: str | None = None,
+        params: dict[str, Any] | None = None,
+        named: dict[str, str] | None = None,
     ) -> Any:
-        """GET ``route`` (about ``id``) with retries for everything that may pass: 429, 5xx,
-        transport, not-JSON."""
-        path = route.path(id)
+        """GET ``route`` (about ``id``, and ``named`` segments) with retries for everything
+        that may pass: 429, 5xx, transport, not-JSON."""
+        path = route.path(id, **(named or {}))
         failure: MotiveError | None = None
         for attempt in range(self._config.max_attempts):
             if failure is not None:
                 self._pause(attempt - 1, failure)
             try:
-                response = self._send("GET", route, id, params=params)
+                response = self._send("GET", route, id, named, params=params)
             except httpx.TransportError as exc:
                 failure = self._unreachable("GET", path, exc)
                 continue
@@ -323,15 +401,58 @@ class MotiveClient(ClosedOnExit):
     def _details(self, data: Any) -> RecallDetails:
         return RecallDetails.model_validate(data, context=self._context)
 
+    def _post_once(self, route: Route, body: dict[str, Any]) -> Any:
+        """POST a create that no later answer can tell apart from a repeat: retried only when
+        it provably never reached Motive (no connection, or a 429); a 5xx or an answer lost
+        after sending raises ``MotiveCreateOutcomeUnknown``."""
+        failure: MotiveError | None = None
+        for attempt in range(self._config.max_attempts):
+            if failure is not None:
+                self._pause(attempt - 1, failure)
+            try:
+                response = self._send("POST", route, json=body)
+            except _NOT_SENT as exc:
+                failure = self._unreachable("POST", route.template, exc)
+                continue
+            except httpx.TransportError as exc:
+                raise self._outcome_unknown(self._unreachable("POST", route.template, exc)) from exc
+            if response.status_code == 429:
+                failure = self._passing(response)
+                continue
+            if response.status_code >= 500:
+                raise self._outcome_unknown(self._error(response))
+            if response.is_error:
+                raise self._error(response)
+            try:
+                return response.json()
+            except ValueError:
+                raise self._outcome_unknown(MotiveUnavailable("the answer was not JSON")) from None
+        assert failure is not None  # noqa: S101 - the loop ran at least once
+        raise failure
+
+    @staticmethod
+    def _outcome_unknown(lost: MotiveError) -> MotiveCreateOutcomeUnknown:
+        return MotiveCreateOutcomeUnknown(
+            f"the request may have reached Motive, but its answer was lost ({lost}); it was "
+            "not sent again, so as not to make it twice",
+            status=lost.status,
+            motive_message=lost.motive_message,
+        )
+
     # -- one call ---------------------------------------------------------------------------
 
     def _send(
-        self, method: str, route: Route, id: str | None = None, **kwargs: Any
+        self,
+        method: str,
+        route: Route,
+        id: str | None = None,
+        named: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> httpx.Response:
         """One request to ``route`` (about ``id``), counted under the route's template."""
         self._limiter.acquire()
         started = time.perf_counter()
-        path = route.path(id)
+        path = route.path(id, **(named or {}))
         target = self._root + path if route.from_root else path
         try:
             response = self._http.request(method, target, **kwargs)

@@ -45,6 +45,40 @@ class MotiveShapes(BaseModel):
     events: EventShapes = Field(default_factory=EventShapes)
     """Where safety events keep their guessed fields, and where Motive lists them."""
 
+    # Look now and places ("Look now and places" in motive-api.md): paths, names and words that
+    # are guesses. ``*_fields`` map recallbot's name for a field to Motive's.
+    captures_path: str = "/image_captures"
+    capture_path: str = "/image_captures/{camera_type}/{id}"
+    capture_vehicle_field: str = "vehicle_number"
+    capture_asset_field: str = "asset_name"
+    capture_position_field: str = "position"
+    locations_path: str = "/v3/vehicle_locations/{id}"
+    """From the API's root (a v3 path), like the events list."""
+    locations_key: str = "vehicle_locations"
+    locations_start_param: str = "start_date"
+    locations_end_param: str = "end_date"
+    location_fields: dict[str, str] = Field(default_factory=lambda: {
+        "located_at": "located_at", "lat": "lat", "lon": "lon", "bearing": "bearing",
+        "kph": "kph", "description": "description", "engine_on": "engine_state",
+    })  # fmt: skip
+    engine_on_words: tuple[str, ...] = ("on", "idle", "idling", "running", "engine_on")
+    engine_off_words: tuple[str, ...] = ("off", "engine_off", "ignition_off", "stopped")
+    geofences_path: str = "/geofences"
+    geofences_key: str = "geofences"
+    geofence_fields: dict[str, str] = Field(default_factory=lambda: {
+        "shape": "shape", "points": "points", "center": "center", "radius_m": "radius",
+        "category": "category", "address": "address",
+    })  # fmt: skip
+    geofence_events_path: str = "/geofence_events"
+    geofence_events_key: str = "geofence_events"
+    geofence_ids_param: str = "geofence_ids[]"
+    geofence_events_start_param: str = "start_date"
+    geofence_events_end_param: str = "end_date"
+    geofence_event_fields: dict[str, str] = Field(default_factory=lambda: {
+        "geofence_id": "geofence_id", "start_time": "start_time", "end_time": "end_time",
+        "vehicle": "vehicle",
+    })  # fmt: skip
+
 
 class MotiveConfig(BaseModel):
     """Everything the client needs: where Motive is, how to authenticate, how hard to try."""
@@ -63,6 +97,8 @@ class MotiveConfig(BaseModel):
     backoff_base_s: float = 0.5
     backoff_cap_s: float = 20.0
     max_retry_after_s: float = 60.0
+    location_calls: int = 10
+    """Location-history calls in flight at once (Motive allows at most 10 simultaneous)."""
     shapes: MotiveShapes = Field(default_factory=MotiveShapes)
 
     @model_validator(mode="after")

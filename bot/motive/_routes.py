@@ -29,16 +29,20 @@ class Route:
     template: str
     from_root: bool = False
 
-    def path(self, id: str | None = None) -> str:
-        """The path to request: the template, with ``id`` (any text) as one encoded segment.
+    def path(self, id: str | None = None, **named: str) -> str:
+        """The path to request: the template, with ``id`` (any text) as one encoded segment,
+        and each ``{name}`` of ``named`` likewise (a capture's ``{camera_type}``).
         ``MotiveNotFound`` for an id no path segment can hold, as Motive would answer."""
-        if id is None:
-            return self.template
-        if id in _NOT_IDS:
-            raise MotiveNotFound(
-                f"{id!r} is not an id Motive gives ({self.template} would name another resource)"
-            )
-        return self.template.replace(_ID, quote(id, safe=""))
+        path = self.template
+        segments = ({"id": id} if id is not None else {}) | named
+        for name, value in segments.items():
+            if value in _NOT_IDS:
+                raise MotiveNotFound(
+                    f"{value!r} is not an id Motive gives ({self.template} would name another "
+                    "resource)"
+                )
+            path = path.replace(f"{{{name}}}", quote(value, safe=""))
+        return path
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,11 @@ class Routes:
 
     recalls: Route
     recall: Route
+    captures: Route
+    capture: Route
+    locations: Route
+    geofences: Route
+    geofence_events: Route
     quota: Route
     vehicle_timelines: Route
     asset_timelines: Route
@@ -62,6 +71,11 @@ class Routes:
         return cls(
             recalls=Route("/video_recall_requests"),
             recall=Route(f"/video_recall_requests/{_ID}"),
+            captures=Route(shapes.captures_path),
+            capture=Route(shapes.capture_path),
+            locations=Route(shapes.locations_path, from_root=True),
+            geofences=Route(shapes.geofences_path),
+            geofence_events=Route(shapes.geofence_events_path),
             quota=Route("/video_recall_requests/quota"),
             vehicle_timelines=Route(shapes.vehicle_timelines_path),
             asset_timelines=Route(shapes.asset_timelines_path),
