@@ -243,5 +243,18 @@ def _v8(db: Database) -> None:
     recalls.add_column("delivery_note", str)
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+def _v9(db: Database) -> None:
+    """Cameras a vehicle or asset does not have, learned from Motive's refusal (no field says
+    which cameras a target has): a preview then says so before anything is spent. ``target``
+    is ``vehicle:NUMBER`` or ``asset:NAME``; ``position`` a camera position."""
+    db.table("missing_cameras").create(
+        {"target": str, "position": str, "learned_at": str},
+        pk=("target", "position"),
+        not_null={"learned_at"},
+    )
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9
+)  # fmt: skip
 """Append only: a migration, once released, never changes."""
