@@ -81,6 +81,10 @@ def ask_about(client: MotiveClient, ids: list[str]) -> None:
         client.lookup_vehicle,
         lambda number: client.vehicle_timelines(number, start, end),
         lambda name: client.asset_timelines(name, start, end),
+        lambda id: client.image_capture("dashcam", id),
+        lambda kind: client.image_capture(kind, "7000001"),
+        lambda id: client.vehicle_locations(id, end.date(), end.date()),
+        lambda id: client.geofence_events(id, end.date(), end.date()),
     ]
     for id in ids:
         for call in calls:
@@ -97,6 +101,8 @@ def test_a_motive_call_is_labelled_with_its_route_whatever_the_ids() -> None:
         client.quota()
         client.vehicles()
         client.assets()
+        client.geofences()
+        client.create_image_capture("front_facing", vehicle_number="42")
         client.safety_events(datetime.now(UTC) - timedelta(days=1))
         ask_about(client, ODD_IDS)
         seen = series("recallbot_motive_calls_total")

@@ -138,6 +138,24 @@ def _pad(path: Path, size: int) -> None:
             left -= len(chunk)
 
 
+def live_still(vehicle: str, position: str, moment: datetime, width: int, height: int) -> bytes:
+    """A JPEG of what a camera sees at ``moment`` (an image capture): the frame a clip of that
+    second would show, marked LIVE, so a still and a recall of the same moment agree."""
+    import io
+
+    from PIL import ImageDraw, ImageFont
+
+    spec = ClipSpec(vehicle=vehicle, position=position, start=moment, window_s=1,
+                    width=width, height=height)  # fmt: skip
+    font = ImageFont.load_default(size=max(10, height // 9))
+    image = _frame(spec, window_start(moment), font)
+    ImageDraw.Draw(image).text((width - 8, height - 8), "LIVE", fill=(255, 40, 40), font=font,
+                               anchor="rd")  # fmt: skip
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
 class FootageShelf:
     """Clips made on first download and kept in a folder, one per recall and camera."""
 

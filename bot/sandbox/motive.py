@@ -11,6 +11,9 @@ links it mints, and an admin API for tests and demos:
 - ``GET  /_sandbox/state``    recalls, webhook deliveries and the request log
 - ``POST /_sandbox/safety_events`` raise a safety event (see ``bot.sandbox.motive_events``)
 - ``POST /_sandbox/safety_events/{id}/redeliver`` send a version of it again (out of order)
+
+Image captures, location history, geofences and their visits are served by ``LookSide``
+(``motive_look.py``) over the vehicles' rounds (``motive_world.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from bot.sandbox.faults import Fault, FaultKind, FaultPlan
 from bot.sandbox.footage import ClipSpec, FootageShelf, window_start
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
 from bot.sandbox.motive_events import MEDIA_LENGTH_S, SafetyEvents
+from bot.sandbox.motive_look import LookSide
 from bot.sandbox.motive_rules import MotiveRules, Refusal, SandboxRecall, SandboxSettings
 from bot.sandbox.motive_webhooks import WebhookSender
 
@@ -88,6 +92,7 @@ class MotiveSandbox:
         self._auto_webhooks = auto_webhooks  # False: the caller sends them with webhooks.tick()
         self._scratch = tempfile.TemporaryDirectory(prefix="recallbot-sandbox-media-")
         self.footage = FootageShelf(Path(self._scratch.name))
+        self.look = LookSide(self.rules, self._page)
 
     @property
     def url(self) -> str:
@@ -196,6 +201,8 @@ class MotiveSandbox:
         try:
             if request.method == "POST" and path.rstrip("/") == _RECALLS:
                 return self._create(request)
+            if request.method == "POST" and (made := self.look.create(request, path, self.url)):
+                return made
             if request.method != "GET":
                 return self._error(405, f"{request.method} is not allowed here")
             return self._read(request, path.rstrip("/"))
@@ -207,6 +214,8 @@ class MotiveSandbox:
         if not self._bucket.take(self.settings.rate_limit_per_minute):
             return self._rate_limited()
         query = request.query
+        if (looked := self.look.read(request, path, self.url)) is not None:
+            return looked
         # Literal paths first: "quota" and "vehicles/..." are not recall ids.
         if path == f"{_RECALLS}/quota":
             return HttpReply.json(self._quota())
@@ -327,6 +336,8 @@ class MotiveSandbox:
         early = self._early_fault(fault) if fault is not None else None
         if early is not None:
             return early
+        if path.startswith("/media/captures/"):
+            return self.look.image(request, path)
         events = path.startswith("/media/events/")
         reply = self._event_media(path) if events else self._media(request, path)
         if reply.file is not None:
@@ -416,6 +427,7 @@ class MotiveSandbox:
         """Forget recalls, spent quota, faults, webhooks and the request log."""
         self.rules.recalls.clear()
         self.rules.used = dict.fromkeys(self.rules.used, 0)
+        self.look.reset()
         self.faults.clear()
         self.webhooks.deliveries.clear()
         self.requests.clear()

@@ -53,6 +53,20 @@ class SandboxSettings(BaseModel):
     uniformly), deterministically per recall id; empty: ~pending_s then ~processing_s."""
     fail_rate: float = Field(0.0, ge=0, le=1)
     """With processing_mix: the share of recalls whose every camera fails."""
+    # Look now and places (``motive_look.py``, ``motive_world.py``).
+    world_seed: int = 7
+    """Which rounds the vehicles drive each day (the same seed, the same world)."""
+    location_step_s: float = Field(60.0, gt=0)  # breadcrumbs while driving (sparser parked)
+    location_calls_max: int = Field(10, ge=1)  # simultaneous history requests; more: 429
+    location_latency_s: float = Field(0.0, ge=0)  # real seconds a history answer takes
+    captures_enabled: bool = True  # the company's "Capture Trip Images" feature; off: 403
+    capture_pending_s: float = Field(5.0, ge=0)
+    capture_processing_s: float = Field(15.0, ge=0)
+    capture_poll_min_s: float = Field(10.0, ge=0)
+    """A capture polled again sooner than this (sandbox seconds) is answered 429."""
+    offline_cameras: dict[str, list[str]] = Field(default_factory=dict)
+    """Vehicle number or asset name -> positions whose camera is offline ("*": all): their
+    captures end failed, saying so."""
     # Guessed shapes (motive-api.md), so the client can be tested against each variant.
     create_status: int = 201
     create_id_as_int: bool = True
