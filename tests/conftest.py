@@ -17,9 +17,31 @@ from bot.sandbox.faults import Fault
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.store import Store
-from tests.processes import SPEED
+from tests import leaks
+from tests.processes import ROOT, SPEED
 
 FLEET_TZ = ZoneInfo("America/Chicago")
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """A test whose processes (or theirs, or those of a process it killed) still run after it
+    fails, naming them (they are killed: the next test starts clean)."""
+    before = leaks.strays(ROOT)
+    yield
+    left = leaks.strays(ROOT) - before
+    if left and (killed := leaks.stopped(left)):
+        pytest.fail(f"the test left processes running:\n{leaks.described(killed)}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_orphan_left_behind() -> Iterator[None]:
+    """A process of this checkout adopted by PID 1 during the session, between tests (a
+    fixture's teardown), fails the session."""
+    before = leaks.orphans_of(ROOT)
+    yield
+    if killed := leaks.stopped(leaks.orphans_of(ROOT) - before):
+        pytest.fail(f"processes outlived their parent:\n{leaks.described(killed)}")
 
 
 @pytest.fixture

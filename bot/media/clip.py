@@ -14,6 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.plumbing.crashpoints import checkpoint
+
 AVAILABLE = (
     importlib.util.find_spec("av") is not None and importlib.util.find_spec("PIL") is not None
 )
@@ -142,6 +144,7 @@ def all_angles(
                         canvas.paste(cell.to_image(), (k % columns * width, k // columns * height))
                 for packet in stream.encode(av.VideoFrame.from_image(canvas)):  # type: ignore[no-untyped-call]
                     container.mux(packet)
+                checkpoint("mid_encode")
                 index += 1
             for packet in stream.encode(None):
                 container.mux(packet)

@@ -7,6 +7,15 @@ the app's threads the CPU first and the GIL is the app's alone. Workers are spaw
 forked from a threaded process), on first use, and kept; one that dies (out of memory) breaks
 only the attempt under way, which is retried on a fresh pool. A stop reaches an encode under
 way through a shared event, at its next frame.
+
+Nothing outlives recallbot: a worker ends the moment recallbot does, even on a SIGKILL
+(``lineage.die_with_parent``), and so does an encode under way in it. The kernel ties a worker
+to the *thread* that started it, so workers are started only by a thread of their own, kept
+until ``close`` (the footage threads that ask for the work come and go with their pool).
+multiprocessing's resource tracker, a child of recallbot that ends when the last holder of its
+pipe closes it, holds on only while a worker (which inherits the pipe) lives: it goes with them.
+A restarted recallbot therefore finds no worker of the last run to stop; it removes only the
+scratch folders (``remove_orphans``).
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -23,6 +32,7 @@ from typing import Any, TypeVar
 
 from bot.media import clip
 from bot.plumbing.closing import ClosedOnExit
+from bot.plumbing.lineage import die_with_parent
 
 MEDIA_NICE = 10
 """How much lower than recallbot's other work the media processes run."""
@@ -31,9 +41,11 @@ T = TypeVar("T")
 _STOP: Event | None = None  # in a worker: the pool's stop event
 
 
-def _start(stop: Event) -> None:
-    """A worker's start: keep the stop event, and step back for the app's own threads."""
+def _start(stop: Event, parent: int) -> None:
+    """A worker's start: end with recallbot (``parent``), keep the stop event, and step back
+    for the app's own threads."""
     global _STOP
+    die_with_parent(parent)
     _STOP = stop
     try:
         os.nice(MEDIA_NICE)
@@ -53,6 +65,7 @@ class MediaProcesses(ClosedOnExit):
         self._context = multiprocessing.get_context("spawn")
         self.stop = self._context.Event()
         self._pool: ProcessPoolExecutor | None = None
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="recallbot-media-spawner")
         self._lock = threading.Lock()
 
     def probe(self, path: Path) -> clip.ClipInfo:
@@ -74,11 +87,11 @@ class MediaProcesses(ClosedOnExit):
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self._workers, mp_context=self._context, initializer=_start,
-                    initargs=(self.stop,),
+                    initargs=(self.stop, os.getpid()),
                 )  # fmt: skip
             pool = self._pool
-        try:
-            future = pool.submit(fn, *args)
+        try:  # a submit starts a worker when none is idle: on the spawner thread, always
+            future = self._spawner.submit(pool.submit, fn, *args).result()
             return future.result()
         except BrokenProcessPool:  # a worker died: the next attempt gets a fresh pool
             with self._lock:
@@ -94,3 +107,4 @@ class MediaProcesses(ClosedOnExit):
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        self._spawner.shutdown()

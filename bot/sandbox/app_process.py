@@ -2,7 +2,8 @@
 
 The process gets only the settings it needs (nothing of the caller's ``SLACK_*``, ``MOTIVE_*``
 or ``RECALLBOT_*`` environment, and a working directory without a ``.env``), so the demo never
-reaches a real workspace whatever the shell holds.
+reaches a real workspace whatever the shell holds. It ends with the process that started it
+(``lineage``), even one killed by SIGKILL: a killed demo leaves no bot behind.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import IO, Self
 
 import httpx
 
+from bot.plumbing.lineage import PARENT_ENV
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.slack import SlackSandbox
 
@@ -75,12 +77,14 @@ class AppProcess:
 
     def start(self, timeout: float = 30.0, env: Mapping[str, str] | None = None) -> Self:
         """Start it (``env``: settings for this start only) and wait until ``/healthz``
-        answers."""
+        answers. The kernel ends it with the thread calling this: call it from one that
+        outlives it (the main thread)."""
         self._log = self.log_path.open("ab")
         command = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1"]
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [*command, "--port", str(self.port)],
-            env=self.env | dict(env or {}), cwd=self.workdir, stdout=self._log,
+            env=self.env | dict(env or {}) | {PARENT_ENV: str(os.getpid())},
+            cwd=self.workdir, stdout=self._log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + timeout

@@ -314,7 +314,8 @@ def _alive(pid: int) -> bool:
 
 def remove_orphans(root: Path | None = None) -> int:
     """Remove the temporary folders of footage attempts whose process is gone (a SIGKILL skips
-    every ``finally``); how many were removed."""
+    every ``finally``); how many were removed. No media worker of that process is left to stop:
+    the workers end with it (``bot.media.processes``)."""
     removed = 0
     for folder in Path(root or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
         pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
