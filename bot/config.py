@@ -43,15 +43,15 @@ class Settings(BaseSettings):
     motive_shapes: dict[str, Any] = Field(default_factory=dict, validation_alias="MOTIVE_SHAPES")
     """JSON overriding the guessed parts of Motive's API (see ``bot.motive.MotiveShapes``)."""
     fleet_cache_ttl_s: float = Field(300.0, ge=0, validation_alias="RECALLBOT_FLEET_TTL")
-    places_ttl_s: float = Field(300.0, ge=0, validation_alias="RECALLBOT_PLACES_TTL")
-    """Seconds the geofences and each vehicle-day of location history are kept (``bot.places``):
-    within it a question asks Motive nothing it asked before."""
 
     db_path: str = Field("./recallbot.db", validation_alias="RECALLBOT_DB")
     db_busy_timeout_s: float = Field(10.0, gt=0, validation_alias="RECALLBOT_DB_BUSY_TIMEOUT")
     """Seconds a write waits for another process's lock before failing (and being retried)."""
     motive_webhook_secret: SecretStr | None = Field(None, validation_alias="MOTIVE_WEBHOOK_SECRET")
     """The shared secret Motive signs completion webhooks with (unset: webhooks are refused)."""
+    public_url: str | None = Field(None, validation_alias="RECALLBOT_PUBLIC_URL")
+    """Where Motive (and Slack in HTTP mode) reach recallbot, e.g. https://recallbot.example.com:
+    ``recallbot doctor`` checks Motive's webhook subscription points at its /motive/webhook."""
     track_deadline_s: float = Field(86400.0, gt=0, validation_alias="RECALLBOT_TRACK_DEADLINE")
     """How long a recall is followed before it is reported as expired."""
     track_workers: int = Field(4, ge=1, le=64, validation_alias="RECALLBOT_TRACK_WORKERS")
@@ -224,6 +224,15 @@ class Settings(BaseSettings):
     @classmethod
     def _window(cls, value: Any) -> Any:
         return AlertWindow.parse(value) if isinstance(value, str) else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value.strip()):
+            raise ValueError(f"{value!r} is not a URL like https://recallbot.example.com")
+        return value.strip().rstrip("/")
 
     @field_validator("alerts_channel")
     @classmethod

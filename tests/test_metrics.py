@@ -104,6 +104,7 @@ def test_a_motive_call_is_labelled_with_its_route_whatever_the_ids() -> None:
         client.geofences()
         client.create_image_capture("front_facing", vehicle_number="42")
         client.safety_events(datetime.now(UTC) - timedelta(days=1))
+        client.webhook_subscriptions()
         ask_about(client, ODD_IDS)
         seen = series("recallbot_motive_calls_total")
         ask_about(client, hostile_ids(300))

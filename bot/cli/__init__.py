@@ -210,6 +210,18 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--speed", type=_positive, default=120.0,
                       help="sandbox seconds per real second")  # fmt: skip
 
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the real Slack app and Motive account against what recallbot assumes",
+        description="Read-only checks of the configured Slack workspace and Motive account: a "
+        "line per check, ok, differs (expected, seen, and the setting that reads it) or failed "
+        "(why, what to do). Nothing is created, changed or spent. Exit 1 when something blocks.",
+    )
+    doctor.add_argument("--json", action="store_true", help="the checks as one JSON object")
+    doctor.add_argument(
+        "--bundle", metavar="FILE", help="also write what a maintainer needs (no secret or link)"
+    )
+
     sandbox = commands.add_parser("sandbox", help="run a sandbox server on 127.0.0.1")
     services = sandbox.add_subparsers(dest="service", required=True, metavar="SERVICE")
     motive = services.add_parser("motive", help="our own Motive API, for demos and tests")
@@ -226,6 +238,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="frames per second of its clips (default 5)")  # fmt: skip
     motive.add_argument("--media-pad-mb", type=int, default=0, metavar="MB",
                         help="grow every clip to at least this size (memory tests)")  # fmt: skip
+    motive.add_argument("--shapes", choices=("guessed", "other"), default="guessed",
+                        help="other: answer in other plausible shapes where motive-api.md "
+                             "guesses (for recallbot doctor)")  # fmt: skip
     motive.add_argument("--events-every", type=_positive, default=None, metavar="N",
                         help="a random safety event every N sandbox minutes")  # fmt: skip
     return parser
@@ -297,6 +312,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("bot.cli.run", "run_app"),
     "demo": ("bot.cli.demo", "run_demo"),
     "sandbox": ("bot.cli.sandbox", "run_sandbox"),
+    "doctor": ("bot.cli.doctor", "run_doctor"),
 }
 """Each command's module and function: imported only when it runs, so that ``recallbot parse``
 does not pay for the HTTP client and ``recallbot request`` does not pay for the Slack app."""

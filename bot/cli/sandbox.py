@@ -16,6 +16,7 @@ def run_sandbox(args: argparse.Namespace, out: TextIO) -> int:
         api_key=args.api_key, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret,
         media_width=width, media_height=height, media_fps=args.media_fps,
         media_pad_mb=args.media_pad_mb, events_every_s=(args.events_every or 0) * 60,
+        shapes=args.shapes,
     )  # fmt: skip
     sandbox = MotiveSandbox(settings, speed=args.speed, port=args.port)
     # A sped-up sandbox's minutes pass faster: recallbot must wait as much less, or it checks

@@ -32,6 +32,7 @@ from bot.motive._models import (
     TimeWindow,
     Vehicle,
     VehicleRef,
+    WebhookSubscription,
 )
 from bot.motive._places import Geofence, GeofenceEvent, GeoPoint, LocationPoint
 from bot.motive._routes import Route, Routes
@@ -72,6 +73,7 @@ __all__ = [
     "Timelines",
     "Vehicle",
     "VehicleRef",
+    "WebhookSubscription",
     "webhook_signature",
     "webhook_signature_valid",
 ]

@@ -35,7 +35,15 @@ from bot.motive._errors import (
     MotiveRateLimited,
     MotiveUnavailable,
 )
-from bot.motive._models import Asset, Pagination, Quota, RecallDetails, Timelines, Vehicle
+from bot.motive._models import (
+    Asset,
+    Pagination,
+    Quota,
+    RecallDetails,
+    Timelines,
+    Vehicle,
+    WebhookSubscription,
+)
 from bot.motive._places import Geofence, GeofenceEvent, LocationPoint, renamed
 from bot.motive._routes import Route, Routes
 from bot.plumbing.closing import ClosedOnExit
@@ -180,8 +188,14 @@ class MotiveClient(ClosedOnExit):
 
     def vehicles(self) -> list[Vehicle]:
         """Every vehicle of the fleet, all pages."""
-        pages = self._pages(self._routes.vehicles, "vehicles")
+        pages = self._pages(self._routes.vehicles, self._config.shapes.vehicles_key,
+                            wrapper="vehicle")
         return [Vehicle.model_validate(item) for item in pages]
+
+    def webhook_subscriptions(self) -> list[WebhookSubscription]:
+        """The company's webhook subscriptions (read only: recallbot never changes them)."""
+        pages = self._pages(self._routes.webhooks, "company_webhooks")
+        return [WebhookSubscription.model_validate(item) for item in pages]
 
     def assets(self) -> list[Asset]:
         """Every asset of the fleet, all pages."""
@@ -269,8 +283,16 @@ class MotiveClient(ClosedOnExit):
         }
         return Timelines.model_validate(self._get_json(route, params=params))
 
-    def _pages(self, route: Route, key: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
-        singular = key.removesuffix("s")
+    def _pages(
+        self,
+        route: Route,
+        key: str,
+        params: dict[str, Any] | None = None,
+        wrapper: str | None = None,
+    ) -> Iterator[Any]:
+        """Every item of a paginated list under ``key``, unwrapped from ``{wrapper: {...}}``
+        (by default ``key``'s singular) when Motive wraps them."""
+        singular = wrapper or key.removesuffix("s")
         page = 1
         while True:
             data = self._get_json(route, params={**(params or {}), "per_page": 100,

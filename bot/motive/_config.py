@@ -38,6 +38,10 @@ class MotiveShapes(BaseModel):
     timeline_asset_param: str = "asset_name"
     timeline_start_param: str = "start_time"
     timeline_end_param: str = "end_time"
+    vehicles_key: str = "vehicles"
+    """The key of ``GET /vehicles``'s list (the envelope is a guess)."""
+    recall_actions: tuple[str, ...] = ("video_recall_request_completed",)
+    """The webhook actions of a finished recall (a webhook subscription must carry them)."""
     duplicate_statuses: tuple[int, ...] = (409, 422)
     duplicate_words: tuple[str, ...] = ("duplicate", "already exists", "already been requested")
     quota_words: tuple[str, ...] = ("quota",)

@@ -185,6 +185,23 @@ class Asset(_Lenient):
     type: str | None = None
 
 
+class WebhookSubscription(_Lenient):
+    """One of the company's webhook subscriptions (``GET /company_webhooks``): where Motive
+    sends which actions. Motive may or may not show the secret."""
+
+    id: MotiveId
+    url: str | None = None
+    secret: str | None = None
+    format: str | None = None
+    actions: list[str] = Field(default_factory=list)
+    enabled: bool | None = None
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _no_actions_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
 class Pagination(_Lenient):
     """Where a page sits in a list."""
 

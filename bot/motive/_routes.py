@@ -64,6 +64,7 @@ class Routes:
     vehicles: Route
     assets: Route
     events: Route
+    webhooks: Route
 
     @classmethod
     def of(cls, shapes: MotiveShapes) -> Routes:
@@ -84,6 +85,7 @@ class Routes:
             vehicles=Route("/vehicles"),
             assets=Route("/assets"),
             events=Route(shapes.events.list_path, from_root=True),
+            webhooks=Route("/company_webhooks"),
         )
 
     def templates(self) -> frozenset[str]:

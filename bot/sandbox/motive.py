@@ -14,6 +14,10 @@ links it mints, and an admin API for tests and demos:
 
 Image captures, location history, geofences and their visits are served by ``LookSide``
 (``motive_look.py``) over the vehicles' rounds (``motive_world.py``).
+
+``GET /v1/company_webhooks`` lists the one subscription its webhooks go out by (the URL, the
+secret unless ``webhook_secret_shown`` is off, and the actions it sends); ``shapes="other"``
+serves other plausible answers for the guessed fields (``OTHER_SHAPES``).
 """
 
 from __future__ import annotations
@@ -232,7 +236,11 @@ class MotiveSandbox:
             return HttpReply.json({"vehicle": vehicle.as_json()})
         if path == "/vehicles":
             items = [v.as_json() for v in self.rules.vehicles.values()]
-            return HttpReply.json(self._page("vehicles", "vehicle", items, query))
+            return HttpReply.json(self._page(self.settings.vehicles_key, "vehicle", items, query))
+        if path == "/company_webhooks":
+            return HttpReply.json(
+                self._page("company_webhooks", "company_webhook", self._subscriptions(), query)
+            )
         if path == self.settings.events_list_path:
             items = self.events.page(query)
             return HttpReply.json(
@@ -322,6 +330,16 @@ class MotiveSandbox:
             chosen = [{item_key: item} for item in chosen]
         pagination = {"per_page": per_page, "page_no": page_no, "total": len(items)}
         return {key: chosen, "pagination": pagination}
+
+    def _subscriptions(self) -> list[dict[str, Any]]:
+        """The one webhook subscription the sandbox delivers to (none without a URL)."""
+        s = self.settings
+        if s.webhook_url is None:
+            return []
+        actions = [s.webhook_action, *self.events.ACTIONS]
+        shown = {"secret": s.webhook_secret} if s.webhook_secret_shown else {}
+        return [{"id": 1, "url": s.webhook_url, "format": "json", "actions": actions,
+                 "enabled": True} | shown]  # fmt: skip
 
     def _webhook_details(self, recall_id: int) -> dict[str, Any]:
         recall = self.rules.recall(str(recall_id))

@@ -63,6 +63,9 @@ class _Delivery:
 class SafetyEvents:
     """Events raised in the sandbox, with their webhook deliveries."""
 
+    ACTIONS = ("driver_performance_event_created", "driver_performance_event_updated")
+    """The actions its deliveries carry (a first delivery, then every later version)."""
+
     def __init__(
         self, rules: MotiveRules, faults: FaultPlan, media_base: Callable[[], str]
     ) -> None:
@@ -114,7 +117,7 @@ class SafetyEvents:
                 "updated_at": iso_utc(now),
             }  # fmt: skip
             if vehicle and settings.event_vehicle_number:
-                event["current_vehicle"] = vehicle
+                event[settings.event_vehicle_key] = vehicle
             self.events[event_id] = event
             self.versions[event_id] = [dict(event)]
             self.updated[event_id] = now
@@ -158,7 +161,8 @@ class SafetyEvents:
         event = self.events.get(event_id)
         if event is None or event["camera_media"]["auto_transcode_status"] != "completed":
             return None
-        number = (event.get("current_vehicle") or {}).get("number") or str(event["vehicle_id"])
+        vehicle = event.get(self._rules.settings.event_vehicle_key) or {}
+        number = vehicle.get("number") or str(event["vehicle_id"])
         return number, _parse_time(event["camera_media"]["start_time"])
 
     def page(self, query: dict[str, str]) -> list[dict[str, Any]]:
@@ -179,8 +183,8 @@ class SafetyEvents:
             if version not in ("first", "latest"):
                 raise Refusal(400, 'version is "first" or "latest"')
             chosen = versions[0] if version == "first" else self.events[event_id]
-            action = "created" if version == "first" else "updated"
-            body = {"action": f"driver_performance_event_{action}", **_signed(chosen)}
+            action = self.ACTIONS[0] if version == "first" else self.ACTIONS[1]
+            body = {"action": action, **_signed(chosen)}
             delivery = _Delivery(event_id, self._rules.clock.now(), body=body)
             self.deliveries.append(delivery)
         return body
@@ -229,7 +233,7 @@ class SafetyEvents:
             return
         if delivery.body is None:
             updated = delivery is not self._first(delivery.event_id)
-            action = f"driver_performance_event_{'updated' if updated else 'created'}"
+            action = self.ACTIONS[1] if updated else self.ACTIONS[0]
             delivery.body = {"action": action, **_signed(event)}
         body = json.dumps(delivery.body, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json",

@@ -15,10 +15,10 @@ import random
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.plumbing.timefmt import iso_utc
 from bot.recall import ALLOWED_DURATIONS, CAMERA_ORDER, CameraPosition, RecallType
@@ -32,11 +32,30 @@ from bot.sandbox.motive_fleet import (
     footage,
 )
 
+OTHER_SHAPES: dict[str, Any] = {
+    "vehicles_key": "data",
+    "timeline_vehicle_param": "number",
+    "event_vehicle_key": "vehicle",
+}
+"""``shapes="other"``: plausible answers that differ from motive-api.md's guesses (another
+envelope for ``GET /vehicles``, another timelines query name, another key for a safety event's
+vehicle), so ``recallbot doctor`` can be shown to find each and name the setting that reads it."""
+
 
 class SandboxSettings(BaseModel):
     """Everything about the sandbox a test or the demo may change, guessed shapes included."""
 
     model_config = ConfigDict(validate_assignment=True)
+
+    shapes: Literal["guessed", "other"] = "guessed"
+    """``other``: serve ``OTHER_SHAPES`` (fields given outright still win); read at start."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _other_shapes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("shapes") == "other":
+            return OTHER_SHAPES | data
+        return data
 
     api_key: str = "sandbox"
     fleet_tz: str = "America/Chicago"
@@ -77,6 +96,7 @@ class SandboxSettings(BaseModel):
     bad_request_status: int = 400
     error_key: str = "error_message"
     wrap_list_items: bool = True
+    vehicles_key: str = "vehicles"  # GET /vehicles: {"vehicles": [...], "pagination": ...}
     max_per_page: int = 100
     vehicle_timelines_path: str = "/video_recall_requests/vehicles/available_timelines"
     asset_timelines_path: str = "/video_recall_requests/assets/available_timelines"
@@ -93,6 +113,7 @@ class SandboxSettings(BaseModel):
     )
     webhook_url: str | None = None
     webhook_secret: str = "sandbox-webhook-secret"  # noqa: S105 - the sandbox's public default
+    webhook_secret_shown: bool = True  # GET /company_webhooks shows the secret (guess)
     webhook_retry_seconds: list[float] = Field(default_factory=lambda: [60.0, 3600.0, 21600.0])
     media_width: int = Field(320, ge=32, le=3840)
     media_height: int = Field(180, ge=32, le=2160)
@@ -105,6 +126,7 @@ class SandboxSettings(BaseModel):
     media_pad_mb: int = Field(0, ge=0)
     event_media_after_s: float = 120.0  # Motive's own clip of an event: in a later delivery
     event_vehicle_number: bool = True  # events carry current_vehicle {id, number}
+    event_vehicle_key: str = "current_vehicle"
     events_list_path: str = "/v2/driver_performance_events"
     events_every_s: float = Field(0.0, ge=0)  # a random safety event this often (0: never)
     """Grow every clip to at least this many MiB (a gigabyte download, for memory tests)."""

@@ -6,7 +6,8 @@ Retry-After), checks tokens, scopes and channel membership, and records every ca
 body. Failures can be injected per method (``fail``); channels archived, left by the bot or
 deleted (``archive``, ``remove_bot``, ``delete_channel``) answer as Slack does, and such a
 change can happen at an exact step (``before_next``); a message to a user id lands in their
-direct messages with the bot. ``response_url``s it hands out are served
+direct messages with the bot; every answer to the bot token carries
+Slack's ``x-oauth-scopes`` header (the scopes granted). ``response_url``s it hands out are served
 at ``/response/<id>``; ``apps.connections.open`` returns a loopback WebSocket for Socket Mode.
 The workspace it plays is ``slack_workspace``; the driver sending what Slack sends to an app is
 ``slack_driver``.
@@ -27,6 +28,7 @@ from bot.sandbox.slack_driver import SlackDriver
 from bot.sandbox.slack_files import FileStore, SharedFile
 from bot.sandbox.slack_workspace import (
     CHANNEL_SCOPES,
+    KNOWN_SCOPES,
     METHOD_SCOPES,
     Call,
     Failure,
@@ -185,7 +187,11 @@ class SlackSandbox(SlackDriver):
         answer = self._method(method, args, request)
         if not answer.get("ok"):
             call.error = answer.get("error")
-        return HttpReply.json(answer)
+        if args.get("token") != self.settings.bot_token:
+            return HttpReply.json(answer)
+        # Like Slack, every answer to the bot token says the scopes it holds.
+        granted = ",".join(sorted(self.settings.scopes or KNOWN_SCOPES))
+        return HttpReply.json(answer, 200, **{"x-oauth-scopes": granted})
 
     @staticmethod
     def _args(request: HttpRequest) -> dict[str, Any]:

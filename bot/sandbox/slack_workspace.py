@@ -54,6 +54,10 @@ CHANNEL_SCOPES = {
 }
 COMMAND_SCOPE = "commands"  # slash commands and shortcuts
 EVENT_SCOPES = {"app_mention": "app_mentions:read"}
+KNOWN_SCOPES = frozenset({*METHOD_SCOPES.values(), *(s for both in CHANNEL_SCOPES.values()
+                                                    for s in both),
+                          COMMAND_SCOPE, *EVENT_SCOPES.values(), "files:write"})  # fmt: skip
+"""Every scope the emulator knows: what a token granted every scope (``scopes=None``) holds."""
 
 
 def signature_headers(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:

@@ -1,0 +1,242 @@
+"""Issue 21: `recallbot doctor` checks a real Slack app and Motive account against everything
+recallbot assumes, read only.
+
+Doctor runs as a real process against the Motive sandbox and the Slack emulator. Against the
+sandbox as motive-api.md guesses it, every check is ok; against other plausible shapes
+(``SandboxSettings(shapes="other")``), each difference is reported with the MOTIVE_SHAPES that
+reads it, and with that value a recall and an alert work end to end. Neither side ever sees a
+write from doctor."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.doctor import BOT_SCOPES
+from bot.ids import ActionId
+from bot.plumbing.timefmt import iso_utc
+from bot.sandbox.motive import MotiveSandbox
+from bot.sandbox.motive_rules import SandboxSettings
+from bot.sandbox.slack import SlackSandbox, SlackSettings
+from tests.alert_world import alert_for, alert_world, click, raise_event
+from tests.processes import ROOT
+from tests.slack_world import manifest_scopes, wait_for
+
+PUBLIC = "https://recallbot.example.com"
+OTHER_FIX = {"vehicles_key": "data", "timeline_vehicle_param": "number",
+             "events": {"vehicle_key": "vehicle"}}  # fmt: skip
+"""The MOTIVE_SHAPES that reads the sandbox's other shapes."""
+READ_METHODS = {"auth.test", "apps.connections.open", "conversations.info"}
+
+
+@contextmanager
+def sandboxes(
+    motive: SandboxSettings | None = None, slack: SlackSettings | None = None
+) -> Iterator[tuple[MotiveSandbox, SlackSandbox]]:
+    """Both sandboxes, a webhook subscription pointing at recallbot's public URL (the sandbox
+    sends nothing: its webhooks are not ticked), and one safety event of half an hour ago."""
+    settings = motive or SandboxSettings()
+    settings.webhook_url = f"{PUBLIC}/motive/webhook"
+    workspace = slack or SlackSettings(scopes=manifest_scopes())
+    with MotiveSandbox(settings, auto_webhooks=False) as m, SlackSandbox(workspace) as s:
+        start = m.clock.now().replace(microsecond=0) - timedelta(minutes=30)
+        m.events.raise_event({"vehicle_number": "42", "type": "hard_brake",
+                              "start_time": iso_utc(start), "location": "Joliet, IL"})  # fmt: skip
+        yield m, s
+
+
+def environment(motive: MotiveSandbox, slack: SlackSandbox, **more: str) -> dict[str, str]:
+    """A deployment's settings for the two sandboxes: Socket Mode, alerts, webhooks."""
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("MOTIVE_", "RECALLBOT_", "SLACK_"))}  # fmt: skip
+    return base | {
+        "PYTHONPATH": str(ROOT),
+        "MOTIVE_BASE_URL": motive.api_url,
+        "MOTIVE_API_KEY": motive.settings.api_key,
+        "MOTIVE_WEBHOOK_SECRET": motive.settings.webhook_secret,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_BOT_TOKEN": slack.settings.bot_token,
+        "SLACK_APP_TOKEN": slack.settings.app_token,
+        "RECALLBOT_ALERTS_CHANNEL": "C0ALERTS",
+        "RECALLBOT_PUBLIC_URL": PUBLIC,
+        "RECALLBOT_DEFAULT_TZ": "America/Chicago",
+    } | more
+
+
+def doctor(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "doctor", *args], env=env, cwd=cwd,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def checks(done: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
+    """``--json``'s checks by name."""
+    report = json.loads(done.stdout)
+    return {check["name"]: check for check in report["checks"]}
+
+
+def assert_read_only(motive: MotiveSandbox, slack: SlackSandbox) -> None:
+    assert {method for method, _, _ in motive.requests} == {"GET"}
+    assert {call.method for call in slack.calls} <= READ_METHODS
+    assert motive.creates() == 0
+    assert slack.posted() == []
+    assert not slack.socket_connected(), "the Socket Mode connection was closed at once"
+
+
+def test_the_manifest_and_the_scopes_doctor_expects_are_one_list() -> None:
+    assert manifest_scopes() == BOT_SCOPES
+
+
+def test_against_the_guessed_shapes_every_check_is_ok_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    with sandboxes() as (motive, slack):
+        done = doctor(environment(motive, slack), tmp_path, "--json")
+        assert done.returncode == 0, done.stdout + done.stderr
+        found = checks(done)
+        assert {name: c["outcome"] for name, c in found.items()} == dict.fromkeys(found, "ok")
+        assert set(found) >= {
+            "slack.token", "slack.scopes", "slack.mode", "slack.alerts_channel",
+            "settings.default_tz", "motive.auth", "motive.quota", "motive.vehicles",
+            "motive.lookup", "motive.timelines", "motive.events", "motive.events.since",
+            "motive.events.fields", "motive.webhook", "motive.webhook.url", "motive.webhook.secret",
+        }  # fmt: skip
+        assert "Socket Mode" in found["slack.mode"]["summary"]
+        assert "current_vehicle" in found["motive.events.fields"]["summary"]
+        assert json.loads(done.stdout)["motive_shapes"] is None
+        assert_read_only(motive, slack)
+
+        text = doctor(environment(motive, slack), tmp_path)
+    lines = text.stdout.splitlines()
+    assert text.returncode == 0
+    assert [line.split()[0] for line in lines[: len(found)]] == ["ok"] * len(found)
+    assert lines[-1] == f"ok: {len(found)}: nothing blocks recallbot"
+
+
+def test_other_shapes_are_each_reported_with_the_setting_that_reads_them(tmp_path: Path) -> None:
+    with sandboxes(SandboxSettings(shapes="other")) as (motive, slack):
+        done = doctor(environment(motive, slack), tmp_path, "--json")
+        assert done.returncode == 1, "the vehicle list reads empty: recallbot is blocked"
+        found = checks(done)
+        differs = {n: c for n, c in found.items() if c["outcome"] != "ok"}
+        assert {n: (c["outcome"], c["shapes"]) for n, c in differs.items()} == {
+            "motive.vehicles": ("differs", {"vehicles_key": "data"}),
+            "motive.timelines": ("differs", {"timeline_vehicle_param": "number"}),
+            "motive.events.vehicle_key": ("differs", {"events": {"vehicle_key": "vehicle"}}),
+        }
+        assert differs["motive.vehicles"]["expected"] == "the list under 'vehicles'"
+        assert differs["motive.vehicles"]["seen"] == "the list under 'data'"
+        assert "vehicle_number=42" in differs["motive.timelines"]["expected"]
+        assert "404" in differs["motive.timelines"]["seen"]
+        assert json.loads(done.stdout)["motive_shapes"] == OTHER_FIX
+        assert found["motive.lookup"]["outcome"] == "ok", "later checks go on with the fix"
+
+        text = doctor(environment(motive, slack), tmp_path)
+        assert f"MOTIVE_SHAPES='{json.dumps(OTHER_FIX, sort_keys=True)}'" in text.stdout
+        assert [line.split()[0] for line in text.stdout.splitlines()
+                if "motive.vehicles" in line] == ["differs"]  # fmt: skip
+
+        fixed = doctor(environment(motive, slack, MOTIVE_SHAPES=json.dumps(OTHER_FIX)), tmp_path,
+                       "--json")  # fmt: skip
+        assert fixed.returncode == 0, fixed.stdout
+        assert {c["outcome"] for c in checks(fixed).values()} == {"ok"}
+        assert_read_only(motive, slack)
+
+
+def test_with_the_reported_setting_a_recall_and_an_alert_work_end_to_end(tmp_path: Path) -> None:
+    other = SandboxSettings(shapes="other", event_media_after_s=-1, pending_seconds=5,
+                            processing_seconds=10)  # fmt: skip
+    with alert_world(tmp_path, other, motive_shapes=OTHER_FIX) as world:
+        preview, payload = world.preview("truck 42 yesterday 3pm 1 min front only")
+        assert "Requested" in world.press(preview, ActionId.SUBMIT, payload)["text"]
+        (reply,) = world.answered()
+        assert "Footage ready for vehicle 42" in str(reply.blocks) + reply.text
+
+        alert = alert_for(world, raise_event(world)["id"])
+        assert "vehicle *42*" in str(alert.blocks), "the event's vehicle read under 'vehicle'"
+        url = click(world, alert, ActionId.ALERT_ROAD)
+        assert "Requested" in wait_for(lambda: world.slack.responses_to(url))[-1]["text"]
+        wait_for(lambda: len(world.motive.rules.recalls) == 2)
+
+
+def test_what_blocks_is_failed_with_what_to_do(tmp_path: Path) -> None:
+    no_files = SlackSettings(scopes=BOT_SCOPES - {"files:write"})
+    with sandboxes(slack=no_files) as (motive, slack):
+        env = environment(motive, slack, SLACK_APP_TOKEN="", RECALLBOT_ALERTS_CHANNEL="C0RANDOM",
+                          MOTIVE_WEBHOOK_SECRET="not-the-secret")  # fmt: skip
+        done = doctor(env, tmp_path, "--json")
+        found = checks(done)
+        assert done.returncode == 1
+        failed = {n: c for n, c in found.items() if c["outcome"] == "failed"}
+        assert set(failed) == {"slack.scopes", "slack.mode", "slack.alerts_channel",
+                               "motive.webhook.secret"}  # fmt: skip
+        assert "files:write" in failed["slack.scopes"]["summary"]
+        assert "reinstall" in failed["slack.scopes"]["fix"]
+        assert "SLACK_APP_TOKEN" in failed["slack.mode"]["fix"]
+        assert "/invite @recallbot" in failed["slack.alerts_channel"]["fix"]
+        assert "MOTIVE_WEBHOOK_SECRET" in failed["motive.webhook.secret"]["fix"]
+
+        refused = doctor(environment(motive, slack, MOTIVE_API_KEY="wrong"), tmp_path, "--json")
+        motive_checks = [c for n, c in checks(refused).items() if n.startswith("motive.")]
+        assert [(c["name"], c["outcome"]) for c in motive_checks] == [("motive.auth", "failed")]
+        assert "MOTIVE_API_KEY" in motive_checks[0]["fix"]
+        assert_read_only(motive, slack)
+
+
+def test_the_bundle_holds_no_secret_link_or_driver_name(tmp_path: Path) -> None:
+    secrets = {"api_key": "mk-live-0f1e2d3c", "webhook_secret": "whsec-9a8b7c6d5e"}
+    tokens = {"bot_token": "xoxb-1111-2222-bundle", "app_token": "xapp-1-A0-bundle"}
+    motive_settings = SandboxSettings(event_media_after_s=0, **secrets)  # clip links at once
+    slack_settings = SlackSettings(scopes=manifest_scopes(), **tokens)
+    bundle = tmp_path / "doctor-bundle.json"
+    bundle.write_text("an older bundle, readable by all")
+    bundle.chmod(0o644)
+    with sandboxes(motive_settings, slack_settings) as (motive, slack):
+        done = doctor(environment(motive, slack), tmp_path, "--bundle", str(bundle))
+        assert done.returncode == 0, done.stdout + done.stderr
+        listed = motive.events.page({})
+    assert "?sig=" in json.dumps(listed), "Motive's answer carried signed links"
+    assert "Dana" in json.dumps(listed), "and the driver's name"
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o600
+    text = bundle.read_text()
+    for secret in (*secrets.values(), *tokens.values()):
+        assert secret not in text
+    assert "Dana" not in text, "the driver's first name"
+    assert "Reyes" not in text, "the driver's last name"
+    assert re.findall(r"https?://\S*\?", text) == [], "no URL with a query string"
+    loaded = json.loads(text)
+    answers = json.dumps(loaded["motive_answers"])
+    assert re.findall(r"https?://", answers) == [], "no link from Motive's answers"
+    assert "1359698678" in answers, "ids are kept"
+    assert loaded["settings"]["SLACK_BOT_TOKEN"] == "set"
+    assert loaded["settings"]["SLACK_SIGNING_SECRET"] == "unset"
+    assert {"python", "recallbot", "slack-sdk", "httpx"} <= set(loaded["versions"])
+    assert [c["name"] for c in loaded["doctor"]["checks"]][:2] == ["slack.token", "slack.scopes"]
+    assert set(loaded) == {"versions", "doctor", "settings", "motive_answers"}
+
+
+@pytest.mark.parametrize("args", [["--jsn"], ["--bundle"]])
+def test_bad_usage_exits_2(tmp_path: Path, args: list[str]) -> None:
+    done = doctor(dict(os.environ, PYTHONPATH=str(ROOT)), tmp_path, *args)
+    assert done.returncode == 2
+    assert "usage: recallbot" in done.stderr
+
+
+def test_a_bundle_path_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = doctor(dict(os.environ, PYTHONPATH=str(ROOT)), tmp_path, "--bundle", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"recallbot doctor: --bundle {tmp_path}: give a file in an existing folder"
+    ]
