@@ -15,6 +15,7 @@ from typing import TextIO
 from bot.cli.request import require_credentials
 from bot.config import SetupError, get_settings
 from bot.phrase import warm_up
+from bot.plumbing.lineage import die_with_named_parent
 from bot.plumbing.serving import Served, serve_in_background
 from bot.slack.app import RecallbotApp
 
@@ -22,7 +23,9 @@ _log = logging.getLogger("recallbot.run")
 
 
 def run_app(args: argparse.Namespace, out: TextIO) -> int:
-    """Serve until SIGTERM or Ctrl-C."""
+    """Serve until SIGTERM or Ctrl-C (or until the process that started it ends, when it
+    asked for that: ``lineage``)."""
+    die_with_named_parent()
     settings = get_settings()
     require_credentials(settings)
     socket_mode = not args.http
