@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import import_module
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -92,6 +92,25 @@ def _size(value: str) -> tuple[int, int]:
     return int(width), int(height)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own, measuring the terminal without ``shutil`` (argparse imports it, and with
+    it bz2 and lzma, for every argument added: a few ms of each ``recallbot parse``)."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+        except (ValueError, OSError):
+            columns = 80
+        super().__init__(prog, width=columns - 2)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser (and its commands' parsers) formatted by ``_Formatter``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(formatter_class=_Formatter, **kwargs)
+
+
 def _phrase_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("text", nargs="*", metavar="TEXT", help="the phrase (quotes optional)")
     command.add_argument("--tz", type=zone_arg, help="requester's IANA zone (default: settings)")
@@ -101,7 +120,7 @@ def _phrase_options(command: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="recallbot",
         description="Dashcam video recalls from plain words.",
         epilog=EXIT_CODES,
@@ -278,12 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _configure_logging(command: str) -> None:
-    from bot.plumbing import logs
-
-    if command == "parse":  # no secrets, no settings: keep its cold start short
-        logs.configure("WARNING", "text")
+    if command == "parse":  # logs nothing: Python's own last resort says any warning
         return
     from bot.config import get_settings
+    from bot.plumbing import logs
 
     settings = get_settings()
     level = settings.log_level if command in LOGGING_COMMANDS else "WARNING"

@@ -9,13 +9,17 @@ import sys
 from datetime import UTC, datetime, tzinfo
 from typing import TextIO
 
-from bot.describe import describe
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase, warm_up
 from bot.phrase.parser import DEFAULT_MAX_TARGETS
 
 
 def _emit(text: str, result: ParsedPhrase | PhraseError, explain: bool, out: TextIO) -> None:
-    line = describe(text, result) if explain else json.dumps(result.to_json(), ensure_ascii=False)
+    if explain:  # for people: the validated requests (pydantic) are worth their start-up here
+        from bot.describe import describe
+
+        line = describe(text, result)
+    else:
+        line = json.dumps(result.to_json(), ensure_ascii=False)
     out.write(line + "\n")
     out.flush()
 

@@ -96,7 +96,7 @@ def run_request(args: argparse.Namespace, out: TextIO) -> int:
         requester = f"cli:{getpass.getuser()}"
         if isinstance(parsed, PhraseError):
             runtime.store.audit.add(requester, "refused", phrase=text, code=str(parsed.code))
-            return _finish(out, args.json, 1, {"error": parsed.model_dump(mode="json")})
+            return _finish(out, args.json, 1, parsed.to_json())
         if len(parsed.every) > 1:
             message = ("recallbot request asks for one vehicle or asset at a time; run it once "
                        "per target, or use /recall in Slack for several at once")  # fmt: skip
@@ -125,7 +125,7 @@ def _check_create_follow(
         say(f"  {line}")
     answer: dict[str, Any] = {
         "request": preview.request.model_dump(mode="json"),
-        "inferred": [i.model_dump(mode="json") for i in parsed.inferred],
+        "inferred": [i.to_json() for i in parsed.inferred],
         "preview": _preview_json(preview),
     }
     if not preview.ready:

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.phrase.draft import DayKind, DaySpec
 from bot.phrase.result import PhraseProblem
-from bot.recall import PhraseErrorCode
+from bot.recall_terms import PhraseErrorCode
 
 _DATEPARSER_LOCK = threading.Lock()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.phrase.draft import CameraDraft
 from bot.phrase.result import Inference, InferenceKind, PhraseProblem
 from bot.phrase.spelling import suggestion
-from bot.recall import CAMERA_ORDER, CAMERA_WORDS, CameraPosition, PhraseErrorCode
+from bot.recall_terms import CAMERA_ORDER, CAMERA_WORDS, CameraPosition, PhraseErrorCode
 
 _KNOWN = (
     "front (road-facing), driver (in-cab), narrow, left side, right side, rear, omnicam "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.phrase.draft import ClockStyle, ClockTime, PartOfDay
 from bot.phrase.lexer import Token
 from bot.phrase.result import PhraseProblem
-from bot.recall import PhraseErrorCode
+from bot.recall_terms import PhraseErrorCode
 
 # Hours (on a 24-hour clock) that each part of the day covers, for catching "this morning 3pm".
 _PART_HOURS: dict[PartOfDay, frozenset[int]] = {

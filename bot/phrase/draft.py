@@ -12,7 +12,7 @@ from datetime import tzinfo
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from bot.recall import CameraPosition, RecallType
+from bot.recall_terms import CameraPosition, RecallType
 
 
 class PartOfDay(StrEnum):

@@ -24,7 +24,7 @@ from bot.phrase.result import PhraseProblem
 from bot.phrase.spelling import check_words
 from bot.phrase.targets import resolve_target
 from bot.phrase.when import resolve_moment
-from bot.recall import CameraPosition, RecallType
+from bot.recall_terms import CameraPosition, RecallType
 
 T = TypeVar("T")
 

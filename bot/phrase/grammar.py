@@ -25,7 +25,7 @@ from bot.phrase.draft import (
 from bot.phrase.lexer import Token
 from bot.phrase.result import PhraseProblem
 from bot.phrase.zones import UnknownZoneError, fixed_offset_spec, read_zone, utc_spec
-from bot.recall import CameraPosition, PhraseErrorCode, RecallType
+from bot.recall_terms import CameraPosition, PhraseErrorCode, RecallType
 
 _DAY_WORDS: dict[str, tuple[int, PartOfDay | None]] = {
     "yesterday": (1, None), "yest": (1, None), "yday": (1, None), "yda": (1, None),

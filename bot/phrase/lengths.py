@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.phrase.draft import Draft
 from bot.phrase.result import Inference, InferenceKind, PhraseProblem
-from bot.recall import (
+from bot.recall_terms import (
     ALLOWED_DURATIONS,
     DEFAULT_DURATION,
     PhraseErrorCode,

@@ -6,7 +6,7 @@ word sets and tables, so that adding a synonym is a one-line change in one place
 
 from __future__ import annotations
 
-from bot.recall import CameraPosition
+from bot.recall_terms import CameraPosition
 
 NUMBER_WORDS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

@@ -13,15 +13,13 @@ from bot.phrase.lengths import resolve_duration, resolve_type
 from bot.phrase.lexer import tokenize
 from bot.phrase.result import Inference, InferenceKind, ParsedPhrase, PhraseError, PhraseProblem
 from bot.phrase.spelling import check_words
-from bot.phrase.targets import Target, resolve_targets
+from bot.phrase.targets import resolve_targets
 from bot.phrase.when import Moment, resolve_moment
 from bot.phrase.zones import zone_label
 from bot.plumbing.timefmt import clock_text, local_text
-from bot.recall import (
+from bot.recall_terms import (
     ALLOWED_DURATIONS,
-    CameraPosition,
     PhraseErrorCode,
-    RecallRequest,
     RecallType,
     allowed_durations_text,
 )
@@ -155,8 +153,6 @@ def _parse(
             f"{local_text(now.astimezone(reading_tz))}). Footage can be recalled once it has "
             "been recorded: ask for an earlier time, e.g. “truck 42 20 min ago 2 min”.",
         )
-    requests = tuple(_request(t, start, minutes, recall_type, cameras) for t in targets)
-    request = requests[0]
     notes = [
         *borrowed,
         *target_notes,
@@ -167,30 +163,17 @@ def _parse(
         *camera_notes,
         *_ignored(draft),
     ]
+    start = start.astimezone(UTC).replace(microsecond=0)
     return ParsedPhrase(
-        request=request,
-        local_start=request.start_time.astimezone(reading_tz),
-        zone_label=zone.label if zone else zone_label(reading_tz),
-        inferred=tuple(notes),
-        moment=None if moment.range_seconds is not None else centre,
-        requests=requests,
-    )
-
-
-def _request(
-    target: Target,
-    start: datetime,
-    minutes: int,
-    recall_type: RecallType,
-    cameras: tuple[CameraPosition, ...] | None,
-) -> RecallRequest:
-    return RecallRequest(
-        vehicle_number=target.vehicle_number,
-        asset_name=target.asset_name,
+        targets=tuple(targets),
         start_time=start,
         duration=minutes,
         recall_type=recall_type,
         camera_positions=cameras,
+        local_start=start.astimezone(reading_tz),
+        zone_label=zone.label if zone else zone_label(reading_tz),
+        inferred=tuple(notes),
+        moment=None if moment.range_seconds is not None else centre,
     )
 
 

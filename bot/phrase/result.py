@@ -1,14 +1,23 @@
-"""What the parser hands back: a request with everything it inferred, or a refusal."""
+"""What the parser hands back: a request with everything it inferred, or a refusal.
+
+Plain dataclasses, not pydantic models: ``recallbot parse`` answers a phrase without loading
+pydantic (about half its start-up), and a phrase costs no validation it does not need. The
+validated ``RecallRequest`` of each target is built from them only where a model is needed
+(``ParsedPhrase.requests``: the preview, the store, Motive), with the same rules as ever.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from bot.recall_terms import CameraPosition, PhraseErrorCode, RecallType
 
-from bot.recall import PhraseErrorCode, RecallRequest
+if TYPE_CHECKING:  # pydantic is loaded only when a request model is built
+    from bot.recall import RecallRequest
 
 
 class InferenceKind(StrEnum):
@@ -25,67 +34,116 @@ class InferenceKind(StrEnum):
     IGNORED = "ignored"
 
 
-class Inference(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Inference:
     """Something the parser decided that the phrase did not say outright.
 
     Every one is shown to the requester before quota is spent, so the message is written for them.
     """
 
-    model_config = ConfigDict(frozen=True)
-
     kind: InferenceKind
     message: str
 
+    def to_json(self) -> dict[str, Any]:
+        """The ``inferred`` item of ``recallbot parse``."""
+        return {"kind": self.kind.value, "message": self.message}
 
-class PhraseError(BaseModel):
+
+@dataclass(frozen=True, slots=True)
+class PhraseError:
     """Why a phrase cannot become a recall, with an example of how to say it instead."""
-
-    model_config = ConfigDict(frozen=True)
 
     code: PhraseErrorCode
     message: str
 
     def to_json(self) -> dict[str, Any]:
         """The ``recallbot parse`` object for a refused phrase."""
-        return {"ok": False, "error": self.model_dump(mode="json")}
+        return {"ok": False, "error": {"code": self.code.value, "message": self.message}}
 
 
-class ParsedPhrase(BaseModel):
-    """A phrase understood: the request to send, where it was read, and what was inferred."""
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The one vehicle number or asset name a request is for."""
 
-    model_config = ConfigDict(frozen=True)
+    vehicle_number: str | None = None
+    asset_name: str | None = None
 
-    request: RecallRequest
-    local_start: AwareDatetime
+
+@dataclass(frozen=True)
+class ParsedPhrase:
+    """A phrase understood: the window and cameras asked for each target, where it was read,
+    and what was inferred."""
+
+    targets: tuple[Target, ...]
+    """Every vehicle or asset named, in the order named."""
+    start_time: datetime
+    """The start of the window, in UTC, whole seconds (as Motive takes it)."""
+    duration: int
+    recall_type: RecallType
+    camera_positions: tuple[CameraPosition, ...] | None
+    """In ``CAMERA_ORDER``; None: every camera the vehicle has."""
+    local_start: datetime
     """The start as the requester reads it (in the zone the phrase was read in)."""
     zone_label: str
     """The zone the phrase was read in, as people name it ("America/Chicago", "EST")."""
     inferred: tuple[Inference, ...] = ()
-    requests: tuple[RecallRequest, ...] = ()
-    """One request per vehicle or asset named, in the order named (``request`` is the first)."""
-    moment: AwareDatetime | None = None
+    moment: datetime | None = None
     """The instant the phrase asked about ("3pm", the centre of "3pm ± 1 min"); None when it
     named only a window ("3:00-3:02pm"). The still of each camera is taken there."""
 
-    @property
-    def local_end(self) -> datetime:
-        """The end of the window in the zone the phrase was read in."""
-        return self.local_start + (self.request.end_time - self.request.start_time)
+    @cached_property
+    def requests(self) -> tuple[RecallRequest, ...]:
+        """One validated request per target, in the order named (built on first use)."""
+        from bot.recall import RecallRequest
 
-    def to_json(self) -> dict[str, Any]:
-        """The ``recallbot parse`` object for an understood phrase (a contract other tools use)."""
-        every = self.every
-        return {
-            "ok": True,
-            "request": self.request.model_dump(mode="json") if len(every) == 1 else None,
-            "requests": [request.model_dump(mode="json") for request in every],
-            "inferred": [inference.model_dump(mode="json") for inference in self.inferred],
-        }
+        return tuple(
+            RecallRequest(
+                vehicle_number=target.vehicle_number,
+                asset_name=target.asset_name,
+                start_time=self.start_time,
+                duration=self.duration,
+                recall_type=self.recall_type,
+                camera_positions=self.camera_positions,
+            )
+            for target in self.targets
+        )
+
+    @property
+    def request(self) -> RecallRequest:
+        """The request of the first target named."""
+        return self.requests[0]
 
     @property
     def every(self) -> tuple[RecallRequest, ...]:
         """Every request (one per target named)."""
-        return self.requests or (self.request,)
+        return self.requests
+
+    @property
+    def local_end(self) -> datetime:
+        """The end of the window in the zone the phrase was read in."""
+        return self.local_start + timedelta(minutes=self.duration)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``recallbot parse`` object for an understood phrase (a contract other tools use):
+        each request exactly as ``RecallRequest.model_dump(mode="json")`` writes it."""
+        window = {
+            "start_time": self.start_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "duration": self.duration,
+            "recall_type": self.recall_type.value,
+            "camera_positions": None
+            if self.camera_positions is None
+            else [position.value for position in self.camera_positions],
+        }
+        every = [
+            {"vehicle_number": t.vehicle_number, "asset_name": t.asset_name, **window}
+            for t in self.targets
+        ]
+        return {
+            "ok": True,
+            "request": every[0] if len(every) == 1 else None,
+            "requests": every,
+            "inferred": [inference.to_json() for inference in self.inferred],
+        }
 
 
 class PhraseProblem(Exception):

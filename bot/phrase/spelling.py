@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.phrase.result import PhraseProblem
-from bot.recall import PhraseErrorCode
+from bot.recall_terms import PhraseErrorCode
 
 VOCABULARY = frozenset(
     """

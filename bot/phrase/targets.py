@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.phrase.draft import Draft
-from bot.phrase.result import Inference, InferenceKind, PhraseProblem
-from bot.recall import PhraseErrorCode
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """The one vehicle number or asset name a request is for."""
-
-    vehicle_number: str | None = None
-    asset_name: str | None = None
+from bot.phrase.result import Inference, InferenceKind, PhraseProblem, Target
+from bot.recall_terms import PhraseErrorCode
 
 
 def _distinct(names: list[str]) -> list[str]:

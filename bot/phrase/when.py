@@ -25,7 +25,7 @@ from bot.phrase.draft import (
 from bot.phrase.result import Inference, InferenceKind, PhraseProblem
 from bot.phrase.zones import offset_label
 from bot.plumbing.timefmt import clock_text, day_text, local_text
-from bot.recall import PhraseErrorCode
+from bot.recall_terms import PhraseErrorCode
 
 _DAY = 86400
 _EXAMPLE = "“truck 42 yesterday 3pm 2 min”"
