@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     motive_shapes: dict[str, Any] = Field(default_factory=dict, validation_alias="MOTIVE_SHAPES")
     """JSON overriding the guessed parts of Motive's API (see ``bot.motive.MotiveShapes``)."""
     fleet_cache_ttl_s: float = Field(300.0, ge=0, validation_alias="RECALLBOT_FLEET_TTL")
+    places_ttl_s: float = Field(300.0, ge=0, validation_alias="RECALLBOT_PLACES_TTL")
+    """Seconds the geofences and each vehicle-day of location history are kept (``bot.places``):
+    within it a question asks Motive nothing it asked before."""
 
     db_path: str = Field("./recallbot.db", validation_alias="RECALLBOT_DB")
     db_busy_timeout_s: float = Field(10.0, gt=0, validation_alias="RECALLBOT_DB_BUSY_TIMEOUT")
