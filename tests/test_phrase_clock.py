@@ -85,6 +85,14 @@ CASES: list[Case] = [
     err("truck 42 last night 3pm", "ambiguous_time"),
     err("truck 42 yesterday morning evening 7", "ambiguous_time"),
     err("truck 42 yesterday evening 12", "ambiguous_time"),
+    # "ish" after a bare hour or HHMM: a clock time, approximate (and reported as such).
+    ok(f"{Y} 3ish", "2026-11-23T21:00:00Z"),
+    ok(f"{Y} 3 ish", "2026-11-23T21:00:00Z"),
+    ok(f"{Y} 3-ish", "2026-11-23T21:00:00Z"),
+    ok(f"{Y} at 9ish", "2026-11-23T15:00:00Z"),
+    ok(f"{Y} 1504ish", "2026-11-23T21:04:00Z"),
+    ok(f"{Y} 10ish in the evening", "2026-11-24T04:00:00Z"),
+    err(f"{Y} 42ish", "invalid_time"),
 ]
 
 

@@ -45,6 +45,8 @@ def read_clock(token: Token, approximate: bool = False) -> ClockTime:
         return ClockTime(12, 0, 0, ClockStyle.NOON, token.text, approximate=approximate)
     if token.kind == "midnight":
         return ClockTime(0, 0, 0, ClockStyle.MIDNIGHT, token.text, approximate=approximate)
+    if digits := token.group("c5h"):  # "3ish": approximate by its own word
+        return clock_from_digits(digits, token.text, approximate=True)
     for prefix in ("c1", "c2", "c6", "c3", "c4"):
         hour_text = token.group(f"{prefix}h")
         if hour_text is None:

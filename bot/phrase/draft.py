@@ -148,6 +148,8 @@ class Draft:
     nows: list[str] = field(default_factory=list)
     vague: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    before_ids: list[str] = field(default_factory=list)  # ignored words just before a number
+    approximate: list[str] = field(default_factory=list)  # "about" not said of a clock time
 
     def has_time_point(self) -> bool:
         """Whether the phrase named a moment (a clock time, a range or a time back from now)."""

@@ -87,7 +87,7 @@ class _Reader:
 def _words_placed(text: str, draft: Draft) -> bool:
     """True unless a left-over word was meant as a key word (``PhraseProblem`` says which)."""
     if draft.ignored:
-        check_words(text, draft.ignored)
+        check_words(text, draft.ignored, draft.before_ids)
     return True
 
 

@@ -175,22 +175,39 @@ class _Reader:
                 self._time_at(hhmm[0])
                 self.loose.remove(hhmm[0])
         listed = self._listed()
-        draft.listed_ids = [self.tokens[i].text for i in self.loose if i in listed]
-        draft.loose_ids = [self.tokens[i].text for i in self.loose if i not in listed]
+        for i in self.loose:
+            text, kind = self.tokens[i].text, listed.get(i, "stray")
+            if kind == "vehicle":
+                draft.vehicles.append(text)
+            elif kind == "asset":
+                draft.assets.append(text)
+            else:
+                (draft.listed_ids if kind == "listed" else draft.loose_ids).append(text)
 
-    def _listed(self) -> set[int]:
+    def _listed(self) -> dict[int, str]:
         """Bare numbers joined to a target or to each other by "and", "," or "&" ("trucks 42
-        and 43", "42, 43, 1207"): a list of targets, not stray numbers."""
-        names = {i for i, t in enumerate(self.tokens) if t.kind in ("target", "hashid")}
-        listed: set[int] = set()
+        and 43", "42, 43, 1207"): a list of targets, not stray numbers. Each is a "vehicle" or
+        an "asset" when the list starts at a keyword that says so ("trailers 88 and 89"), else
+        "listed" (taken as a vehicle number, which is an inference)."""
+        kinds = {i: self._keyword_kind(t) for i, t in enumerate(self.tokens)
+                 if t.kind in ("target", "hashid")}  # fmt: skip
+        listed: dict[int, str] = {}
         loose = set(self.loose)
         for i in sorted(loose):
             before = i - 2
-            if i >= 2 and self.low(i - 1) in lx.LIST_GLUE and (before in names | loose):
-                listed.add(i)
+            if i >= 2 and self.low(i - 1) in lx.LIST_GLUE and (before in kinds or before in loose):
                 if before in loose:
-                    listed.add(before)
+                    listed.setdefault(before, "listed")
+                listed[i] = kinds.get(before) or listed[before]
         return listed
+
+    @staticmethod
+    def _keyword_kind(token: Token) -> str:
+        """What a target's own word says it is: "#42" says neither."""
+        keyword = (token.group("t_kw") or "").lower()
+        if not keyword:
+            return "listed"
+        return "asset" if keyword.startswith(("asset", "trailer")) else "vehicle"
 
     def _is_hhmm(self, i: int) -> bool:
         text = self.tokens[i].text
@@ -503,7 +520,8 @@ class _Reader:
             cameras.included |= positions
 
     def _camera(self, i: int) -> None:
-        if self._narrative(i):
+        if self._narrative(i):  # "in front of", "left turn": a word of the story, said back
+            self.draft.ignored.append(self.tokens[i].text)
             return
         self._include(i, lx.CAMERA_SETS[self.tokens[i].kind])
 
@@ -527,13 +545,17 @@ class _Reader:
             self.draft.cameras.people.append(self.tokens[i].text)
 
     def _all_cameras(self, i: int) -> None:
-        if not self._narrative(i):
+        if self._narrative(i):
+            self.draft.ignored.append(self.tokens[i].text)
+        else:
             self.draft.cameras.said_all = True
 
     def _unknown_camera(self, i: int) -> None:
         token = self.tokens[i]
         name = (token.group("cu") or token.group("cn") or "").lower()
-        if name not in lx.GENERIC_CAMERA_PREFIXES and not self._narrative(i):
+        if self._narrative(i):
+            self.draft.ignored.append(token.text)
+        elif name not in lx.GENERIC_CAMERA_PREFIXES:
             self.draft.cameras.unknown.append(token.text)
 
     # -- everything else --------------------------------------------------------------------
@@ -548,11 +570,23 @@ class _Reader:
             return  # "until 3pm": read with the clock time (see _ends_window)
         elif token.low in {"asset", "assets", "trailer"} and self._named_asset(i):
             return
+        elif token.low in lx.APPROX_WORDS:
+            self._approximate(i)
         elif token.low not in _SILENT_WORDS:
             self.draft.ignored.append(token.text)
+            if self.kind(i + 1) in {"num", "ident"}:  # where a keyword stands: "truk 42"
+                self.draft.before_ids.append(token.text)
+
+    def _approximate(self, i: int) -> None:
+        """ "about", "~": said of the clock time after it, that clock is approximate (see
+        ``_clock_of``); said anywhere else ("about 20 min ago"), the whole time is."""
+        if not (self.kind(i + 1) in _CLOCK_KINDS or self._is_clockish(i + 1)):
+            self.draft.approximate.append(self.tokens[i].text)
 
     def _other(self, i: int) -> None:
-        """Punctuation and symbols carry nothing on their own."""
+        """Punctuation and symbols carry nothing on their own ("~" is "about")."""
+        if self.tokens[i].low in lx.APPROX_WORDS:
+            self._approximate(i)
 
 
 _READERS: dict[str, Callable[[_Reader, int], None]] = {

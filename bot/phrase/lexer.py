@@ -36,6 +36,7 @@ _ID = r"(?=[\w-]*\d)[^\W_](?:[\w-]*[^\W_])?"
 # "truck 2 min"); day and week units are left out so "truck 42 day before yesterday" stays whole.
 _CLOCKLIKE = (
     r"(?:\d{1,2}(?::\d{2}|\s*" + _MER + r"|[ap]" + _END + r"|\s*o'?\s?clock)"
+    r"|\d{1,4}\s*-?\s*ish(?![\w])"
     r"|\d+(?:\.\d+)?\s*-?\s*(?:(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)"
     + _END
     + r"|[smh]"
@@ -145,6 +146,9 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
         + _ISH
         + r")"
         + r"|(?P<c4h>\d{1,2})\s*o'?\s?clock"
+        + _END
+        # "3ish", "3 ish", "1504-ish": an hour (or HHMM) said to be approximate
+        + r"|(?P<c5h>\d{1,4})\s*-?\s*ish"
         + _END,
     ),
     ("noon", r"(?:12\s*)?(?:noon|midday|mid-day)" + _END),

@@ -123,25 +123,21 @@ NARRATIVE_CONTEXT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "all": (frozenset(), frozenset("right day night morning good".split())),
 }
 
-# Words of requests and incident narratives that carry nothing for the recall; every other word
-# the grammar cannot place is reported back as ignored.
+# Words of asking for footage (politeness, request verbs, footage and target nouns, function
+# words): they carry nothing for the recall and are understood as such. Every other word the
+# grammar cannot place, the incident's own words too ("harsh braking", "hit a pole"), is reported
+# back as ignored: the requester sees what was not read, never a silent drop.
 FILLER_WORDS = frozenset(
     """
     pls please plz can could would will you u ya i we me us our my need needs want wanted get
     got grab grabbing pull pulling pulled fetch request requesting recall send show give find
     check look see let lets let's have has had is was be been are were it its it's this that
     these those there here the of for at on from in to into with by only just also and or but
-    then so some any clip clips video videos footage vid vids recording recordings camera
+    then so some any a an clip clips video videos footage vid vids recording recordings camera
     cameras cam cams dashcam dashcams dash hey hi hello thanks thank thx ty asap urgent quick
-    quickly incident event alert harsh hard brake braking braked accel acceleration
-    cornering speeding collision crash accident complaint customer backed backing dock door
-    hit pole cut off says said he she they him her them his their when where what which who
-    how why happened happen during while after before sharp exactly starting start starts
-    begin beginning time exact did do does driver drivers near miss near-miss reported report
-    claims claim damage damaged side rolling stop roll ran red light lane swerve swerved
-    swerving tailgating following close distraction distracted phone cell seatbelt unsafe
-    drowsy yawning smoking obstruction policy violation watch review view sec clip's ish truck
-    vehicle unit asset trailer van bus tractor long drive driving drove
+    quickly he she they him her them his their when where what which who how why during while
+    after before exactly starting start starts begin beginning time exact did do does watch
+    review view sec clip's truck vehicle unit asset trailer van bus tractor long
     """.split()
 )
 

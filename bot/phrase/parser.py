@@ -58,6 +58,15 @@ def _ignored(draft: Draft) -> list[Inference]:
     ]
 
 
+def _approximate_note(word: str, moment: datetime) -> Inference:
+    """ "about 20 min ago": the time is approximate, and an exact one is used."""
+    return Inference(
+        kind=InferenceKind.CLOCK,
+        message=f"“{word}”: the time is approximate; taken as exactly {clock_text(moment)}. "
+        "Say the exact minute if it differs.",
+    )
+
+
 def _centred(
     draft: Draft, moment: Moment, recall_type: RecallType, tz: tzinfo
 ) -> tuple[Moment, Said[int] | None]:
@@ -107,7 +116,7 @@ def _parse(
 ) -> ParsedPhrase:
     draft, reading_now = read_draft(tokenize(text)), now
     if draft.ignored:
-        check_words(text, draft.ignored)
+        check_words(text, draft.ignored, draft.before_ids)
     borrowed: list[Inference] = []
     if context is not None:
         draft, borrowed_now, borrowed = borrow(draft, context, tz)
@@ -134,6 +143,8 @@ def _parse(
                 f"{clock_text(centre.astimezone(reading_tz))}.",
             )
         )
+    if draft.approximate and not any(c.approximate for c in (*draft.clocks, *draft.end_clocks)):
+        time_notes.append(_approximate_note(draft.approximate[0], centre.astimezone(reading_tz)))
     cameras, camera_notes = resolve_cameras(draft.cameras)
     length = timedelta(minutes=minutes)
     start = moment.instant - length if moment.ends_window else moment.instant

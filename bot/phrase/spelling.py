@@ -2,8 +2,9 @@
 another language.
 
 A default must never stand in for a word that was misread: ``truck 42 yestrday 3pm`` is not
-"today at 3pm". A word one or two edits away from the day, time, camera, length or type
-vocabulary is refused with a did-you-mean; a phrase in another language gets "English only".
+"today at 3pm", and ``aset TRL-0093`` is no vehicle. A word one or two edits away from the day,
+time, camera, length or type vocabulary, or from a target's keyword right before a number or id,
+is refused with a did-you-mean; a phrase in another language gets "English only".
 Only words the grammar left over are looked at, so this costs nothing on a clean phrase.
 """
 
@@ -28,11 +29,19 @@ VOCABULARY = frozenset(
 """Key words worth a did-you-mean (five letters or more: shorter ones are too close to too
 many ordinary words)."""
 
+TARGET_KEYWORDS = frozenset(
+    "truck trucks unit units vehicle vehicles tractor trailer asset".split()
+)
+"""The words that name a target ("truck 42"): a word one edit from one of these, standing
+right before a number or id, was meant as it (four letters are enough there: "truk 42")."""
+
 # Real words one edit from the vocabulary that people write in incident notes.
 _ORDINARY = frozenset(
     """
     drive drives drivers driven river fronts rears hourly timer forwards forwarded sides
     bother brother earlier hours minuet later lefty righty mourning reverb second seconded
+    light lights sight might fight tight bright reversed reverses track trick trunk tuck
+    struck truce knit init unix assert trainer traitor
     """.split()
 )
 
@@ -69,14 +78,16 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def suggestion(word: str) -> str | None:
+def suggestion(word: str, before_id: bool = False) -> str | None:
     """The key word ``word`` was probably meant as, if it is close to one and not a word in
-    its own right."""
+    its own right; ``before_id``: it stands where a target's keyword would ("truk 42")."""
     low = word.lower()
-    if len(low) < 5 or low in VOCABULARY or low in _ORDINARY or not low.isalpha():
+    known = VOCABULARY | TARGET_KEYWORDS if before_id else VOCABULARY
+    shortest = 4 if before_id else 5
+    if len(low) < shortest or low in known or low in _ORDINARY or not low.isalpha():
         return None
     limit = 2 if len(low) >= 8 else 1
-    best = min(VOCABULARY, key=lambda known: _distance(low, known, limit))
+    best = min(known, key=lambda key: _distance(low, key, limit))
     return best if _distance(low, best, limit) <= limit else None
 
 
@@ -87,9 +98,10 @@ def _foreign_script(text: str) -> bool:
     )
 
 
-def check_words(text: str, ignored: list[str]) -> None:
+def check_words(text: str, ignored: list[str], before_ids: list[str]) -> None:
     """Refuse a phrase whose left-over words were meant as key words, or are another
-    language (``PhraseProblem``); a phrase whose every word was placed passes at once."""
+    language (``PhraseProblem``); a phrase whose every word was placed passes at once.
+    ``before_ids``: the left-over words that stand right before a number or id."""
     words = [w.strip(".,;:!?'\"") for phrase in ignored for w in phrase.split()]
     if _foreign_script(text) or any(w.lower() in _FOREIGN for w in words):
         raise PhraseProblem(
@@ -98,7 +110,7 @@ def check_words(text: str, ignored: list[str]) -> None:
             "TRL-0093 today 9:15am 3 min front only”.",
         )
     for word in words:
-        meant = suggestion(word)
+        meant = suggestion(word, before_id=word in before_ids)
         if meant is not None:
             raise PhraseProblem(
                 PhraseErrorCode.UNKNOWN_WORD,
