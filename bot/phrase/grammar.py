@@ -55,6 +55,8 @@ _SILENT_WORDS = (
 # Words a list of excluded cameras runs through: "except for the driver and rear cams".
 _NEGATION_GLUE = frozenset({"and", "or", "nor", "&", ",", "the", "for"})
 _HALF = {"half": 0.5, "half a": 0.5, "half an": 0.5}
+# The first words of a centred window's words, so most lengths look no further.
+_WINDOW_FIRST = frozenset(words[0] for words in (*lx.EACH_SIDE_OF, *lx.IN_ALL_AROUND))
 
 
 def _amount(text: str) -> float:
@@ -405,6 +407,8 @@ class _Reader:
     def _window_words(self, first: int) -> tuple[int, bool] | None:
         """After a length: the words of a centred window ("either side of", "around") and
         whether the length is each side, when a clock time follows them."""
+        if self.low(first) not in _WINDOW_FIRST:
+            return None
         for sequences, each_side in ((lx.EACH_SIDE_OF, True), (lx.IN_ALL_AROUND, False)):
             for words in sequences:
                 last = first + len(words) - 1

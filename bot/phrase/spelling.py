@@ -35,6 +35,10 @@ TARGET_KEYWORDS = frozenset(
 """The words that name a target ("truck 42"): a word one edit from one of these, standing
 right before a number or id, was meant as it (four letters are enough there: "truk 42")."""
 
+# In a fixed order, so that a tie between two key words is always decided the same way.
+_KEYS = tuple(sorted(VOCABULARY))
+_TARGETS = tuple(sorted(TARGET_KEYWORDS))
+
 # Real words one edit from the vocabulary that people write in incident notes.
 _ORDINARY = frozenset(
     """
@@ -80,15 +84,23 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 def suggestion(word: str, before_id: bool = False) -> str | None:
     """The key word ``word`` was probably meant as, if it is close to one and not a word in
-    its own right; ``before_id``: it stands where a target's keyword would ("truk 42")."""
+    its own right; ``before_id``: it stands where a target's keyword would ("truk 42"), and a
+    keyword wins a tie there ("unti 42" is "unit", not "until")."""
     low = word.lower()
-    known = VOCABULARY | TARGET_KEYWORDS if before_id else VOCABULARY
-    shortest = 4 if before_id else 5
-    if len(low) < shortest or low in known or low in _ORDINARY or not low.isalpha():
+    if (
+        len(low) < (4 if before_id else 5)
+        or low in VOCABULARY
+        or low in TARGET_KEYWORDS
+        or low in _ORDINARY
+        or not low.isalpha()
+    ):
         return None
     limit = 2 if len(low) >= 8 else 1
-    best = min(known, key=lambda key: _distance(low, key, limit))
-    return best if _distance(low, best, limit) <= limit else None
+    for known in (_TARGETS, _KEYS) if before_id else (_KEYS,):
+        best = min(known, key=lambda key: _distance(low, key, limit))
+        if _distance(low, best, limit) <= limit:
+            return best
+    return None
 
 
 def _foreign_script(text: str) -> bool:
