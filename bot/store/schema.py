@@ -254,7 +254,47 @@ def _v9(db: Database) -> None:
     )
 
 
+CAPTURES_OWED = (
+    "state IN ('success', 'failed', 'refused', 'unknown', 'expired') "
+    "AND delivery IN ('none', 'claimed')"
+)
+"""A capture whose answer is owed (the follower's question, from a partial index)."""
+
+
+def _v10(db: Database) -> None:
+    """Look now: each image capture asked for, tracked like a recall. The row is written
+    ('submitting') before Motive is called and marked 'sending' just before the call, since
+    Motive has no duplicate check for captures: after a crash a 'submitting' row is sent once,
+    a 'sending' one is ended 'unknown', never sent again. ``look_id`` ties the captures of one
+    look together (one per position, one status message); ``target`` is ``vehicle:NUMBER`` or
+    ``asset:NAME``; ``origin`` the ``Origin`` as JSON (``status_ts`` apart: set later); ``code``
+    says why a capture ended without an image. Followed by ``next_check_at`` under a lease and
+    answered once, with the recall's delivery columns."""
+    db.table("captures").create(
+        {
+            "id": str, "look_id": str, "target": str, "position": str, "requested_by": str,
+            "state": str, "request_id": str, "camera_type": str, "created_at": str,
+            "updated_at": str, "sent_at": str, "finished_at": str, "next_check_at": str,
+            "lease_until": str, "deadline_at": str, "attempts": int, "last_error": str,
+            "code": str, "image_url": str, "image_expires_at": str, "origin": str,
+            "status_ts": str, "delivery": str, "delivery_attempt": str,
+            "delivery_claimed_at": str, "delivered_at": str, "delivery_tries": int,
+            "delivery_next_at": str, "delivery_note": str, "answer_ts": str,
+            "notified_state": str, "notified_at": str,
+        },
+        pk="id",
+        not_null={"look_id", "target", "position", "requested_by", "state", "created_at",
+                  "updated_at", "deadline_at", "attempts", "delivery", "delivery_tries"},
+        defaults={"attempts": 0, "delivery": "none", "delivery_tries": 0},
+    )  # fmt: skip
+    db.execute("CREATE INDEX captures_due ON captures(next_check_at) "
+               "WHERE next_check_at IS NOT NULL")  # fmt: skip
+    db.execute(f"CREATE INDEX captures_owed ON captures(finished_at) WHERE {CAPTURES_OWED}")
+    db.table("captures").create_index(["look_id"], index_name="captures_by_look")
+    db.table("captures").create_index(["created_at"], index_name="captures_by_created_at")
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10
 )  # fmt: skip
 """Append only: a migration, once released, never changes."""
