@@ -22,6 +22,7 @@ RUN groupadd --system recallbot \
  && useradd --system --gid recallbot --home-dir /data --no-create-home recallbot \
  && mkdir /data && chown recallbot:recallbot /data && chmod 0700 /data
 COPY --from=build /opt/recallbot /opt/recallbot
+COPY deploy/stop-on-setup-error /opt/recallbot/bin/stop-on-setup-error
 USER recallbot
 WORKDIR /data
 VOLUME ["/data"]
@@ -29,7 +30,9 @@ EXPOSE 3000
 # Liveness: every loop alive. (/readyz says whether it can serve: store, tracker, Slack.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:3000/healthz', timeout=4).status != 200)"]
-# HTTP mode: Slack at /slack/events, Motive at /motive/webhook. For Socket Mode, set
-# SLACK_APP_TOKEN and run `recallbot run --port 3000` (the port still serves the webhook,
-# /healthz, /readyz and /metrics).
-CMD ["recallbot", "run", "--http", "--port", "3000"]
+# The mode follows the settings: Socket Mode with SLACK_APP_TOKEN (no public URL for Slack; the
+# port serves /motive/webhook, /healthz, /readyz and /metrics), HTTP mode with
+# RECALLBOT_MODE=http (or only SLACK_SIGNING_SECRET set; then /slack/events too).
+# stop-on-setup-error ends 0 on recallbot's exit 2 (a bad setting), so `restart: on-failure`
+# does not loop on it; `docker run IMAGE recallbot quota` runs a command without it.
+CMD ["stop-on-setup-error", "recallbot", "run", "--port", "3000"]

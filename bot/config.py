@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     """An app-level token (xapp-...): with it, ``recallbot run`` uses Socket Mode."""
+    mode: Literal["auto", "socket", "http"] = Field("auto", validation_alias="RECALLBOT_MODE")
+    """How ``recallbot run`` meets Slack. ``auto``: Socket Mode when SLACK_APP_TOKEN is set,
+    else HTTP when SLACK_SIGNING_SECRET is; one deploy kit then serves both (``--http`` wins)."""
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
     slack_response_urls: str = Field(
         "https://hooks.slack.com/", validation_alias="SLACK_RESPONSE_URL_PREFIX"
@@ -278,6 +281,16 @@ class Settings(BaseSettings):
             request_deadline_s=self.http_request_deadline_s,
             max_per_client=self.http_max_per_client,
         )
+
+    def slack_mode(self, http: bool = False) -> Literal["socket", "http"]:
+        """The mode ``recallbot run`` uses: ``--http`` (``http``) or RECALLBOT_MODE when it says
+        one, else Socket Mode when an app-level token is set or no signing secret is (the
+        default: it needs no public URL)."""
+        if http or self.mode == "http":
+            return "http"
+        if self.mode == "socket" or self.slack_app_token or not self.slack_signing_secret:
+            return "socket"
+        return "http"
 
     @property
     def default_zone(self) -> ZoneInfo:

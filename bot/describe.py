@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.phrase import ParsedPhrase, PhraseError
-from bot.plumbing.timefmt import clock_text, local_text, span_text, utc_text
-from bot.recall import CAMERA_WORDS, CameraPosition
+from bot.plumbing.timefmt import local_text, span_text, utc_text
+from bot.recall import CAMERA_WORDS, CameraPosition, RecallRequest
 
 if TYPE_CHECKING:  # the HTTP client is not loaded for `recallbot parse`
     from bot.motive import CameraResult, QuotaInfo
@@ -31,11 +31,17 @@ def describe_parsed(parsed: ParsedPhrase) -> list[str]:
     minutes = f"{request.duration} min"
     lines = [
         f"{target} · {request.recall_type} · {minutes} · {cameras}",
-        f"{local_text(parsed.local_start)} to {clock_text(parsed.local_end)}"
-        f"  ({utc_text(request.start_time)} to {utc_text(request.end_time)[11:]})",
+        describe_window(request, parsed.local_start.tzinfo or UTC),
     ]
     lines += [f"· {inference.message}" for inference in parsed.inferred]
     return lines
+
+
+def describe_window(request: RecallRequest, zone: tzinfo) -> str:
+    """'Thu Dec 3, 3:00 PM CST to 3:01 PM  (2026-12-03 21:00 UTC to 21:01 UTC)': the whole
+    window in ``zone`` (the asker's), and in UTC."""
+    start, end = request.start_time.astimezone(zone), request.end_time.astimezone(zone)
+    return f"{span_text(start, end)}  ({utc_text(start)} to {utc_text(end)[11:]})"
 
 
 def describe(text: str, result: ParsedPhrase | PhraseError) -> str:

@@ -11,7 +11,7 @@ import difflib
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,6 +19,7 @@ from typing import Protocol
 
 from bot.motive import Asset, MotiveClient, MotiveNotFound, Vehicle
 from bot.plumbing.ttl import TtlCache
+from bot.recall import CameraPosition
 
 _PREFIX = re.compile(
     r"^(?:trucks?|units?|vehicles?|vehs?|tractors?|vans?|bus|trailers?|assets?)\b|[#\s._-]+",
@@ -70,6 +71,13 @@ class NoMatch:
         return f"There is no {what} “{self.typed}” in the fleet."
 
 
+DASHCAM_POSITIONS: frozenset[CameraPosition] = frozenset(
+    (CameraPosition.FRONT_FACING, CameraPosition.DRIVER_FACING, CameraPosition.FRONT_NARROW_FACING)
+)
+"""The dashcam's positions (Motive's table); the others are an Omnicam's, the only camera an
+asset carries."""
+
+
 @dataclass
 class CameraLimits:
     """What recallbot learned about a vehicle from Motive's refusals (no field says it)."""
@@ -86,6 +94,12 @@ class LimitsMemory(Protocol):
     def learn_smart_dashcam(self, vehicle_number: str, now: datetime) -> None:
         """Remember one."""
 
+    def missing_cameras(self) -> dict[str, set[str]]:
+        """Cameras known to be missing, by target (``vehicle:42``, ``asset:TRL-0093``)."""
+
+    def learn_missing_cameras(self, target: str, positions: Iterable[str], now: datetime) -> None:
+        """Remember that a target has none of these cameras."""
+
 
 @dataclass
 class Fleet:
@@ -98,6 +112,7 @@ class Fleet:
     _vehicles: TtlCache[str, list[Vehicle]] = field(init=False)
     _assets: TtlCache[str, list[Asset]] = field(init=False)
     _limits: dict[str, CameraLimits] = field(default_factory=dict)
+    _missing: dict[str, set[CameraPosition]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def vehicles(self) -> list[Vehicle]:
@@ -157,11 +172,32 @@ class Fleet:
         if self.memory is not None:
             for number in self.memory.smart_dashcams():
                 self._limits[number] = CameraLimits(smart_dashcam=True)
+            for target, positions in self.memory.missing_cameras().items():
+                self._missing[target] = {CameraPosition(p) for p in positions
+                                         if p in CameraPosition._value2member_map_}  # fmt: skip
 
     def limits(self, number: str) -> CameraLimits:
         """What is known of a vehicle's camera limits."""
         with self._lock:
             return self._limits.get(number, CameraLimits())
+
+    def missing_cameras(self, kind: TargetKind, name: str) -> frozenset[CameraPosition]:
+        """The cameras a vehicle or asset cannot have: an asset never has a dashcam (Motive's
+        table gives assets Omnicam positions only), and whatever Motive said it lacks."""
+        never = DASHCAM_POSITIONS if kind is TargetKind.ASSET else frozenset()
+        with self._lock:
+            return never | self._missing.get(f"{kind}:{name}", set())
+
+    def learn_missing_cameras(
+        self, kind: TargetKind, name: str, positions: Iterable[CameraPosition]
+    ) -> None:
+        """Remember that Motive refused a recall because the target has none of these cameras
+        (no field of Motive's says which cameras a target has)."""
+        target, learned = f"{kind}:{name}", set(positions)
+        with self._lock:
+            self._missing.setdefault(target, set()).update(learned)
+        if self.memory is not None:
+            self.memory.learn_missing_cameras(target, sorted(learned), datetime.now(UTC))
 
     def learn_smart_dashcam(self, number: str) -> None:
         """Remember that Motive refused a recall because the vehicle has a smart dashcam."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.fleet import Fleet, Match, NoMatch, TargetKind
+from bot.fleet import DASHCAM_POSITIONS, Fleet, Match, NoMatch, TargetKind
 from bot.motive import (
     MotiveAuthError,
     MotiveBadRequest,
@@ -27,7 +27,7 @@ from bot.motive import (
 )
 from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.timefmt import utcnow
-from bot.recall import RecallRequest, RecallType
+from bot.recall import CAMERA_ORDER, CAMERA_WORDS, RecallRequest, RecallType
 from bot.store import Origin, RecallState, Store, TrackedRecall
 from bot.tracking.schedule import TrackingPolicy
 
@@ -256,7 +256,7 @@ class RecallService:
         except MotiveError as error:
             if self._settles_nothing(error, settling, recall.attempts):
                 return self._defer(recall, error, actor)
-            said = self._smart_dashcam(request, error)
+            said = self._learned(request, error)
             self._end(recall, RecallState.UNKNOWN if settling else RecallState.REFUSED, said,
                       actor)  # fmt: skip
             if said is error:
@@ -270,13 +270,20 @@ class RecallService:
         self.store.audit.add(actor, action, recall.id, motive_id=details.id)
         return submitted
 
-    def _smart_dashcam(self, request: RecallRequest, error: MotiveError) -> MotiveError:
-        """A refusal because the vehicle has a smart dashcam is learned (later previews say it
-        before anything is sent) and told the same friendly way from the first time on."""
-        if not request.vehicle_number or "smart dashcam" not in error.motive_message.lower():
+    def _learned(self, request: RecallRequest, error: MotiveError) -> MotiveError:
+        """A refusal that tells something of the target (it has a smart dashcam; it has none
+        of the cameras asked for) is learned (later previews say it before anything is sent)
+        and told the same friendly way from the first time on."""
+        kind = TargetKind.VEHICLE if request.vehicle_number is not None else TargetKind.ASSET
+        said = error.motive_message.lower()
+        if request.vehicle_number and "smart dashcam" in said:
+            self.fleet.learn_smart_dashcam(request.vehicle_number)
+        elif "camera" in said and "installed" in said:
+            self.fleet.learn_missing_cameras(kind, request.target,
+                                             request.camera_positions or CAMERA_ORDER)  # fmt: skip
+        else:
             return error
-        self.fleet.learn_smart_dashcam(request.vehicle_number)
-        rules = self._rules(request, TargetKind.VEHICLE)
+        rules = self._rules(request, kind)
         if not rules:
             return error
         return MotiveBadRequest(rules[0], status=error.status, motive_message=rules[0])
@@ -370,12 +377,12 @@ class RecallService:
         )
 
     def _rules(self, request: RecallRequest, kind: TargetKind) -> list[str]:
-        """The rules this request breaks for this vehicle, as far as recallbot knows them."""
+        """The rules this request breaks for this target, as far as recallbot knows them."""
+        problems = self._cameras(request, kind)
         if kind is not TargetKind.VEHICLE or request.vehicle_number is None:
-            return []
+            return problems
         if not self.fleet.limits(request.vehicle_number).smart_dashcam:
-            return []
-        problems = []
+            return problems
         if request.recall_type is RecallType.TIMELAPSE:
             problems.append(
                 f"Vehicle {request.vehicle_number} has a smart dashcam, which cannot record "
@@ -387,3 +394,20 @@ class RecallService:
                 "1 minute. Ask for 1 minute (or several 1-minute recalls)."
             )
         return problems
+
+    def _cameras(self, request: RecallRequest, kind: TargetKind) -> list[str]:
+        """Refused when the target has none of the cameras asked for (an asset never has a
+        dashcam; other gaps are learned from Motive's refusals): Motive would refuse it too."""
+        missing = self.fleet.missing_cameras(kind, request.target)
+        asked = set(request.camera_positions or CAMERA_ORDER)
+        if not asked <= missing:
+            return []
+        what = f"{kind.capitalize()} {request.target}"
+        left = [CAMERA_WORDS[p] for p in CAMERA_ORDER if p not in missing]
+        if not left:
+            return [f"{what} has no camera Motive can recall footage from."]
+        named = ", ".join(CAMERA_WORDS[p] for p in CAMERA_ORDER if p in asked)
+        why = ("an asset carries only an Omnicam" if asked <= DASHCAM_POSITIONS and
+               kind is TargetKind.ASSET else "Motive said so")  # fmt: skip
+        return [f"{what} has no {named} camera ({why}): nothing would be recorded. Ask for "
+                f"{', '.join(left)}, or every camera."]  # fmt: skip

@@ -17,6 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEED = "600"
 
 
+def without_pyav(folder: Path) -> dict[str, str]:
+    """An environment in which ``import av`` fails, as where PyAV is absent or broken: a
+    module of that name first on the path that raises ImportError."""
+    shim = folder / "no-pyav"
+    shim.mkdir()
+    (shim / "av.py").write_text('raise ImportError("No module named \'av\' (hidden by a test)")\n')
+    path = os.pathsep.join(p for p in (str(shim), os.environ.get("PYTHONPATH")) if p)
+    return dict(os.environ) | {"PYTHONPATH": path}
+
+
 class Recallbot:
     """Runs recallbot commands against one sandbox and one store file."""
 

@@ -125,7 +125,8 @@ def test_request_shows_progress_and_stops_at_its_timeout() -> None:
     assert done.returncode == 1
     assert "since requested" in done.stdout  # a plain progress line (not a terminal)
     assert "next check in" in done.stdout
-    assert "still pending after 2.5 s: `recallbot track` follows it on" in done.stdout
+    assert "still pending after 2.5 s; the sandbox ends with this command" in done.stdout
+    assert "recallbot track" not in done.stdout, "nothing is left for it to follow"
 
 
 def test_footage_gaps_and_refusals_are_said_plainly() -> None:

@@ -6,8 +6,10 @@ checks the Dockerfile's shape and builds and installs the same wheel its first s
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -58,7 +60,11 @@ def test_the_dockerfile_builds_a_slim_non_root_image_with_a_health_check() -> No
     assert re.search(r"^EXPOSE 3000$", text, flags=re.M)
     assert "HEALTHCHECK" in text
     assert "http://127.0.0.1:3000/healthz" in text
-    assert text.rstrip().endswith('CMD ["recallbot", "run", "--http", "--port", "3000"]')
+    assert text.rstrip().endswith(
+        'CMD ["stop-on-setup-error", "recallbot", "run", "--port", "3000"]'
+    ), "the mode follows the settings (Socket Mode by default), exit 2 stops restarts"
+    assert "COPY deploy/stop-on-setup-error /opt/recallbot/bin/" in text
+    assert '.whl)[video]"' in text, "the image has the video extra"
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".env", ".venv", ".git", "*.db"} <= set(ignored)
 
@@ -69,14 +75,16 @@ def test_the_compose_example_keeps_the_database_on_a_volume() -> None:
     assert service["env_file"] == ".env"
     assert "recallbot-data:/data" in service["volumes"]
     assert "recallbot-data" in compose["volumes"]
-    assert service["restart"] == "unless-stopped"
+    assert service["restart"] == "on-failure", "with the image's command, exit 2 is not retried"
+    assert not {"command", "entrypoint"} & set(service), "the image's command runs"
 
 
 def test_the_systemd_unit_restarts_on_failure_and_is_hardened(tmp_path: Path) -> None:
     text = (ROOT / "deploy" / "recallbot.service").read_text()
     for line in ("Restart=on-failure", "EnvironmentFile=/etc/recallbot/recallbot.env",
                  "NoNewPrivileges=yes", "ProtectSystem=strict", "StateDirectory=recallbot",
-                 "RestartPreventExitStatus=2"):  # fmt: skip
+                 "RestartPreventExitStatus=2",
+                 "ExecStart=/opt/recallbot/bin/recallbot run --port 3000"):  # fmt: skip
         assert re.search(rf"^{re.escape(line)}$", text, flags=re.M), line
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
@@ -97,3 +105,59 @@ def test_the_env_example_has_every_setting() -> None:
     readme = (ROOT / "README.md").read_text()
     for name in settings:
         assert f"| `{name}` |" in readme, f"{name} is missing from the README's table"
+
+
+STOP_ON_SETUP_ERROR = ROOT / "deploy" / "stop-on-setup-error"
+
+
+def _wrapped(*command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(STOP_ON_SETUP_ERROR), *command], capture_output=True, text=True,
+                          timeout=60, check=False, env=env, cwd=ROOT)  # fmt: skip
+
+
+def test_the_container_command_ends_0_on_a_setup_error_and_passes_other_codes_on() -> None:
+    stopped = _wrapped("sh", "-c", "echo 'recallbot run: set SLACK_BOT_TOKEN' >&2; exit 2")
+    assert stopped.returncode == 0, "restart: on-failure leaves a bad setting stopped"
+    assert stopped.stderr.splitlines()[0] == "recallbot run: set SLACK_BOT_TOKEN"
+    assert "not restarting until the settings change" in stopped.stderr
+    assert _wrapped("sh", "-c", "exit 1").returncode == 1, "a crash is restarted"
+    assert _wrapped("sh", "-c", "kill -KILL $$").returncode == 128 + signal.SIGKILL
+    assert _wrapped("sh", "-c", "exit 0").returncode == 0
+
+
+def test_the_container_command_stops_on_a_real_recallbot_with_nothing_set(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTIVE_", "SLACK_",
+                                                                      "RECALLBOT_"))}
+    env |= {"RECALLBOT_DB": str(tmp_path / "db")}
+    done = _wrapped(sys.executable, "-m", "bot.cli", "run", "--port", "0", env=env)
+    assert done.returncode == 0
+    assert "recallbot run: set SLACK_BOT_TOKEN" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_container_command_passes_sigterm_on_and_waits(tmp_path: Path) -> None:
+    marker = tmp_path / "stopped"
+    child = ("import pathlib, signal, sys, time\n"
+             "def stop(*_): pathlib.Path(sys.argv[1]).write_text('clean'); sys.exit(0)\n"
+             "signal.signal(signal.SIGTERM, stop)\n"
+             "print('ready', flush=True)\n"
+             "time.sleep(60)\n")  # fmt: skip
+    process = subprocess.Popen([str(STOP_ON_SETUP_ERROR), sys.executable, "-c", child,
+                                str(marker)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "ready\n"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        process.kill()
+        process.wait()
+    assert marker.read_text() == "clean", "the child was told, and the wrapper waited for it"
+
+
+def test_the_readme_installs_the_video_extra_for_production() -> None:
+    readme = (ROOT / "README.md").read_text()
+    deploy = readme.split("## Deploy", 1)[1].split("\n## ")[0]
+    installs = re.findall(r"pip install (\"[^\"]+\"|'[^']+'|\S+)", deploy)
+    assert installs, "the deploy section says how to install"
+    assert all("[video]" in target for target in installs), installs

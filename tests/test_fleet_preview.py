@@ -4,7 +4,7 @@ import pytest
 
 from bot.fleet import Fleet, Match, NoMatch, TargetKind, normalise
 from bot.motive import MotiveBadRequest, MotiveClient
-from bot.recall import RecallType
+from bot.recall import CameraPosition, RecallType
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.service import RecallService
@@ -158,3 +158,39 @@ def test_a_smart_dashcam_refusal_is_learned_and_shown_in_the_next_preview(
     assert not preview.ready
     assert "smart dashcam: recalls are limited to 1 minute" in preview.problems[0]
     assert service.preview(recall_of(sandbox, "7")).ready
+
+
+def test_an_asset_is_never_asked_for_a_dashcam_view_before_anything_is_spent(
+    sandbox: MotiveSandbox, service: RecallService
+) -> None:
+    front = recall_of(sandbox, vehicle_number=None, asset_name="Yard Jockey 3",
+                      camera_positions=[CameraPosition.FRONT_FACING])  # fmt: skip
+    preview = service.preview(front)
+    assert not preview.ready
+    assert preview.problems == (
+        "Asset Yard Jockey 3 has no Road-facing camera (an asset carries only an Omnicam): "
+        "nothing would be recorded. Ask for Left side, Right side, Rear, or every camera.",
+    )
+    rear = front.model_copy(update={"camera_positions": (CameraPosition.REAR,)})
+    assert service.preview(rear).ready
+    assert service.preview(front.model_copy(update={"camera_positions": None})).ready
+
+
+def test_a_missing_camera_refusal_is_learned_remembered_and_shown_before_spending(
+    sandbox: MotiveSandbox, client: MotiveClient, store: Store
+) -> None:
+    service = RecallService(client, Fleet(client, memory=store.fleet_facts), store)
+    rear = recall_of(sandbox, "1207", camera_positions=[CameraPosition.REAR])
+    assert service.preview(rear).ready  # no field tells recallbot which cameras 1207 has
+    with pytest.raises(MotiveBadRequest, match="Vehicle 1207 has no Rear camera"):
+        service.submit(rear, "test")
+    creates = len(sandbox.rules.recalls)
+    after_restart = RecallService(client, Fleet(client, memory=store.fleet_facts), store)
+    preview = after_restart.preview(rear)
+    assert preview.problems == (
+        "Vehicle 1207 has no Rear camera (Motive said so): nothing would be recorded. Ask for "
+        "Road-facing, Driver-facing, Road-facing (narrow), Left side, Right side, or every "
+        "camera.",
+    )
+    assert after_restart.preview(recall_of(sandbox, "1207")).ready, "every camera it has"
+    assert len(sandbox.rules.recalls) == creates, "the preview spent nothing"

@@ -286,8 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(parser, args)
     except (SetupError, StoreError) as exc:
         return _failed(args, str(exc))
-    except KeyboardInterrupt:
-        sys.stderr.write(f"\nrecallbot {args.command}: interrupted\n")
+    except KeyboardInterrupt as stopped:  # its message, if any: what was left, and where
+        left = f"; {stopped}" if stopped.args else ""
+        sys.stderr.write(f"\nrecallbot {args.command}: interrupted{left}\n")
         return 130
     except BrokenPipeError:
         # The reader went away (`recallbot audit | head -3`): stop quietly, and keep Python
@@ -341,6 +342,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error("parse: give a phrase as TEXT, or --jsonl to read phrases from stdin")
     if args.command == "request" and not args.text:
         parser.error("request: give a phrase, e.g. recallbot request truck 42 yesterday 3pm")
+    if args.command == "request" and args.sandbox and args.detach:
+        parser.error("request: --detach leaves the recall to `recallbot track`, but the "
+                     "--sandbox Motive and its store end with this command; drop --detach")
     module, name = _COMMANDS[args.command]
     run: Callable[[argparse.Namespace, TextIO], int] = getattr(import_module(module), name)
     return run(args, sys.stdout)

@@ -11,6 +11,8 @@ alert's thread. Sandbox time runs ``--speed`` times faster, and so does the trac
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -21,8 +23,10 @@ from typing import Any, TextIO
 
 import httpx
 
+from bot.errors import SetupError
 from bot.ids import ActionId
 from bot.plumbing.timefmt import iso_utc
+from bot.plumbing.video_extra import INSTALL, missing_video
 from bot.sandbox.app_process import AppProcess, free_port
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
@@ -188,24 +192,30 @@ def download_links(reply: Posted, narrator: Narrator) -> int:
     return fetched
 
 
-def save_footage(
-    slack: SlackSandbox, thread_ts: str, narrator: Narrator, folder: Path, channel: str = CHANNEL
-) -> int:
-    """Wait for the message sharing the footage in the thread; write each file to ``folder``
-    and say where, so it can be opened and watched; how many files."""
-    shared = wait_until(lambda: slack.shared_files(channel, thread_ts), "the footage in the thread",
-                        timeout=60)  # fmt: skip
-    at = next(m.at for m in slack.thread(channel, thread_ts) if m.files)
-    name = slack.settings.channels.get(channel, {}).get("name", channel)
-    narrator.say(f"#{name} · recallbot shares {len(shared)} files in the thread:", at)
+def sharing(slack: SlackSandbox, channel: str, thread_ts: str, count: int) -> list[Posted]:
+    """Wait until ``count`` messages of the thread share files; them, oldest first."""
+    def found() -> list[Posted]:
+        shared = [m for m in slack.thread(channel, thread_ts) if m.files]
+        return shared if len(shared) >= count else []
+
+    return list(wait_until(found, "the footage in the thread", timeout=60))
+
+
+def show_shared(slack: SlackSandbox, message: Posted, narrator: Narrator, folder: Path) -> int:
+    """The files one message shares: written to ``folder`` and said where, so they can be
+    opened and watched; how many."""
+    files = [f for f in slack.shared_files(message.channel, message.thread_ts)
+             if f.id in message.files]  # fmt: skip
+    name = slack.settings.channels.get(message.channel, {}).get("name", message.channel)
+    narrator.say(f"#{name} · recallbot shares {len(files)} files in the thread:", message.at)
     folder.mkdir(parents=True, exist_ok=True)
-    for file in shared:
+    for file in files:
         path = folder / file.name
         path.write_bytes(file.data)
         narrator.out.write(f"         │ {file.title} ({file.length:,} bytes)\n"
                            f"         │   saved: {path.resolve()}\n")  # fmt: skip
     narrator.out.flush()
-    return len(shared)
+    return len(files)
 
 
 def second_act(slack: SlackSandbox, motive: MotiveSandbox, events_url: str,
@@ -237,12 +247,23 @@ def second_act(slack: SlackSandbox, motive: MotiveSandbox, events_url: str,
                      and button({"blocks": m.blocks}, ActionId.OPEN_LINK)), None)  # fmt: skip
 
     reply = wait_until(answered, "the links in the alert's thread")
-    narrator.show("#safety-alerts · in the alert's thread:", reply, reply.at)
-    return save_footage(slack, alert.ts, narrator, folder, channel=ALERTS)
+    # Motive's own clip of the event, and the recalled footage: told in the order they came.
+    shared = sharing(slack, ALERTS, alert.ts, 2)
+    files = 0
+    for message in sorted([reply, *shared], key=lambda m: m.at):
+        if message is reply:
+            narrator.show("#safety-alerts · in the alert's thread:", reply, reply.at)
+        else:
+            files += show_shared(slack, message, narrator, folder)
+    return files
 
 
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     """Run the conversation; 0 when every step happened and the app stopped cleanly."""
+    video = missing_video()
+    if video is not None:  # the sandbox makes real clips: without them nothing would arrive
+        raise SetupError(f"the demo's footage needs the video extra: {video} cannot be "
+                         f"imported; {INSTALL}")  # fmt: skip
     speed = float(args.speed)
     motive_settings = SandboxSettings()
     motive_s = motive_settings.pending_seconds + motive_settings.processing_seconds
@@ -263,7 +284,7 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
                           "RECALLBOT_DEFAULT_TZ": "America/Chicago"})  # fmt: skip
         try:
             app.start()
-            narrator.say(f"recallbot run --http is up on {app.url} (/slack/events, "
+            narrator.say(f"`recallbot run --http` is up on {app.url} (/slack/events, "
                          "/motive/webhook, /healthz)\n")  # fmt: skip
             conversation = Conversation(slack, app.url, narrator)
             preview, payload = conversation.type_command(args.phrase or PHRASE)
@@ -273,8 +294,11 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
                              f"how to say it); recallbot run stopped (exit {code})")  # fmt: skip
                 return 1
             reply = conversation.press_request(preview, payload)
+            # The footage is shared while the links would be downloading: told first, so that
+            # every line comes in the order it happened.
+            (footage,) = sharing(slack, CHANNEL, reply.thread_ts or "", 1)[:1]
+            saved = show_shared(slack, footage, narrator, Path(args.out))
             downloaded = download_links(reply, narrator)
-            saved = save_footage(slack, reply.thread_ts or "", narrator, Path(args.out))
             out.write("\n")
             narrator.say("Second act: an alert from Motive becomes an incident thread")
             alerted = second_act(slack, motive, conversation.events_url, narrator, Path(args.out))
@@ -288,10 +312,49 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
         out.write(
             f"\nack {figures['ack_ms']:.0f} ms · preview {figures['preview_s']:.2f} s after "
             f"typing · status message {figures['anchor_ms']:.0f} ms after Request · links "
-            f"{figures['links_s']:.1f} s after Request · {motive.creates()} Motive recall · "
+            f"{figures['links_s']:.1f} s after Request · "
+            f"{_count(motive.creates(), 'Motive recall')} · "
             f"{downloaded} videos downloaded · {saved} files shared in the thread · the alert: "
             f"{alerted} files in its thread (all saved in {args.out}) · "
             f"{narrator.since():.1f} s in all\n"
         )
         ok = downloaded > 0 and saved > 0 and alerted > 0 and motive.creates() == 2
+        out.write(next_steps())
         return 0 if code == 0 and ok else 1
+
+
+def _count(n: int, thing: str) -> str:
+    """'1 Motive recall', '2 Motive recalls'."""
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def reach_recallbot() -> str:
+    """How this shell reaches the ``recallbot`` command: its name when the PATH finds this
+    one, else its path (``make demo`` installs it into .venv, which is not on the PATH)."""
+    script = Path(sys.executable).parent / "recallbot"
+    found = shutil.which("recallbot")
+    if found is not None and Path(found).resolve() == script.resolve():
+        return "recallbot"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
+
+
+NEXT_STEPS = (
+    "`recallbot request --sandbox \"truck 42 yesterday 3pm\"`  the same recall from the "
+    "terminal, on its own sandbox",
+    "`recallbot parse --explain \"truck 42 yesterday 3pm\"`  how a phrase is read (nothing sent)",
+    "`recallbot --help`  every command; README.md's \"Setting up Slack\" connects a workspace",
+)
+"""What to try after the demo (tests/test_cli_hints.py parses each command)."""
+
+
+def next_steps() -> str:
+    """The demo's last lines: the CLI, by the name this shell knows it under."""
+    me = reach_recallbot()
+    activate = "" if me == "recallbot" else (
+        f" (or `source {Path(me).parent / 'activate'}` once, then just `recallbot`)"
+    )  # fmt: skip
+    steps = "".join(f"  {step.replace('`recallbot ', f'`{me} ', 1)}\n" for step in NEXT_STEPS)
+    return f"\nNext, from this shell, the CLI is {me}{activate}:\n{steps}"

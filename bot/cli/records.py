@@ -6,10 +6,11 @@ import argparse
 import json
 from datetime import tzinfo
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from bot.cli.parse import default_zone
 from bot.config import get_settings
-from bot.describe import describe_answer, describe_delivery
+from bot.describe import describe_answer, describe_delivery, describe_window
 from bot.plumbing.timefmt import local_text
 from bot.recall import CAMERA_WORDS
 from bot.store import Store, TrackedRecall
@@ -23,8 +24,14 @@ def _summary(recall: TrackedRecall, zone: tzinfo) -> str:
            f"{request.duration} min{ended}"  # fmt: skip
 
 
+def asker_zone(recall: TrackedRecall) -> tzinfo:
+    """The zone the recall was asked in (kept with it), else the configured default."""
+    kept = recall.origin.zone if recall.origin else None
+    return ZoneInfo(kept) if kept else default_zone()
+
+
 def _describe(recall: TrackedRecall) -> list[str]:
-    zone = default_zone()
+    zone = asker_zone(recall)
     request = recall.request
     cameras = (
         "every camera"
@@ -34,7 +41,7 @@ def _describe(recall: TrackedRecall) -> list[str]:
     lines = [
         f"recall {recall.id} (Motive {recall.motive_id or '-'}): {recall.state}",
         f"  {request.target} · {request.recall_type} · {request.duration} min · {cameras}",
-        f"  window: {local_text(request.start_time.astimezone(zone))}",
+        f"  window: {describe_window(request, zone)}",
         f"  asked by {recall.requested_by} at {local_text(recall.created_at.astimezone(zone))}",
         f"  checks: {recall.attempts}"
         + (

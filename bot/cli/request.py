@@ -32,7 +32,7 @@ from bot.motive import MotiveConfig, MotiveError
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
 from bot.runtime import Runtime
 from bot.sandbox.motive import MotiveSandbox
-from bot.service import Preview
+from bot.service import Preview, Submission
 from bot.store import Origin, RecallState, TrackedRecall
 from bot.tracking.notifier import ConsoleNotifier, Lines
 
@@ -50,18 +50,26 @@ def _runtime(args: argparse.Namespace) -> Iterator[Runtime]:
             with Runtime.open(sandboxed, config) as runtime:
                 yield runtime
         return
-    require_credentials(settings)
+    require_credentials(
+        settings, ", or try recallbot on its own Motive sandbox: `recallbot request --sandbox …`"
+    )
     with Runtime.open(settings) as runtime:
         yield runtime
 
 
-def require_credentials(settings: Settings) -> None:
-    """``SetupError`` unless Motive's credentials are set."""
+def missing_credentials(settings: Settings) -> str | None:
+    """The line saying Motive's credentials are not set (None when they are)."""
     if settings.motive_api_key is None and settings.motive_bearer_token is None:
-        raise SetupError(
-            "set MOTIVE_API_KEY (or MOTIVE_BEARER_TOKEN), or add --sandbox to try recallbot "
-            "on its own Motive sandbox"
-        )
+        return "set MOTIVE_API_KEY (or MOTIVE_BEARER_TOKEN): Motive's API key; see .env.example"
+    return None
+
+
+def require_credentials(settings: Settings, alternative: str = "") -> None:
+    """``SetupError`` unless Motive's credentials are set (``alternative``: what else this
+    command could do, added to the line)."""
+    missing = missing_credentials(settings)
+    if missing is not None:
+        raise SetupError(missing + alternative)
 
 
 def _preview_json(preview: Preview) -> dict[str, Any]:
@@ -133,9 +141,27 @@ def _check_create_follow(
         return _finish(out, args.json, 1, answer)
     if args.dry_run:
         return _finish(out, args.json, 0, answer)
+    asker = str(args.tz or default_zone())  # kept, so that `status` shows the asker's time
     submission = service.submit(
-        preview.request, requester, Origin(surface="cli", user_id=requester)
+        preview.request, requester, Origin(surface="cli", user_id=requester, zone=asker)
     )
+    try:
+        return _follow_submitted(args, out, say, runtime, submission, parsed, answer)
+    except KeyboardInterrupt:  # main says "interrupted" and this: what is left, and where
+        kept = runtime.store.recalls.get(submission.recall.id) or submission.recall
+        raise KeyboardInterrupt(_left(kept, args)) from None
+
+
+def _follow_submitted(
+    args: argparse.Namespace,
+    out: TextIO,
+    say: Callable[[str], Any],
+    runtime: Runtime,
+    submission: Submission,
+    parsed: ParsedPhrase,
+    answer: dict[str, Any],
+) -> int:
+    """Say what was requested, then follow it (or hand it over, with --detach)."""
     recall = submission.recall
     if submission.new and recall.state is RecallState.SUBMITTING:
         say(f"requested: recall {recall.id}; Motive did not answer clearly ({recall.last_error}),"
@@ -189,7 +215,30 @@ def _follow(
     if interrupted.is_set():
         raise KeyboardInterrupt  # after cleaning up: main says "interrupted", exit 130
     final = store.recalls.get(recall.id) or recall
-    if final.delivery != "delivered" and not args.json:
-        out.write(f"still {final.state} after {args.timeout:g} s: `recallbot track` follows it "
-                  f"on, `recallbot status {final.id}` shows it\n")  # fmt: skip
+    if not args.json:
+        out.write(_afterwards(final, args))
     return final
+
+
+def _left(recall: TrackedRecall, args: argparse.Namespace) -> str:
+    """What was left behind when following stopped short: where the recall is kept, and how
+    to follow it on (on the sandbox, nothing is kept)."""
+    if args.sandbox:
+        return f"recall {recall.id} ends with the sandbox; nothing was kept"
+    return (f"recall {recall.id} is stored ({recall.state}) and Motive goes on with it: "
+            f"`recallbot track` follows it to its answer, `recallbot status {recall.id}` shows "
+            "it")  # fmt: skip
+
+
+def _afterwards(recall: TrackedRecall, args: argparse.Namespace) -> str:
+    """What becomes of the recall once this command ends: followed on from the store, or,
+    on the sandbox, gone with it (its links and store end here)."""
+    waited = f" after {args.timeout:g} s" if args.timeout else ""
+    left = "" if recall.delivery == "delivered" else f"still {recall.state}{waited}"
+    if args.sandbox:
+        return (f"{left}{'; ' if left else ''}the sandbox ends with this command: its recall, "
+                "store and links go with it (`recallbot demo` saves its footage)\n")  # fmt: skip
+    if not left:
+        return ""
+    return (f"{left}: `recallbot track` follows it on, `recallbot status {recall.id}` shows "
+            "it\n")  # fmt: skip

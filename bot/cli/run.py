@@ -12,12 +12,13 @@ import threading
 from types import FrameType
 from typing import TextIO
 
-from bot.cli.request import require_credentials
-from bot.config import SetupError, get_settings
+from bot.cli.request import missing_credentials
+from bot.config import Settings, SetupError, get_settings
 from bot.phrase import warm_up
 from bot.plumbing.lineage import die_with_named_parent
 from bot.plumbing.serving import Served, serve_in_background
-from bot.slack.app import RecallbotApp
+from bot.plumbing.video_extra import INSTALL, missing_video
+from bot.slack.app import RecallbotApp, missing_slack
 
 _log = logging.getLogger("recallbot.run")
 
@@ -27,13 +28,13 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
     asked for that: ``lineage``)."""
     die_with_named_parent()
     settings = get_settings()
-    require_credentials(settings)
-    socket_mode = not args.http
-    if socket_mode and settings.slack_app_token is None:
-        raise SetupError(
-            "set SLACK_APP_TOKEN (xapp-...) for Socket Mode, or pass --http to serve "
-            "/slack/events over HTTP"
-        )
+    http = settings.slack_mode(args.http) == "http"
+    socket_mode = not http
+    _require_settings(settings, socket_mode)
+    video = missing_video()
+    if video is not None and settings.upload != "off":
+        _log.warning("%s cannot be imported: footage is shared as Motive made it, without "
+                     "stills or All angles; %s", video, INSTALL)  # fmt: skip
     warm_up()  # a long-running process: pay dateparser's first use before the first /recall
     app = RecallbotApp.build(settings, socket_mode=socket_mode)
     _log.info("Slack accepted the bot token: team %s, bot user %s",
@@ -49,10 +50,9 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
     served: Served | None = None
     socket = None
     try:
-        if args.http or args.port is not None:
-            served = serve_in_background(app.wsgi(), args.host, args.port or 3000, threads=16,
-                                         limits=settings.http_front())  # fmt: skip
-            paths = "/slack/events, " if args.http else ""
+        if http or args.port is not None:
+            served = _serve(app, settings, args.host, args.port or 3000)
+            paths = "/slack/events, " if http else ""
             _log.info("serving on %s (%s/motive/webhook, /healthz, /readyz, /metrics)",
                       served.url, paths)  # fmt: skip
         if socket_mode:
@@ -68,3 +68,23 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
         app.close()
         _log.info("stopped")
     return 0
+
+
+def _require_settings(settings: Settings, socket_mode: bool) -> None:
+    """``SetupError`` listing every setting this mode needs and lacks, all at once."""
+    motive = missing_credentials(settings)
+    missing = [*([motive] if motive else []), *missing_slack(settings, socket_mode)]
+    if missing:
+        raise SetupError("\n".join(missing))
+
+
+def _serve(app: RecallbotApp, settings: Settings, host: str, port: int) -> Served:
+    """The HTTP front on ``host:port``; a port that cannot be had is a ``SetupError``."""
+    try:
+        return serve_in_background(app.wsgi(), host, port, threads=16,
+                                   limits=settings.http_front())  # fmt: skip
+    except OSError as exc:
+        raise SetupError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; stop what holds it, or "
+            "choose another port: `recallbot run --port 3001`"
+        ) from None

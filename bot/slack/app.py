@@ -41,18 +41,27 @@ from handlers import Deps, register
 _log = logging.getLogger("recallbot.app")
 
 
-def _require_slack(settings: Settings, socket_mode: bool) -> None:
-    """The tokens this mode needs (the signing secret only verifies HTTP requests)."""
-    missing = [name for name, value in (
-        ("SLACK_BOT_TOKEN", settings.slack_bot_token),
-        ("SLACK_APP_TOKEN" if socket_mode else "SLACK_SIGNING_SECRET",
-         settings.slack_app_token if socket_mode else settings.slack_signing_secret),
-    ) if value is None]  # fmt: skip
-    if missing:
-        raise SetupError(
-            f"set {' and '.join(missing)} (the app's Basic Information and OAuth & Permissions "
-            "pages); see .env.example"
+def missing_slack(settings: Settings, socket_mode: bool) -> list[str]:
+    """A line per token this mode needs and lacks (the signing secret only verifies HTTP
+    requests), each saying where Slack shows it."""
+    missing = []
+    if settings.slack_bot_token is None:
+        missing.append("set SLACK_BOT_TOKEN (xoxb-…): the app's OAuth & Permissions page")
+    if socket_mode and settings.slack_app_token is None:
+        missing.append(
+            "set SLACK_APP_TOKEN (xapp-…, with connections:write) for Socket Mode: the app's "
+            "Basic Information page (or, for HTTP mode, SLACK_SIGNING_SECRET)"
         )
+    if not socket_mode and settings.slack_signing_secret is None:
+        missing.append("set SLACK_SIGNING_SECRET for HTTP mode: the app's Basic Information page")
+    return missing
+
+
+def _require_slack(settings: Settings, socket_mode: bool) -> None:
+    """``SetupError`` listing every token this mode lacks."""
+    missing = missing_slack(settings, socket_mode)
+    if missing:
+        raise SetupError("\n".join(missing))
 
 
 def _bolt(settings: Settings) -> App:
@@ -198,4 +207,5 @@ class RecallbotApp:
         self.retention.close()
         self.footage.close()
         self.tracker.stop()
+        self.deps.poster.close()
         self.runtime.close()

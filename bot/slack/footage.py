@@ -349,12 +349,8 @@ class FootageLoop:
         self.watch = Watch()
 
     def start(self) -> None:
-        """Look for owed footage in the background (saying once what is missing for it)."""
-        if not media.AVAILABLE:
-            _log.warning(
-                "PyAV or Pillow is not installed: clips are uploaded as Motive made them, "
-                "without stills or All angles (pip install 'recallbot[video]')"
-            )
+        """Look for owed footage in the background (``recallbot run`` says at start when the
+        video extra is missing: ``bot.plumbing.video_extra``)."""
         remove_orphans()
         self._thread = threading.Thread(target=self._run, name="recallbot-footage", daemon=True)
         self._thread.start()

@@ -1,8 +1,9 @@
-"""What Motive taught us about vehicles (which have smart dashcams, with their own limits),
-so a restart does not have to learn it again from a refusal."""
+"""What Motive taught us about vehicles and assets (which have smart dashcams, with their own
+limits; which cameras one does not have), so a restart does not learn it again from a refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.store.connection import Connection, ts
@@ -21,6 +22,23 @@ class FleetFacts:
                 {"vehicle_number": vehicle_number, "smart_dashcam": 1, "learned_at": ts(now)},
                 pk="vehicle_number",
             )
+
+    def learn_missing_cameras(self, target: str, positions: Iterable[str], now: datetime) -> None:
+        """Remember that Motive said ``target`` (``vehicle:42``, ``asset:TRL-0093``) has none
+        of these cameras."""
+        with self._connection.write() as db:
+            db.table("missing_cameras").upsert_all(
+                [{"target": target, "position": p, "learned_at": ts(now)} for p in positions],
+                pk=("target", "position"),
+            )
+
+    def missing_cameras(self) -> dict[str, set[str]]:
+        """Every target's cameras known to be missing."""
+        found: dict[str, set[str]] = {}
+        with self._connection.read() as db:
+            for row in db.query("SELECT target, position FROM missing_cameras"):
+                found.setdefault(row["target"], set()).add(row["position"])
+        return found
 
     def smart_dashcams(self) -> set[str]:
         """Vehicles known to have smart dashcams."""
