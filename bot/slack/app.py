@@ -163,7 +163,6 @@ class RecallbotApp:
             "requests": deps.requests.health,
             "footage": self.footage.health,
             "retention": self.retention.health,
-            "slack_setup": self.notifier.standing.health,
         }
         if self.alerting is not None:
             loops["alerts"] = self.alerting.health
@@ -171,7 +170,8 @@ class RecallbotApp:
             self.tracker,
             secret.get_secret_value() if secret else None,
             self.runtime.client.config.shapes.status_words,
-            Health(self.runtime.store, self.tracker, loops, self.slack_auth),
+            Health(self.runtime.store, self.tracker, loops, self.slack_auth,
+                   self.notifier.standing.health),
             queues={
                 "checks": lambda: deps.checks.pending,
                 "requests": lambda: deps.requests.pending,

@@ -30,6 +30,8 @@ class Health:
     tracker: Tracker
     loops: Mapping[str, Check] = field(default_factory=dict)
     slack_auth: Mapping[str, str] | None = None  # auth.test at start (the Slack app only)
+    slack_standing: Check | None = None  # whether Slack refuses the app's setup since (readiness
+    # only: a restart cannot fix a revoked token, so liveness never says it)
 
     def live(self) -> dict[str, Any]:
         """Liveness: every loop alive."""
@@ -52,7 +54,8 @@ class Health:
             "store": {"ok": problem is None, "problem": problem},
         }
         if self.slack_auth is not None:
-            parts["slack"] = {"ok": True, **self.slack_auth}
+            standing = self.slack_standing() if self.slack_standing else {"ok": True}
+            parts["slack"] = {**self.slack_auth, **standing}
         for name, check in self.loops.items():
             part = check()
             if part.get("stalled"):
