@@ -1,5 +1,6 @@
 """/recall end to end: signed requests through the real Bolt app, over HTTP, to both emulators."""
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -331,3 +332,10 @@ def test_slack_text_in_a_command_is_read_as_words(world: SlackWorld) -> None:
     assert "more than one vehicle" not in shown
     assert "incident 12" in shown  # reported as ignored
     assert button(preview, ActionId.SUBMIT) is not None
+
+
+def test_a_person_slack_gives_no_zone_is_told_the_default_was_used(world: SlackWorld) -> None:
+    preview, _ = world.preview("truck 42 yesterday 3pm", user="U0NOTZ")
+    assert "the team's default zone (RECALLBOT_DEFAULT_TZ" in json.dumps(preview), preview
+    mine, _ = world.preview("truck 42 yesterday 3pm")
+    assert "your time zone" in json.dumps(mine)

@@ -31,6 +31,14 @@ def default_zone() -> tzinfo:
     return get_settings().default_zone
 
 
+def zone_words(given: bool) -> str:
+    """Whose zone a phrase was read in, as the reading is reported: the one ``--tz`` named, or
+    only the configured default (never "your time zone": the CLI does not know yours)."""
+    if given:
+        return "the zone given with --tz"
+    return "the default zone (RECALLBOT_DEFAULT_TZ; --tz names yours)"
+
+
 def _most(zone_given: bool) -> int:
     """RECALLBOT_MAX_TARGETS (settings are read only when --tz did not spare it, or it is set)."""
     if zone_given and "RECALLBOT_MAX_TARGETS" not in os.environ:
@@ -47,7 +55,9 @@ def run_parse(args: argparse.Namespace, out: TextIO) -> int:
 
     def answer(text: str) -> None:
         now = args.now or datetime.now(UTC)
-        _emit(text, parse_phrase(text, zone, now, max_targets=most), args.explain, out)
+        parsed = parse_phrase(text, zone, now, max_targets=most,
+                              zone_words=zone_words(args.tz is not None))  # fmt: skip
+        _emit(text, parsed, args.explain, out)
 
     if args.jsonl:
         warm_up()  # a stream is long-running: pay dateparser's start-up before the first line

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from pydantic import SecretStr
 
-from bot.cli.parse import default_zone
+from bot.cli.parse import default_zone, zone_words
 from bot.cli.progress import Progress
 from bot.config import Settings, SetupError, get_settings
 from bot.describe import describe, describe_preview
@@ -99,7 +99,8 @@ def run_request(args: argparse.Namespace, out: TextIO) -> int:
     text = " ".join(args.text)
     say: Callable[[str], Any] = (lambda _: None) if args.json else (lambda s: out.write(s + "\n"))
     with _runtime(args) as runtime:
-        parsed = parse_phrase(text, zone, args.now or datetime.now(UTC))
+        parsed = parse_phrase(text, zone, args.now or datetime.now(UTC),
+                              zone_words=zone_words(args.tz is not None))  # fmt: skip
         say(describe(text, parsed))
         requester = f"cli:{getpass.getuser()}"
         if isinstance(parsed, PhraseError):

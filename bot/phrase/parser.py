@@ -25,8 +25,11 @@ from bot.recall_terms import (
 )
 
 
-def reading_zone(draft: Draft, requester: tzinfo) -> tuple[tzinfo, ZoneSpec | None, Inference]:
-    """The zone to read the phrase in: the one it names, or the requester's."""
+def reading_zone(
+    draft: Draft, requester: tzinfo, whose: str = "your time zone"
+) -> tuple[tzinfo, ZoneSpec | None, Inference]:
+    """The zone to read the phrase in: the one it names, or the requester's (``whose`` says
+    where that came from: the person's own, or only the default)."""
     named = {spec.label: spec for spec in draft.zones if spec.tz is not None}
     if len(named) > 1:
         texts = " and ".join(f"“{spec.text}”" for spec in named.values())
@@ -39,7 +42,7 @@ def reading_zone(draft: Draft, requester: tzinfo) -> tuple[tzinfo, ZoneSpec | No
         assert spec.tz is not None  # noqa: S101 - filtered above; narrows the type
         message = f"Times read in {spec.label}, as the phrase says."
         return spec.tz, spec, Inference(kind=InferenceKind.ZONE, message=message)
-    message = f"Times read in {zone_label(requester)}, your time zone."
+    message = f"Times read in {zone_label(requester)}, {whose}."
     return requester, None, Inference(kind=InferenceKind.ZONE, message=message)
 
 
@@ -112,7 +115,7 @@ DEFAULT_MAX_TARGETS = 5
 
 
 def _parse(
-    text: str, tz: tzinfo, now: datetime, context: Context | None, most: int
+    text: str, tz: tzinfo, now: datetime, context: Context | None, most: int, whose: str
 ) -> ParsedPhrase:
     draft, reading_now = read_draft(tokenize(text)), now
     if draft.ignored:
@@ -122,7 +125,7 @@ def _parse(
         draft, borrowed_now, borrowed = borrow(draft, context, tz)
         reading_now = min(borrowed_now, now) if borrowed_now else now
     targets, target_notes = resolve_targets(draft, most)
-    reading_tz, zone, zone_note = reading_zone(draft, tz)
+    reading_tz, zone, zone_note = reading_zone(draft, tz, whose)
     moment, time_notes = resolve_moment(draft, reading_now, reading_tz, zone)
     recall_type, type_notes = resolve_type(draft)
     centre = moment.instant
@@ -194,6 +197,7 @@ def parse_phrase(
     now: datetime,
     context: Context | None = None,
     max_targets: int = DEFAULT_MAX_TARGETS,
+    zone_words: str = "your time zone",
 ) -> ParsedPhrase | PhraseError:
     """Read a phrase typed by a person into a recall request, or say why it can't be one.
 
@@ -203,10 +207,12 @@ def parse_phrase(
     what is still in the future. ``context``: the message the phrase answers, whose target and
     time are used when the phrase names none (see ``bot.phrase.context``). Several vehicles
     or assets (at most ``max_targets``) give one request each, for the same window.
+    ``zone_words`` says whose zone ``tz`` is, as the reading is reported ("your time zone", or
+    that it is only the default when nobody said which).
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     try:
-        return _parse(text, tz, now.astimezone(UTC), context, max_targets)
+        return _parse(text, tz, now.astimezone(UTC), context, max_targets, zone_words)
     except PhraseProblem as problem:
         return problem.error

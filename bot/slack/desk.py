@@ -55,6 +55,7 @@ class UserZones:
         self._client = client
         self._default = default
         self._cache: TtlCache[str, tzinfo] = TtlCache(ttl_s)
+        self._defaulted: set[str] = set()  # people Slack gave no zone for
 
     @property
     def default(self) -> tzinfo:
@@ -81,8 +82,18 @@ class UserZones:
             _log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
             return self._default
         zone = zone_of(name, self._default)
+        if zone_of(name, UTC) is UTC:  # Slack named no zone recallbot knows: the default
+            self._defaulted.add(user_id)
+        else:
+            self._defaulted.discard(user_id)
         self._cache.put(user_id, zone)
         return zone
+
+    def whose(self, user_id: str) -> str:
+        """Whose zone ``zone`` gave, in words, for the reading the preview reports."""
+        if user_id in self._defaulted or not user_id.startswith(("U", "W")):
+            return "the team's default zone (RECALLBOT_DEFAULT_TZ: Slack gave none for you)"
+        return "your time zone"
 
 
 @dataclass
@@ -107,8 +118,9 @@ class SlackDesk:
     ) -> ParsedPhrase | PhraseError:
         """The phrase in the user's time zone (``now``: when it was written; ``context``: the
         message it answers, for what it leaves out)."""
-        return parse_phrase(phrase, self.zones.zone(user), now or self.clock(), context,
-                            self.runtime.settings.max_targets)  # fmt: skip
+        zone = self.zones.zone(user)
+        return parse_phrase(phrase, zone, now or self.clock(), context,
+                            self.runtime.settings.max_targets, self.zones.whose(user))  # fmt: skip
 
     def thread_root(self, channel: str, thread_ts: str) -> Context | None:
         """A thread's first message, as context for a mention in the thread (None when Slack
