@@ -37,6 +37,63 @@ def test_the_file_is_private_in_wal_mode_with_foreign_keys(tmp_path: Path) -> No
     assert store.schema_version() == len(MIGRATIONS)
 
 
+def test_commits_skip_the_fsync_except_the_rows_something_irreversible_follows(
+    store: Store,
+) -> None:
+    normal, full = 1, 2
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == normal  # WAL: crash-safe
+    with store.connection.write(durable=True) as db:
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == full
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == normal
+
+
+def test_a_read_never_waits_for_another_threads_write_and_sees_only_commits(
+    store: Store,
+) -> None:
+    first, _ = add(store)
+    inside, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.connection.write() as db:
+            db.execute("UPDATE recalls SET state = 'failed' WHERE id = ?", (first.id,))
+            inside.set()
+            done.wait(30)  # held until the read below has answered (or the test has failed)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert inside.wait(30)
+    try:
+        seen = store.recalls.get(first.id)  # one lock for all would wait for `done`: deadlock
+        assert thread.is_alive(), "the write was still open while the read answered"
+    finally:
+        done.set()
+        thread.join()
+    assert seen is not None
+    assert seen.state is RecallState.SUBMITTING, "the committed row, not the write's"
+    after = store.recalls.get(first.id)
+    assert after is not None
+    assert after.state is RecallState.FAILED, "a read after the commit sees it"
+
+
+def test_a_read_inside_a_write_sees_what_the_write_did(store: Store) -> None:
+    first, _ = add(store)
+    with store.connection.write() as db:
+        db.execute("UPDATE recalls SET state = 'failed' WHERE id = ?", (first.id,))
+        seen = store.recalls.get(first.id)
+        db.execute("UPDATE recalls SET state = 'submitting' WHERE id = ?", (first.id,))
+    assert seen is not None
+    assert seen.state is RecallState.FAILED
+
+
+def test_a_closed_store_refuses_reads(tmp_path: Path) -> None:
+    store = Store(tmp_path / "recallbot.db")
+    first, _ = add(store)
+    assert store.recalls.get(first.id) is not None  # a reader was opened and kept
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.recalls.get(first.id)
+
+
 def test_migrations_run_once_and_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "recallbot.db"
     Store(path).close()

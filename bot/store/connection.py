@@ -1,9 +1,20 @@
-"""The one SQLite connection every part of the store shares, and the one way to write.
+"""The store's connections: one writer every part shares, the one way to write, and readers.
 
-WAL so readers never wait for the tracker, a busy timeout so processes take turns, foreign keys
+WAL so readers never wait for a writer, a busy timeout so processes take turns, foreign keys
 on, the file private to its owner (0600), and the schema migrated forward on opening. Writes
-that read before they write run in ``BEGIN IMMEDIATE`` transactions (``write``), so two
-processes (the app and ``recallbot track``, say) cannot both claim the same recall.
+that read before they write run in ``BEGIN IMMEDIATE`` transactions (``write``) on the one
+writer connection, so two processes (the app and ``recallbot track``, say) cannot both claim the
+same recall. Reads (``read``) take a connection of their own from a small pool, so a preview's
+lookup never queues behind another thread's commit; a read inside a write transaction uses the
+writer, and so sees what the transaction wrote.
+
+Durability: ``synchronous=NORMAL`` in WAL mode. A commit is in the WAL file when it returns, so
+it survives the process crashing or being killed at any step (the chaos bench's SIGKILLs); what
+it skips is the fsync on every commit (2.7 ms each on the bench host, with the writer's lock
+held), so a power loss or an OS crash may roll back the last commits before the next
+checkpoint. The commits that come before something irreversible outside the store (the
+Request's rows, before the status message and Motive's create) are ``write(durable=True)``:
+fsynced, with every earlier commit, before they return.
 """
 
 from __future__ import annotations
@@ -44,7 +55,8 @@ def _create_private(path: Path) -> None:
 
 
 class Connection:
-    """One connection, one lock: thread-safe, and every write a transaction."""
+    """One writer connection and its lock, and pooled readers: thread-safe, and every write a
+    transaction."""
 
     def __init__(self, path: Path, busy_timeout_s: float, read_only: bool) -> None:
         """Open (and, unless ``read_only``, create and migrate) the database at ``path``.
@@ -53,7 +65,13 @@ class Connection:
         copy (a backup, a mounted snapshot). Every way the file can be unusable raises
         ``StoreError`` naming the file and what to do."""
         self.path = path
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # the writer's
+        self._busy_timeout_s = busy_timeout_s
+        self._one_connection = read_only  # reads share the writer: read-only, or closed
+        self._writing = threading.local()  # this thread is inside write(): its reads see it
+        self._idle: list[Database] = []  # readers not in use now
+        self._readers: list[sqlite3.Connection] = []  # every reader opened, closed with us
+        self._pool = threading.Lock()
         try:
             connection = self._connect(busy_timeout_s, read_only)
             self.db = Database(connection)
@@ -63,6 +81,7 @@ class Connection:
                 self._check_version()
             else:
                 self.db.enable_wal()
+                connection.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
@@ -152,31 +171,77 @@ class Connection:
             return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Close the connection."""
-        with self.lock:
+        """Close the writer and every reader."""
+        with self.lock, self._pool:
+            self._one_connection = True  # later reads meet the closed writer, as ever
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
+            self._idle.clear()
             self.db.close()
 
     @contextmanager
     def read(self) -> Iterator[Database]:
-        """The database, for reads, while no other thread of this process uses it."""
-        with self.lock:
-            yield self.db
+        """The database, for reads: a reader of this thread's own while nobody else uses it,
+        which sees every commit made before it starts and never waits for a writer. Inside
+        this thread's ``write`` (and on a read-only store) it is the one connection."""
+        if self._one_connection or self._depth():
+            with self.lock:
+                yield self.db
+            return
+        reader = self._take_reader()
+        try:
+            yield reader
+        finally:
+            with self._pool:
+                if reader.conn in self._readers:  # not closed meanwhile
+                    self._idle.append(reader)
+
+    def _depth(self) -> int:
+        """How many ``write`` blocks this thread is inside (0: none)."""
+        return int(getattr(self._writing, "depth", 0))
+
+    def _take_reader(self) -> Database:
+        """An idle reader, or a new one (as many as threads read at once, a handful)."""
+        with self._pool:
+            if self._idle:
+                return self._idle.pop()
+        connection = sqlite3.connect(
+            f"file:{self.path.resolve()}", uri=True, timeout=self._busy_timeout_s,
+            isolation_level=None, check_same_thread=False,
+        )  # fmt: skip
+        connection.execute("PRAGMA query_only = ON")  # a reader never writes by mistake
+        with self._pool:
+            self._readers.append(connection)
+        return Database(connection)
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
-        """A write transaction that holds the database's write lock from its first statement."""
+    def write(self, durable: bool = False) -> Iterator[Database]:
+        """A write transaction that holds the database's write lock from its first statement.
+
+        ``durable``: fsynced before it returns (with every commit before it), for rows that
+        must outlive a power loss because something irreversible follows them."""
         with self.lock:
             connection = self.db.conn
-            connection.execute("BEGIN IMMEDIATE")
+            if durable:
+                connection.execute("PRAGMA synchronous = FULL")
+            depth = self._depth()
+            self._writing.depth = depth + 1
             try:
-                yield self.db
-                connection.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT (a full disk, a lock) leaves the transaction open: roll it
-                # back, or every later write fails with "cannot start a transaction".
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                    connection.execute("COMMIT")
+                except BaseException:
+                    # A failed COMMIT (a full disk, a lock) leaves the transaction open: roll
+                    # it back, or every later write fails with "cannot start a transaction".
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+            finally:
+                self._writing.depth = depth
+                if durable:
+                    connection.execute("PRAGMA synchronous = NORMAL")
 
     def writable(self, timeout_s: float = 0.25) -> str | None:
         """None when a write could start now, else why not (for health checks).

@@ -102,7 +102,7 @@ class Recalls:
     ) -> list[tuple[TrackedRecall, bool]]:
         """Write each request's row before Motive is called, or find the recall it duplicates:
         one (recall, is new) per request, in order, all in one transaction (a crash keeps all
-        of them or none).
+        of them or none), fsynced before it returns (a power loss keeps them too).
 
         A duplicate is a recall of the same footage still in flight, or delivered successfully
         since ``dedup_since``. The caller owns the new rows until ``settle_by``; a row still
@@ -111,7 +111,7 @@ class Recalls:
         lose the click nor leave the preview used without a recall); raises ``DraftUsed`` when
         it was used already or is not ``requested_by``'s."""
         made: list[tuple[str, TrackedRecall | None]] = []
-        with self._connection.write() as db:
+        with self._connection.write(durable=True) as db:  # Slack and Motive come next
             for request in requests:
                 fingerprint = request.fingerprint()
                 existing = self._duplicate(fingerprint, dedup_since)
