@@ -23,11 +23,11 @@ def register(app: App, deps: Deps) -> None:
     desk = deps.desk
 
     @app.action(ActionId.SUBMIT)
-    def request(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def request(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
 
         def tell(message: Message) -> None:
-            respond(**message.ephemeral(replace_original=True))
+            deps.poster.respond(body["response_url"], message, replace_original=True)
 
         deps.requests.run(
             lambda: tell(desk.request(action["value"], body["user"]["id"])),

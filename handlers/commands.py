@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 
 from bot.ids import Command
 from bot.phrase import ParsedPhrase, PhraseError
@@ -16,17 +16,19 @@ from bot.store import Origin
 from handlers.deps import Deps, failed
 
 
-def _responder(respond: Respond, replace: bool = False) -> Callable[[Message], None]:
-    """Send a message through the command's response_url (ephemeral)."""
+def _responder(
+    deps: Deps, command: dict[str, Any], replace: bool = False
+) -> Callable[[Message], None]:
+    """Send a message through the command's response_url (ephemeral), over the poster's
+    kept-alive connections."""
 
     def send(message: Message) -> None:
-        respond(**message.ephemeral(replace_original=replace))
+        deps.poster.respond(command["response_url"], message, replace)
 
     return send
 
 
-def _look_up(deps: Deps, respond: Respond, subcommand: str, rest: str, command: dict[str, Any]
-             ) -> None:  # fmt: skip
+def _look_up(deps: Deps, subcommand: str, rest: str, command: dict[str, Any]) -> None:
     """status / list / quota, answered after the ack."""
     desk, user, channel = deps.desk, command["user_id"], command["channel_id"]
     lookups: dict[str, Callable[[], Message]] = {
@@ -34,11 +36,11 @@ def _look_up(deps: Deps, respond: Respond, subcommand: str, rest: str, command: 
         "list": lambda: desk.recent(user, channel),
         "quota": desk.quota,
     }
-    send = _responder(respond)
+    send = _responder(deps, command)
     deps.checks.run(lambda: send(lookups[subcommand]()), failed(send, "looking that up"))
 
 
-def _read_phrase(deps: Deps, ack: Ack, respond: Respond, command: dict[str, Any]) -> None:
+def _read_phrase(deps: Deps, ack: Ack, command: dict[str, Any]) -> None:
     """A phrase: its error in the ack when that needs no Slack call, else "Checking…" and the
     preview (or the error) after it."""
     desk, text = deps.desk, (command.get("text") or "").strip()
@@ -53,7 +55,7 @@ def _read_phrase(deps: Deps, ack: Ack, respond: Respond, command: dict[str, Any]
     ack(**blocks.checking(text).ephemeral())
     origin = Origin(surface="slack", team_id=command.get("team_id"),
                     channel_id=command["channel_id"], user_id=user)  # fmt: skip
-    send = _responder(respond, replace=True)
+    send = _responder(deps, command, replace=True)
 
     def preview() -> None:
         read = parsed or desk.read(text, user, now=now)
@@ -70,13 +72,13 @@ def register(app: App, deps: Deps) -> None:
     """Wire /recall."""
 
     @app.command(Command.RECALL)
-    def recall(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def recall(ack: Ack, command: dict[str, Any]) -> None:
         word, _, rest = (command.get("text") or "").strip().partition(" ")
         subcommand = word.lower()
         if subcommand in ("", "help"):
             ack(**blocks.help_message().ephemeral())
         elif subcommand in ("status", "list", "quota"):
             ack()
-            _look_up(deps, respond, subcommand, rest, command)
+            _look_up(deps, subcommand, rest, command)
         else:
-            _read_phrase(deps, ack, respond, command)
+            _read_phrase(deps, ack, command)

@@ -19,9 +19,9 @@ from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.webhook import WebhookClient
 
 from bot.plumbing.pacing import RateLimiter
 from bot.slack.blocks import Message, answer, notice, progress_message
@@ -34,7 +34,9 @@ _log = logging.getLogger("recallbot.slack")
 
 
 class SlackPoster:
-    """chat.postMessage / update / postEphemeral / getPermalink, paced per channel."""
+    """chat.postMessage / update / postEphemeral / getPermalink, paced per channel; answers
+    to response_urls, unpaced (each answers one person once) and over kept-alive connections
+    (a preview is not worth a new connection, a TLS handshake with Slack, each)."""
 
     def __init__(
         self,
@@ -48,6 +50,11 @@ class SlackPoster:
         self._response_urls = response_urls
         self._limiters: dict[str, RateLimiter] = {}
         self._lock = threading.Lock()
+        self._hooks = httpx.Client(timeout=30, transport=httpx.HTTPTransport(retries=1))
+
+    def close(self) -> None:
+        """Close the response_url connections."""
+        self._hooks.close()
 
     def _pace(self, channel: str) -> None:
         with self._lock:
@@ -109,11 +116,17 @@ class SlackPoster:
     def respond(self, response_url: str, message: Message, replace_original: bool) -> None:
         """Answer through a response_url, ephemerally (replacing the message it came from).
 
-        Only Slack's: recallbot never POSTs to a URL that merely arrived in a payload."""
+        Only Slack's: recallbot never POSTs to a URL that merely arrived in a payload. A
+        refusal is logged (Slack says why in its body: expired, used too often)."""
         if not response_url.startswith(self._response_urls):
             _log.warning("not answering a response_url outside %s", self._response_urls)
             return
-        WebhookClient(response_url).send(**message.ephemeral(replace_original=replace_original))
+        answer = self._hooks.post(
+            response_url, json=message.ephemeral(replace_original=replace_original)
+        )
+        if answer.is_error:
+            _log.warning("a response_url refused the answer: %s %s", answer.status_code,
+                         answer.text[:200])  # fmt: skip
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> tuple[str, str]:
         """Open a modal; its id and hash (for updating it later)."""
