@@ -21,12 +21,12 @@ def _users() -> dict[str, dict[str, str]]:
 
 
 def _channels() -> dict[str, dict[str, Any]]:
-    everyone = ["U0RECALLBOT", "U0DEMO", "U0LA", "U0NOTZ"]
+    everyone = ("U0RECALLBOT", "U0DEMO", "U0LA", "U0NOTZ")  # a list each: members change
     return {
-        "C0SAFETY": {"name": "safety", "members": everyone, "private": False},
-        "C0INCIDENTS": {"name": "incidents", "members": everyone, "private": True},
+        "C0SAFETY": {"name": "safety", "members": list(everyone), "private": False},
+        "C0INCIDENTS": {"name": "incidents", "members": list(everyone), "private": True},
         "C0RANDOM": {"name": "random", "members": ["U0DEMO"], "private": False},  # no bot
-        "C0ALERTS": {"name": "safety-alerts", "members": everyone, "private": True},
+        "C0ALERTS": {"name": "safety-alerts", "members": list(everyone), "private": True},
     }
 
 
