@@ -11,6 +11,8 @@ Only words the grammar left over are looked at, so this costs nothing on a clean
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Set
+from functools import lru_cache
 
 from bot.phrase.result import PhraseProblem
 from bot.recall_terms import PhraseErrorCode
@@ -64,9 +66,19 @@ _EXAMPLE = "“truck 42 yesterday 3pm 2 min”"
 
 def _distance(a: str, b: str, limit: int) -> int:
     """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``, or
-    ``limit + 1`` once it is certain to exceed ``limit``."""
+    ``limit + 1`` once it is certain to exceed ``limit``. What both words begin and end with
+    is left out first (it changes no count, and "yestrday" against "yesterday" is then "r"
+    against "er")."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    shorter = min(len(a), len(b))
+    head = 0
+    while head < shorter and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shorter - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a, b = a[head : len(a) - tail], b[head : len(b) - tail]
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):
@@ -82,10 +94,40 @@ def _distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=64)
+def _of_length(known: tuple[str, ...], length: int, limit: int) -> tuple[tuple[str, Set[str]], ...]:
+    """The keys (in ``known``'s order) a word of ``length`` letters can be within ``limit``
+    edits of (one edit changes the length by one at most), each with its letters."""
+    return tuple((key, frozenset(key)) for key in known if abs(len(key) - length) <= limit)
+
+
+def _nearest(low: str, known: tuple[str, ...], limit: int) -> str | None:
+    """The first key (in ``known``'s order) fewest edits from ``low``, within ``limit``.
+
+    ``low`` is never a key itself, so one edit is the least there can be and the first key one
+    edit away is the answer. Most keys are ruled out before the edit count (a Python loop, the
+    cost of a phrase with left-over words): a length more than ``limit`` apart, or letters that
+    differ by more than the edits can change (one edit adds or removes at most two distinct
+    letters, a swap none)."""
+    letters = frozenset(low)
+    best, best_distance = None, limit + 1
+    for key, key_letters in _of_length(known, len(low), limit):
+        if len(letters ^ key_letters) > 2 * limit:
+            continue
+        distance = _distance(low, key, limit)
+        if distance == 1:
+            return key
+        if distance < best_distance:
+            best, best_distance = key, distance
+    return best
+
+
+@lru_cache(maxsize=4096)
 def suggestion(word: str, before_id: bool = False) -> str | None:
     """The key word ``word`` was probably meant as, if it is close to one and not a word in
     its own right; ``before_id``: it stands where a target's keyword would ("truk 42"), and a
-    keyword wins a tie there ("unti 42" is "unit", not "until")."""
+    keyword wins a tie there ("unti 42" is "unit", not "until"). Remembered per word: the
+    words of incident notes ("harsh", "customer") come back phrase after phrase."""
     low = word.lower()
     if (
         len(low) < (4 if before_id else 5)
@@ -97,8 +139,7 @@ def suggestion(word: str, before_id: bool = False) -> str | None:
         return None
     limit = 2 if len(low) >= 8 else 1
     for known in (_TARGETS, _KEYS) if before_id else (_KEYS,):
-        best = min(known, key=lambda key: _distance(low, key, limit))
-        if _distance(low, best, limit) <= limit:
+        if (best := _nearest(low, known, limit)) is not None:
             return best
     return None
 
