@@ -97,6 +97,7 @@ REFUSED = [
     ("truck 42 yesterday 3pm fornt", "unknown_word", "Did you mean “front”"),
     ("truck 42 yesterday 3pm drivr cam only", "unknown_camera", "Did you mean “driver”"),
     ("truck 42 tuesdy 3pm", "unknown_word", "Did you mean “tuesday”"),
+    ("truck 42 thurday 3pm", "unknown_word", "Did you mean “thursday”"),
     ("truk 42 yesterday 3pm", "unknown_word", "Did you mean “truck”"),
     ("aset TRL-0093 yesterday 3pm", "unknown_word", "Did you mean “asset”"),
     ("trialer 88 yesterday 3pm", "unknown_word", "Did you mean “trailer”"),

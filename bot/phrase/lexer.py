@@ -171,7 +171,7 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     ("vague", r"(?:(?:last|this|past|previous|next)\s+)?(?:week|month|weekend|year)" + _END),
     (
         "weekday",
-        r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:rs?(?:day)?)?|fri(?:day)?"
+        r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:rs(?:day)?|r)?|fri(?:day)?"
         r"|sat(?:urday)?|sun(?:day)?)\.?" + _END,
     ),
     ("month", r"(?P<mo>" + _MONTH_NOT_MAY + r")\.?" + _END),
