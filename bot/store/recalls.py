@@ -19,6 +19,7 @@ from bot.recall import RecallRequest
 from bot.store.connection import Connection, placeholders, ts
 from bot.store.drafts import release_in, use_in
 from bot.store.errors import StoreError
+from bot.store.followed import Followed
 from bot.store.inbound import record_in
 from bot.store.rows import IN_FLIGHT, Origin, RecallState, TrackedRecall, WebhookOutcome
 
@@ -39,6 +40,7 @@ class Recalls:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._followed = Followed(connection, "recalls", _FINISHED, on_claim=", poked = 0")
 
     # -- reading recalls ----------------------------------------------------------------------
 
@@ -81,11 +83,7 @@ class Recalls:
 
     def next_due(self) -> datetime | None:
         """When the earliest scheduled check is due (None when nothing is followed)."""
-        with self._connection.read() as db:
-            row = db.execute(
-                "SELECT MIN(next_check_at) FROM recalls WHERE next_check_at IS NOT NULL"
-            ).fetchone()
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        return self._followed.next_due()
 
     # -- asking for a recall ------------------------------------------------------------------
 
@@ -248,26 +246,8 @@ class Recalls:
         self, now: datetime, limit: int, lease: timedelta, only: str | None = None
     ) -> list[TrackedRecall]:
         """Take up to ``limit`` recalls whose check is due, leasing them so no one else does."""
-        where = "next_check_at IS NOT NULL AND next_check_at <= ? AND " \
-                "(lease_until IS NULL OR lease_until <= ?)"  # fmt: skip
-        params: tuple[Any, ...] = (ts(now), ts(now))
-        if only is not None:
-            where, params = f"{where} AND id = ?", (*params, only)
-        with self._connection.write() as db:
-            ids = [
-                row[0]
-                for row in db.execute(
-                    f"SELECT id FROM recalls WHERE {where} ORDER BY next_check_at LIMIT ?",
-                    (*params, limit),
-                ).fetchall()
-            ]
-            if ids:
-                db.execute(
-                    f"UPDATE recalls SET lease_until = ?, poked = 0 WHERE id IN "
-                    f"({placeholders(tuple(ids))})",
-                    (ts(now + lease), *ids),
-                )
-        return self.select(f"r.id IN ({placeholders(tuple(ids))})", tuple(ids)) if ids else []
+        ids = tuple(self._followed.claim_due(now, limit, lease, only))
+        return self.select(f"r.id IN ({placeholders(ids)})", ids) if ids else []
 
     def record_check(
         self, recall_id: str, details: RecallDetails, now: datetime, next_check: datetime
@@ -334,75 +314,32 @@ class Recalls:
 
     def record_status_notified(self, recall_id: str, state: RecallState, now: datetime) -> None:
         """The requester was shown this status."""
-        with self._connection.write() as db:
-            db.execute(
-                "UPDATE recalls SET notified_state = ?, notified_at = ? WHERE id = ?",
-                (state.value, ts(now), recall_id),
-            )
+        self._followed.record_status_notified(recall_id, state.value, now)
 
     # -- delivering ---------------------------------------------------------------------------
 
     def claim_delivery(
         self, recall_id: str, attempt: str, now: datetime, stale_before: datetime
     ) -> TrackedRecall | None:
-        """Take the right to deliver a finished recall's answer, recording the attempt first.
-
-        A claim older than ``stale_before`` that was never recorded was cut short (a crash
-        between delivering and recording) and may be claimed again: at worst one repeat. An
-        answer that failed waits for its ``delivery_next_at``.
-        """
-        finished = placeholders(_FINISHED)
-        with self._connection.write() as db:
-            changed = db.execute(
-                "UPDATE recalls SET delivery = 'claimed', delivery_attempt = ?, "
-                f"delivery_claimed_at = ? WHERE id = ? AND state IN ({finished}) AND "
-                "(delivery = 'none' OR (delivery = 'claimed' AND delivery_claimed_at <= ?)) "
-                "AND (delivery_next_at IS NULL OR delivery_next_at <= ?)",
-                (attempt, ts(now), recall_id, *_FINISHED, ts(stale_before), ts(now)),
-            ).rowcount
-        return self.get(recall_id) if changed else None
+        """Take the right to deliver a finished recall's answer (``Followed.claim_delivery``)."""
+        claimed = self._followed.claim_delivery(recall_id, attempt, now, stale_before)
+        return self.get(recall_id) if claimed else None
 
     def record_delivery(
         self, recall_id: str, attempt: str, now: datetime, answer_ts: str | None = None
     ) -> bool:
         """The answer reached the requester (only the attempt that holds the claim counts);
         ``answer_ts``: the message that holds it, the only one whose Refresh may refresh it."""
-        with self._connection.write() as db:
-            return bool(
-                db.execute(
-                    "UPDATE recalls SET delivery = 'delivered', delivered_at = ?, answer_ts = ?, "
-                    "delivery_next_at = NULL "
-                    "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
-                    (ts(now), answer_ts, recall_id, attempt),
-                ).rowcount
-            )
+        return self._followed.record_delivery(recall_id, attempt, now, answer_ts)
 
     def retry_delivery(self, recall_id: str, attempt: str, note: str, at: datetime) -> bool:
-        """The attempt holding the claim failed: give the claim back, to be tried at ``at``
-        (False when this attempt no longer held it)."""
-        with self._connection.write() as db:
-            return bool(
-                db.execute(
-                    "UPDATE recalls SET delivery = 'none', delivery_tries = delivery_tries + 1, "
-                    "delivery_next_at = ?, delivery_note = ? "
-                    "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
-                    (ts(at), note, recall_id, attempt),
-                ).rowcount
-            )
+        """The attempt holding the claim failed: give the claim back, to be tried at ``at``."""
+        return self._followed.retry_delivery(recall_id, attempt, note, at)
 
     def give_up_delivery(self, recall_id: str, attempt: str, note: str) -> bool:
         """The attempt holding the claim met a refusal for good: the answer ends
-        'undeliverable', saying why (False when this attempt no longer held the claim)."""
-        with self._connection.write() as db:
-            return bool(
-                db.execute(
-                    "UPDATE recalls SET delivery = 'undeliverable', "
-                    "delivery_tries = delivery_tries + 1, delivery_next_at = NULL, "
-                    "delivery_note = ? "
-                    "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
-                    (note, recall_id, attempt),
-                ).rowcount
-            )
+        'undeliverable', saying why."""
+        return self._followed.give_up_delivery(recall_id, attempt, note)
 
     def undelivered(self, stale_before: datetime, now: datetime) -> list[TrackedRecall]:
         """Finished recalls whose answer is owed now (never claimed, or a stale claim, and any

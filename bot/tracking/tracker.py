@@ -21,7 +21,6 @@ says whether it is alive and when its last cycle completed.
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 import time
 from collections import deque
@@ -32,10 +31,10 @@ from typing import Any
 
 from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails, RecallStatus
 from bot.plumbing import logs
-from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.metrics import DELIVERIES
 from bot.plumbing.timefmt import utcnow
 from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
+from bot.tracking.delivering import DeliverOnce
 from bot.tracking.notifier import DeliveryRefused, Notifier
 from bot.tracking.schedule import CheckSchedule, TrackingPolicy
 
@@ -80,6 +79,13 @@ class Tracker:
         self._running = 0  # how many threads are inside ``run`` (the app's, or a CLI's)
         self._failing = 0  # cycles that raised in a row (the back-off)
         self._next_sweep = 0.0
+        self._delivering = DeliverOnce(
+            store.recalls, policy, lambda recall, attempt: self.notifier.deliver(recall, attempt),
+            lambda recall, reason: self.notifier.undeliverable(recall, reason),
+            lambda action, recall, **detail: store.audit.add("recallbot", action, recall.id,
+                                                             **detail),
+            lambda: self._clock(),
+        )  # fmt: skip
 
     # -- running ------------------------------------------------------------------------------
 
@@ -333,62 +339,10 @@ class Tracker:
 
     def _deliver(self, recall: TrackedRecall) -> None:
         """Claim, deliver, record: exactly once, or at worst once more after a crash."""
-        with logs.context(**recall.about()):
-            self._deliver_one(recall)
-
-    def _deliver_one(self, recall: TrackedRecall) -> None:
-        now = self._clock()
-        attempt = secrets.token_hex(6)
-        claimed = self.store.recalls.claim_delivery(
-            recall.id, attempt, now, now - self.policy.delivery_lease
-        )
-        if claimed is None:
-            return  # someone else delivered it, or is delivering it now
-        try:
-            answer_ts = self.notifier.deliver(claimed, attempt)
-        except DeliveryRefused as refused:
-            self._refused(claimed, attempt, refused)
-            return
-        except Exception as exc:  # a surprise: its traceback, and a try later
-            _log.exception("delivering recall %s failed", recall.id)
-            self._refused(claimed, attempt, DeliveryRefused(f"{type(exc).__name__}: {exc}"))
-            return
-        checkpoint("after_deliver")
-        self.store.recalls.record_delivery(recall.id, attempt, self._clock(), answer_ts)
-        DELIVERIES.labels(claimed.state.value).inc()
-        origin = claimed.origin.model_dump() if claimed.origin else None
-        self.store.audit.add(
-            "recallbot", "delivered", recall.id, attempt=attempt, state=claimed.state, to=origin
-        )
-        self._maybe_notify_status(claimed, self._clock())
-
-    def _refused(self, recall: TrackedRecall, attempt: str, refused: DeliveryRefused) -> None:
-        """A try failed: end the answer when it is refused for good and has been tried enough,
-        else try again after a back-off (one log line, no audit row: retries are routine)."""
-        tries = recall.delivery_tries + 1
-        if refused.permanent and tries >= self.policy.delivery_refusals:
-            self._give_up(recall, attempt, refused.reason, tries)
-            return
-        wait = self.policy.delivery_wait(tries, refused.needs_admin)
-        admin = "; an admin must fix the Slack app" if refused.needs_admin else ""
-        _log.warning("answer of recall %s not delivered (try %d): %s%s; trying again in %.0f s",
-                     recall.id, tries, refused.reason, admin, wait.total_seconds())  # fmt: skip
-        self.store.recalls.retry_delivery(recall.id, attempt, refused.reason, self._clock() + wait)
-
-    def _give_up(self, recall: TrackedRecall, attempt: str, reason: str, tries: int) -> None:
-        """End the answer 'undeliverable' (audited once), and tell the requester elsewhere."""
-        if not self.store.recalls.give_up_delivery(recall.id, attempt, reason):
-            return  # the claim went stale and another attempt holds it
-        _log.warning("answer of recall %s given up after %d tries: %s", recall.id, tries, reason)
-        origin = recall.origin.model_dump() if recall.origin else None
-        self.store.audit.add("recallbot", "undeliverable", recall.id, attempt=attempt,
-                             reason=reason, tries=tries, to=origin)  # fmt: skip
-        try:
-            self.notifier.undeliverable(recall, reason)
-        except DeliveryRefused as refused:
-            _log.warning("could not tell the requester of recall %s: %s", recall.id, refused)
-        except Exception:
-            _log.exception("could not tell the requester of recall %s", recall.id)
+        delivered = self._delivering.deliver(recall)
+        if delivered is not None:
+            DELIVERIES.labels(delivered.state.value).inc()
+            self._maybe_notify_status(delivered, self._clock())
 
     # -- webhooks -----------------------------------------------------------------------------
 
