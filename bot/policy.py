@@ -10,7 +10,7 @@ public) is asked through ``Directory``, and only when a rule needs it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -72,16 +72,33 @@ class Policy:
             return refused
         cameras = request.camera_positions
         # "Every camera" of an asset (a trailer's Omnicam) has no driver-facing camera.
-        all_of_a_vehicle = cameras is None and request.vehicle_number is not None
-        wants_driver = all_of_a_vehicle or (
-            cameras is not None and CameraPosition.DRIVER_FACING in cameras
-        )
+        every = cameras is None and request.vehicle_number is not None
+        return self._cameras_here(user, channel, every or (
+            cameras is not None and CameraPosition.DRIVER_FACING in cameras), every, directory)
+
+    def may_look(
+        self, user: str, channel: str | None, positions: Iterable[CameraPosition],
+        directory: Directory,
+    ) -> Refusal | None:
+        """Whether ``user`` may ask for a still from these cameras now, here: the same rules
+        as footage (a still from the driver-facing camera is as sensitive as its video)."""
+        refused = self.may_use(user, channel, directory)
+        if refused is not None:
+            return refused
+        wants_driver = CameraPosition.DRIVER_FACING in set(positions)
+        return self._cameras_here(user, channel, wants_driver, False, directory)
+
+    def _cameras_here(
+        self, user: str, channel: str | None, wants_driver: bool, every: bool,
+        directory: Directory,
+    ) -> Refusal | None:
+        """The driver-facing rule, then where the answer would be posted."""
         allowed = self.driver_facing if self.driver_facing is not None else self.requesters
         if wants_driver and allowed and not self._listed(user, allowed, directory):
-            every = " (every camera includes it)" if cameras is None else ""
+            included = " (every camera includes it)" if every else ""
             return Refusal(
                 "driver_facing_not_allowed",
-                f"You may not request the driver-facing camera{every}. Name the cameras you "
+                f"You may not request the driver-facing camera{included}. Name the cameras you "
                 f"need, e.g. “front only”; {self.contact} can give you access "
                 "(RECALLBOT_DRIVER_FACING).",
             )
@@ -124,6 +141,14 @@ class Gate:
         """``Policy.may_request``, audited."""
         return self._decided(user, channel, recall_id, lambda: self.policy.may_request(
             user, channel, request, self.directory))  # fmt: skip
+
+    def look(
+        self, user: str, channel: str | None, positions: Iterable[CameraPosition]
+    ) -> Refusal | None:
+        """``Policy.may_look``, audited."""
+        wanted = tuple(positions)
+        return self._decided(user, channel, None, lambda: self.policy.may_look(
+            user, channel, wanted, self.directory))  # fmt: skip
 
     def _decided(
         self,

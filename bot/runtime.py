@@ -1,4 +1,5 @@
-"""Wiring: the client, store, fleet, service and tracker one process needs, from settings.
+"""Wiring: the client, store, fleet, services, tracker and capture follower one process
+needs, from settings.
 
 Every entry point (the CLI commands, the Slack app) builds its parts here, so they are built
 the same way everywhere and closed in one place.
@@ -10,6 +11,10 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.fleet import Fleet
+from bot.look.follower import CaptureFollower
+from bot.look.notifier import LookNotifier
+from bot.look.service import LookService
+from bot.look.timing import LookTiming
 from bot.motive import MotiveClient, MotiveConfig
 from bot.plumbing.closing import ClosedOnExit
 from bot.service import RecallService
@@ -27,6 +32,7 @@ class Runtime(ClosedOnExit):
     client: MotiveClient
     store: Store
     service: RecallService
+    look: LookService
 
     @classmethod
     def open(
@@ -40,7 +46,8 @@ class Runtime(ClosedOnExit):
         store = Store(settings.db_path, settings.db_busy_timeout_s)
         fleet = Fleet(client, settings.fleet_cache_ttl_s, memory=store.fleet_facts)
         policy = TrackingPolicy.from_settings(settings, webhooks=webhooks)
-        return cls(settings, client, store, RecallService(client, fleet, store, policy))
+        look = LookService(client, fleet, store, LookTiming.from_settings(settings))
+        return cls(settings, client, store, RecallService(client, fleet, store, policy), look)
 
     def tracker(self, notifier: Notifier) -> Tracker:
         """A tracker over this runtime's store and client."""
@@ -51,6 +58,12 @@ class Runtime(ClosedOnExit):
             self.service.policy,
             settle=self.service.settle,
         )
+
+    def follower(self, notifier: LookNotifier) -> CaptureFollower:
+        """A follower of this runtime's captures, woken by each look sent."""
+        follower = CaptureFollower(self.look, notifier, self.settings.download_deadline_s)
+        self.look.wake = follower.wake
+        return follower
 
     def close(self) -> None:
         """Release the HTTP pool and the database."""

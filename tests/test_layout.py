@@ -53,14 +53,15 @@ def test_plumbing_imports_nothing_else_from_bot() -> None:
 
 def test_the_core_knows_nothing_of_slack_or_the_listeners() -> None:
     core = ("bot.store", "bot.motive", "bot.phrase", "bot.tracking", "bot.service", "bot.fleet",
-            "bot.policy", "bot.recall", "bot.describe", "bot.runtime", "bot.alerts")  # fmt: skip
+            "bot.policy", "bot.recall", "bot.describe", "bot.runtime", "bot.alerts",
+            "bot.places", "bot.look")  # fmt: skip
     for name in MODULES:
         if name.startswith(core):
             assert _reaches(name, ("bot.slack", "handlers", "bot.sandbox", "bot.cli")) == [], name
 
 
 def test_the_store_does_not_reach_up() -> None:
-    upward = ("bot.tracking", "bot.service", "bot.fleet", "bot.policy", "bot.runtime")
+    upward = ("bot.tracking", "bot.service", "bot.fleet", "bot.policy", "bot.runtime", "bot.look")
     for name in MODULES:
         if name.startswith("bot.store"):
             assert _reaches(name, upward) == [], name

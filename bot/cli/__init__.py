@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import import_module
+from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +42,13 @@ def instant_arg(value: str) -> datetime:
             f"{value!r} has no UTC offset: add one, e.g. {value}-06:00 or {value}Z"
         )
     return moment
+
+
+def _camera(value: str) -> Any:
+    """``--camera`` for ``recallbot look`` (its words live in its module)."""
+    from bot.cli.look import camera_arg
+
+    return camera_arg(value)
 
 
 def _since(value: str) -> datetime:
@@ -165,6 +173,27 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=_positive, metavar="SECONDS",
         help="stop following after this long (the recall stays in the store; exit 1)",
     )  # fmt: skip
+
+    look = commands.add_parser(
+        "look",
+        help="a still from a vehicle's camera now, followed until taken and saved as a JPEG",
+        description="Ask Motive for an image capture from each camera named (road-facing by "
+        "default), follow it until Motive has taken it, and save the JPEG.",
+    )
+    look.add_argument("target", nargs="+", help="the vehicle (42, truck 42) or asset (--asset)")
+    look.add_argument("--asset", action="store_true", help="the target is an asset (a trailer)")
+    look.add_argument("--camera", action="append", type=_camera, metavar="CAMERA",
+                      help="front (default), driver, left, right or rear; repeat for several")
+    look.add_argument("--out", type=Path, default=Path("."), help="where to save the JPEGs")
+    look.add_argument("--sandbox", action="store_true",
+                      help="use an in-process Motive sandbox (no credentials)")
+    look.add_argument("--speed", type=_positive, default=120.0,
+                      help="sandbox seconds per real second (--sandbox)")
+    look.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    look.add_argument("--detach", action="store_true",
+                      help="ask and return; `recallbot track` follows it")
+    look.add_argument("--timeout", type=_positive, metavar="SECONDS",
+                      help="stop following after this long (the capture stays in the store)")
 
     status = commands.add_parser("status", help="one recall from the store (default: the latest)")
     status.add_argument("id", nargs="?", help="recallbot's recall id (e.g. r3fa2b1c09d)")
@@ -320,6 +349,7 @@ def _failed(args: argparse.Namespace, message: str) -> int:
 _COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("bot.cli.parse", "run_parse"),
     "request": ("bot.cli.request", "run_request"),
+    "look": ("bot.cli.look", "run_look"),
     "status": ("bot.cli.records", "run_status"),
     "list": ("bot.cli.records", "run_list"),
     "audit": ("bot.cli.audit", "run_audit"),
@@ -345,6 +375,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "request" and args.sandbox and args.detach:
         parser.error("request: --detach leaves the recall to `recallbot track`, but the "
                      "--sandbox Motive and its store end with this command; drop --detach")
+    if args.command == "look" and args.sandbox and args.detach:
+        parser.error("look: --detach leaves the capture to `recallbot track`, but the --sandbox "
+                     "Motive and its store end with this command; drop --detach")
     module, name = _COMMANDS[args.command]
     run: Callable[[argparse.Namespace, TextIO], int] = getattr(import_module(module), name)
     return run(args, sys.stdout)

@@ -1,4 +1,5 @@
-"""``recallbot track``: follow every unfinished recall in the store, in the foreground.
+"""``recallbot track``: follow every unfinished recall and image capture in the store, in the
+foreground (captures on a thread of their own beside the recalls).
 
 With ``--webhook-port`` it also serves Motive's completion webhook (and ``/healthz``) with
 waitress, and polls only as a safety net. ``--until-done`` returns once nothing is in flight
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import threading
 from types import FrameType
 from typing import TextIO
 
@@ -16,6 +18,7 @@ from bot.cli.parse import default_zone
 from bot.cli.progress import Progress
 from bot.cli.request import require_credentials
 from bot.config import get_settings
+from bot.look.notifier import LogLookNotifier
 from bot.plumbing.serving import serve_in_background
 from bot.runtime import Runtime
 from bot.tracking.notifier import ConsoleNotifier
@@ -32,8 +35,13 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
         progress = Progress(out, lambda: store.recalls.recent(200), scale=settings.time_scale)
         tracker = runtime.tracker(ConsoleNotifier(progress, default_zone(), settings.time_scale))
 
+        follower = runtime.follower(LogLookNotifier())
+        captures = threading.Thread(target=follower.run, kwargs={"until_done": args.until_done},
+                                    name="recallbot-captures", daemon=True)  # fmt: skip
+
         def stop(signum: int, frame: FrameType | None) -> None:
             tracker.request_stop()
+            follower.request_stop()
 
         signal.signal(signal.SIGTERM, stop)
         served = None
@@ -47,13 +55,18 @@ def run_track(args: argparse.Namespace, out: TextIO) -> int:
             served = serve_in_background(app, args.host, args.webhook_port, threads=4,
                                          limits=settings.http_front())  # fmt: skip
             progress.write(f"webhooks: {served.url}/motive/webhook\n")
+        captures.start()
         try:
             with progress.start():
                 tracker.run(until_done=args.until_done)
+                captures.join()
         except KeyboardInterrupt:
-            out.write("stopped; unfinished recalls stay in the store for the next start\n")
+            out.write("stopped; unfinished recalls and captures stay in the store for the next "
+                      "start\n")  # fmt: skip
         finally:
             tracker.stop()
+            follower.close()
+            captures.join(timeout=30)
             if served is not None:
                 served.close()
     return 0

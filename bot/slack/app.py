@@ -19,6 +19,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.config import Settings, SetupError
+from bot.look.follower import CaptureFollower
+from bot.look.notifier import LogLookNotifier
 from bot.plumbing.background import Background
 from bot.policy import Gate
 from bot.runtime import Runtime
@@ -104,6 +106,7 @@ class RecallbotApp:
     notifier: SlackNotifier  # its standing: whether Slack refuses the app's setup since
     retention: Retention
     alerting: Alerting | None = None  # RECALLBOT_ALERTS_CHANNEL set
+    looks: CaptureFollower | None = None  # follows runtime.look's captures to their answers
 
     @classmethod
     def build(cls, settings: Settings, socket_mode: bool = False) -> RecallbotApp:
@@ -122,6 +125,8 @@ class RecallbotApp:
         zones = UserZones(client, default)
         directory = SlackDirectory(client)
         gate = Gate(settings.policy(), directory, runtime.store.audit.add)
+        runtime.look.gate = gate
+        looks = runtime.follower(LogLookNotifier())  # the Slack side swaps in its notifier
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake,
                          show_status=slack.status_changed)  # fmt: skip
         workers = settings.slack_workers
@@ -142,11 +147,14 @@ class RecallbotApp:
         retention = Retention(runtime.store, RetentionDays(
             settings.alert_retention_days, settings.audit_retention_days,
             settings.draft_retention_days))  # fmt: skip
-        return cls(bolt, desk, tracker, runtime, deps, auth, footage, slack, retention, alerting)
+        return cls(bolt, desk, tracker, runtime, deps, auth, footage, slack, retention, alerting,
+                   looks)  # fmt: skip
 
     def start(self) -> None:
         """Start following recalls, putting their footage in threads and posting alerts."""
         self.tracker.start()
+        if self.looks is not None:
+            self.looks.start()
         self.footage.start()
         self.retention.start()
         if self.alerting is not None:
@@ -207,5 +215,7 @@ class RecallbotApp:
         self.retention.close()
         self.footage.close()
         self.tracker.stop()
+        if self.looks is not None:
+            self.looks.close()
         self.deps.poster.close()
         self.runtime.close()

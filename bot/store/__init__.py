@@ -1,5 +1,6 @@
 """The store: every recall, where it came from, drafts, inbound event ids, the audit log and
-what we learned about vehicles, and Motive's safety events, in one SQLite file (``RECALLBOT_DB``).
+what we learned about vehicles, Motive's safety events and image captures, in one SQLite file
+(``RECALLBOT_DB``).
 
 One module per thing kept, each a small class of named queries over one shared
 ``Connection`` (``connection.py``: one lock, ``BEGIN IMMEDIATE`` writes, the schema migrated on
@@ -16,6 +17,7 @@ from pathlib import Path
 from bot.plumbing.closing import ClosedOnExit
 from bot.store.alerts import AlertOutcome, AlertRow, Alerts, AutoDecision
 from bot.store.audit import AuditLog
+from bot.store.captures import Captures, CaptureState, TrackedCapture
 from bot.store.connection import Connection
 from bot.store.drafts import Drafts
 from bot.store.errors import DraftUsed, StoreError
@@ -38,6 +40,7 @@ __all__ = [
     "AlertRow",
     "AuditEntry",
     "AutoDecision",
+    "CaptureState",
     "Delivery",
     "DraftUsed",
     "Origin",
@@ -45,6 +48,7 @@ __all__ = [
     "RecallState",
     "Store",
     "StoreError",
+    "TrackedCapture",
     "TrackedRecall",
     "WebhookOutcome",
 ]
@@ -68,6 +72,7 @@ class Store(ClosedOnExit):
         self.fleet_facts = FleetFacts(self.connection)
         self.media = MediaRecords(self.connection, self.recalls)
         self.alerts = Alerts(self.connection)
+        self.captures = Captures(self.connection)
 
     def schema_version(self) -> int:
         """The schema version the file is at."""
