@@ -134,8 +134,8 @@ class WebSocketServer:
         )
         connection = Connection(sock)
         self.connections.append(connection)
-        self.on_open(connection)
-        try:
+        try:  # a client may close before its hello is sent: it is gone all the same
+            self.on_open(connection)
             while connection.open:
                 opcode, payload = connection.receive()
                 if opcode == TEXT:
