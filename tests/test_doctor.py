@@ -17,7 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import pytest
 from bot.doctor import BOT_SCOPES
 from bot.ids import ActionId
 from bot.plumbing.timefmt import iso_utc
+from bot.sandbox.clock import SandboxClock
 from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.sandbox.slack import SlackSandbox, SlackSettings
@@ -42,18 +43,31 @@ READ_METHODS = {"auth.test", "apps.connections.open", "conversations.info"}
 
 @contextmanager
 def sandboxes(
-    motive: SandboxSettings | None = None, slack: SlackSettings | None = None
+    motive: SandboxSettings | None = None,
+    slack: SlackSettings | None = None,
+    older: timedelta | None = None,
 ) -> Iterator[tuple[MotiveSandbox, SlackSandbox]]:
     """Both sandboxes, a webhook subscription pointing at recallbot's public URL (the sandbox
-    sends nothing: its webhooks are not ticked), and one safety event of half an hour ago."""
+    sends nothing: its webhooks are not ticked), and one safety event of half an hour ago
+    (``older``: one as well that was raised, and last updated, that long before it)."""
     settings = motive or SandboxSettings()
     settings.webhook_url = f"{PUBLIC}/motive/webhook"
     workspace = slack or SlackSettings(scopes=manifest_scopes())
-    with MotiveSandbox(settings, auto_webhooks=False) as m, SlackSandbox(workspace) as s:
-        start = m.clock.now().replace(microsecond=0) - timedelta(minutes=30)
-        m.events.raise_event({"vehicle_number": "42", "type": "hard_brake",
-                              "start_time": iso_utc(start), "location": "Joliet, IL"})  # fmt: skip
+    clock = SandboxClock(start=datetime.now(UTC) - (older or timedelta(0)))
+    with MotiveSandbox(settings, clock=clock, auto_webhooks=False) as m, \
+            SlackSandbox(workspace) as s:  # fmt: skip
+        if older:
+            raise_event_at(m, m.clock.now())
+            m.clock.advance(older.total_seconds())
+        raise_event_at(m, m.clock.now())
         yield m, s
+
+
+def raise_event_at(motive: MotiveSandbox, now: datetime) -> None:
+    """A hard brake of vehicle 42 half an hour before ``now`` (raised at ``now``)."""
+    start = now.replace(microsecond=0) - timedelta(minutes=30)
+    motive.events.raise_event({"vehicle_number": "42", "type": "hard_brake",
+                               "start_time": iso_utc(start), "location": "Joliet, IL"})  # fmt: skip
 
 
 def environment(motive: MotiveSandbox, slack: SlackSandbox, **more: str) -> dict[str, str]:
@@ -93,6 +107,16 @@ def assert_read_only(motive: MotiveSandbox, slack: SlackSandbox) -> None:
     assert motive.creates() == 0
     assert slack.posted() == []
     assert not slack.socket_connected(), "the Socket Mode connection was closed at once"
+
+
+def assert_all_ok_with(
+    fix: dict[str, Any], motive: MotiveSandbox, slack: SlackSandbox, cwd: Path
+) -> None:
+    """With ``fix`` as MOTIVE_SHAPES, every check is ok (and nothing was written)."""
+    fixed = doctor(environment(motive, slack, MOTIVE_SHAPES=json.dumps(fix)), cwd, "--json")
+    assert fixed.returncode == 0, fixed.stdout
+    assert {c["outcome"] for c in checks(fixed).values()} == {"ok"}
+    assert_read_only(motive, slack)
 
 
 def test_the_manifest_and_the_scopes_doctor_expects_are_one_list() -> None:
@@ -169,6 +193,81 @@ def test_with_the_reported_setting_a_recall_and_an_alert_work_end_to_end(tmp_pat
         url = click(world, alert, ActionId.ALERT_ROAD)
         assert "Requested" in wait_for(lambda: world.slack.responses_to(url))[-1]["text"]
         wait_for(lambda: len(world.motive.rules.recalls) == 2)
+
+
+def test_timelines_at_another_path_and_by_another_query_name_are_found_together(
+    tmp_path: Path,
+) -> None:
+    elsewhere = "/video_recall_requests/available_timelines"
+    with sandboxes(SandboxSettings(shapes="other", vehicle_timelines_path=elsewhere)) as (
+        motive,
+        slack,
+    ):
+        done = doctor(environment(motive, slack), tmp_path, "--json")
+        timelines = checks(done)["motive.timelines"]
+        assert timelines["outcome"] == "differs"
+        assert timelines["shapes"] == {"vehicle_timelines_path": elsewhere,
+                                       "timeline_vehicle_param": "number"}  # fmt: skip
+        assert timelines["summary"].endswith("asked at another path by another query name")
+        assert timelines["seen"].startswith(
+            "Motive answers /video_recall_requests/vehicles/available_timelines?vehicle_number= "
+            "with 404"
+        )
+        assert timelines["seen"].endswith(f"{elsewhere}?number= reads")
+        fix = json.loads(done.stdout)["motive_shapes"]
+        assert fix == OTHER_FIX | timelines["shapes"]
+        assert_all_ok_with(fix, motive, slack, tmp_path)
+
+
+def test_the_guessed_time_filter_leaves_out_an_event_updated_before_the_look_back(
+    tmp_path: Path,
+) -> None:
+    with sandboxes(older=timedelta(days=2)) as (motive, slack):
+        done = doctor(environment(motive, slack), tmp_path, "--json")
+        since = checks(done)["motive.events.since"]
+        assert done.returncode == 0, done.stdout
+        assert (since["outcome"], since["summary"]) == (
+            "ok", "the time filter updated_after= is accepted and kept")  # fmt: skip
+        assert len(motive.events.events) == 2, "one event is two days old"
+
+
+def test_an_ignored_time_filter_is_reported_with_the_filter_motive_keeps(tmp_path: Path) -> None:
+    with sandboxes(SandboxSettings(shapes="other"), older=timedelta(days=2)) as (motive, slack):
+        done = doctor(environment(motive, slack), tmp_path, "--json")
+        since = checks(done)["motive.events.since"]
+        assert since["outcome"] == "differs"
+        assert since["shapes"] == {"events": {"since_param": "start_time"}}
+        assert since["summary"].startswith(
+            "Motive ignores the time filter updated_after= but keeps start_time="
+        )
+        assert "comes by webhook only" in since["summary"], "what start_time= means is said"
+        assert since["seen"] == "1 updated before it (e.g. event 1359698678); with start_time= none"
+        fix = json.loads(done.stdout)["motive_shapes"]
+        assert fix == OTHER_FIX | {"events": {"vehicle_key": "vehicle",
+                                              "since_param": "start_time"}}  # fmt: skip
+        lists = [path for _, path, _ in motive.requests if path.endswith("performance_events")]
+        assert len(lists) == 2, "the list as recallbot asks it, then with start_time="
+        assert_all_ok_with(fix, motive, slack, tmp_path)
+
+
+def test_recallbot_mode_http_checks_the_signing_secret_even_with_an_app_token(
+    tmp_path: Path,
+) -> None:
+    with sandboxes() as (motive, slack):
+        http = environment(motive, slack, RECALLBOT_MODE="http")
+        unsigned = checks(doctor(http, tmp_path, "--json"))["slack.mode"]
+        assert unsigned["outcome"] == "failed"
+        assert unsigned["summary"] == (
+            "HTTP mode (RECALLBOT_MODE=http), but SLACK_SIGNING_SECRET is not set"
+        )
+        assert "SLACK_SIGNING_SECRET" in unsigned["fix"]
+
+        signed = checks(doctor(http | {"SLACK_SIGNING_SECRET": "s3cret"}, tmp_path, "--json"))
+        assert signed["slack.mode"]["outcome"] == "ok"
+        assert signed["slack.mode"]["summary"].startswith("HTTP mode (RECALLBOT_MODE=http):")
+        assert PUBLIC + "/slack/events" in signed["slack.mode"]["summary"]
+        assert "apps.connections.open" not in {call.method for call in slack.calls}
+        assert_read_only(motive, slack)
 
 
 def test_what_blocks_is_failed_with_what_to_do(tmp_path: Path) -> None:

@@ -126,25 +126,43 @@ def _scopes(answer: SlackResponse) -> Check:
 
 
 def _mode(settings: Settings) -> Check:
-    if settings.slack_app_token is not None:
-        return _socket_mode(settings, settings.slack_app_token.get_secret_value())
-    if settings.slack_signing_secret is not None:
-        where = (
-            f"{settings.public_url}/slack/events"
-            if settings.public_url
-            else "https://<your host>/slack/events"
+    """The mode ``recallbot run`` would use (``Settings.slack_mode``, RECALLBOT_MODE), and
+    whether its token works (Socket Mode) or its secret is set (HTTP)."""
+    chosen = settings.mode != "auto"
+    if settings.slack_mode() == "socket":
+        if settings.slack_app_token is not None:
+            return _socket_mode(settings, settings.slack_app_token.get_secret_value())
+        summary = (
+            "RECALLBOT_MODE=socket, but SLACK_APP_TOKEN is not set"
+            if chosen
+            else "neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is set"
         )
         return Check(
             name="slack.mode",
-            outcome=Outcome.OK,
-            summary=f"HTTP mode: SLACK_SIGNING_SECRET is set (Slack must reach {where})",
+            outcome=Outcome.FAILED,
+            summary=summary,
+            fix="set SLACK_APP_TOKEN (an app-level token with connections:write, Basic "
+            "Information → App-Level Tokens)"
+            + ("" if chosen else ", or SLACK_SIGNING_SECRET for HTTP mode"),
         )
+    said = "HTTP mode (RECALLBOT_MODE=http)" if chosen else "HTTP mode"
+    if settings.slack_signing_secret is None:
+        return Check(
+            name="slack.mode",
+            outcome=Outcome.FAILED,
+            summary=f"{said}, but SLACK_SIGNING_SECRET is not set",
+            fix="set SLACK_SIGNING_SECRET (the app's Basic Information → Signing Secret), or "
+            "RECALLBOT_MODE=socket with SLACK_APP_TOKEN",
+        )
+    where = (
+        f"{settings.public_url}/slack/events"
+        if settings.public_url
+        else "https://<your host>/slack/events"
+    )
     return Check(
         name="slack.mode",
-        outcome=Outcome.FAILED,
-        summary="neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is set",
-        fix="set SLACK_APP_TOKEN (an app-level token with connections:write, Basic "
-        "Information → App-Level Tokens), or SLACK_SIGNING_SECRET for HTTP mode",
+        outcome=Outcome.OK,
+        summary=f"{said}: SLACK_SIGNING_SECRET is set (Slack must reach {where})",
     )
 
 

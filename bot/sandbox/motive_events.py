@@ -4,11 +4,12 @@
 "start_time": "…Z", "end_time": "…Z"}`` (optional ``location``, ``lat``, ``lon``,
 ``start_speed``/``end_speed`` in km/h, ``vehicle_id`` instead of a number for a vehicle the
 fleet does not list) answers the event as Motive shows it, with its ``id``. The event is listed
-at ``GET /v2/driver_performance_events`` (filtered by ``updated_after``, paginated) and
-delivered to the webhook URL: first without Motive's own clip (``camera_media`` is announced,
-its URLs null while "transcoding"), then, ``event_media_after_s`` sandbox seconds later, the
-same event id again with the clip's URLs, as the field does. Deliveries are retried like the
-recalls' and a ``lose_webhook`` fault loses one for good.
+at ``GET /v2/driver_performance_events`` (filtered by ``updated_after``, or by ``start_time``
+with ``events_since_param``; paginated) and delivered to the webhook URL: first without
+Motive's own clip (``camera_media`` is announced, its URLs null while "transcoding"), then,
+``event_media_after_s`` sandbox seconds later, the same event id again with the clip's URLs, as
+the field does. Deliveries are retried like the recalls' and a ``lose_webhook`` fault loses one
+for good.
 
 As Motive's do, each version of an event carries its ``updated_at``, and its clip links are
 pre-signed afresh for every delivery and every list read (only the query string differs). A
@@ -166,12 +167,20 @@ class SafetyEvents:
         return number, _parse_time(event["camera_media"]["start_time"])
 
     def page(self, query: dict[str, str]) -> list[dict[str, Any]]:
-        """Events updated after ``updated_after`` (all of them without it), oldest first."""
-        since = query.get("updated_after")
+        """Events updated after ``updated_after`` (all of them without it), oldest first; with
+        ``events_since_param="start_time"``, the events that started at or after ``start_time``
+        instead (and ``updated_after`` is ignored)."""
+        param = self._rules.settings.events_since_param
+        since = query.get(param)
         after = _parse_time(since) if since else None
         with self._lock:
             return [_signed(self.events[i]) for i in sorted(self.events)
-                    if after is None or self.updated[i] > after]  # fmt: skip
+                    if after is None or self._since(i, param, after)]  # fmt: skip
+
+    def _since(self, event_id: int, param: str, after: datetime) -> bool:
+        if param == "start_time":
+            return _parse_time(self.events[event_id]["start_time"]) >= after
+        return self.updated[event_id] > after
 
     def redeliver(self, event_id: int, version: str) -> dict[str, Any]:
         """Send one version of an event again at once ("first" or "latest"), links re-signed;

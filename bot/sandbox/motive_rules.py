@@ -36,10 +36,12 @@ OTHER_SHAPES: dict[str, Any] = {
     "vehicles_key": "data",
     "timeline_vehicle_param": "number",
     "event_vehicle_key": "vehicle",
+    "events_since_param": "start_time",
 }
 """``shapes="other"``: plausible answers that differ from motive-api.md's guesses (another
 envelope for ``GET /vehicles``, another timelines query name, another key for a safety event's
-vehicle), so ``recallbot doctor`` can be shown to find each and name the setting that reads it."""
+vehicle, another time filter for the event list), so ``recallbot doctor`` can be shown to find
+each and name the setting that reads it."""
 
 
 class SandboxSettings(BaseModel):
@@ -128,6 +130,9 @@ class SandboxSettings(BaseModel):
     event_vehicle_number: bool = True  # events carry current_vehicle {id, number}
     event_vehicle_key: str = "current_vehicle"
     events_list_path: str = "/v2/driver_performance_events"
+    events_since_param: Literal["updated_after", "start_time"] = "updated_after"
+    """The time filter the event list keeps (``start_time``: events that started at or after
+    it); it ignores the other."""
     events_every_s: float = Field(0.0, ge=0)  # a random safety event this often (0: never)
     """Grow every clip to at least this many MiB (a gigabyte download, for memory tests)."""
 
