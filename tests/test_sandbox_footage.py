@@ -1,14 +1,17 @@
-"""Issue 13: the sandbox's download links serve real H.264 clips a test can read: the camera
-from the background colour, the second from the strip along the top of every frame."""
+"""Issues 13 and 22: the sandbox's download links serve real H.264 clips a test can read: the
+camera from the background colour, the second from the strip along the top of every frame;
+flat, or busy (a moving texture) so decoders and encoders do real work."""
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import av
 import httpx
 import pytest
+from PIL import ImageChops
 
 from bot.motive import RecallDetails
 from bot.recall import CameraPosition, RecallRequest, RecallType
@@ -95,3 +98,27 @@ def test_size_rate_and_padding_are_settings(size: tuple[int, int]) -> None:
         stream = container.streams.video[0]
         assert (stream.codec_context.width, stream.codec_context.height) == size
         assert sum(1 for _ in container.decode(video=0)) == 60 * 2
+
+
+def test_busy_frames_move_and_still_say_their_camera_and_second() -> None:
+    start = (datetime.now(UTC) - timedelta(days=1)).replace(hour=20, minute=0, second=0,
+                                                             microsecond=0)  # fmt: skip
+    clips = {}
+    for busy in (False, True):
+        with MotiveSandbox(SandboxSettings(media_busy=busy)) as sandbox:
+            details = _finished(sandbox, RecallRequest(
+                vehicle_number="42", start_time=start, duration=1,
+                camera_positions=(CameraPosition.REAR,),
+            ))  # fmt: skip
+            clips[busy] = httpx.get(details.cameras[0].download_url or "").content
+    assert len(clips[True]) > 20 * len(clips[False]), "real work for an encoder"
+    with av.open(io.BytesIO(clips[True])) as container:
+        images = [frame.to_image() for frame in container.decode(video=0)]
+    assert len(images) == 60 * 5
+    for index, image in enumerate(images):
+        assert strip_value(image) == int(start.timestamp()) + index // 5
+        assert _close(colour_of(image), COLOURS["rear"])
+    texture = [image.crop((0, 60, 320, 160)).convert("L") for image in images[:10]]
+    assert all(max(t.getextrema()) - min(t.getextrema()) > 60 for t in texture), "not flat"
+    moved = [ImageChops.difference(a, b).getbbox() is not None for a, b in pairwise(texture)]
+    assert all(moved), "every frame differs from the last"

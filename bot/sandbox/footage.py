@@ -8,6 +8,11 @@ test can decode any frame and know which camera and which second it is without r
 A regular recall's clip lasts its window; a time-lapse's is its window sped up
 (``timelapse_speedup``), the way Motive's are short clips that cover a long window.
 
+A flat frame costs a decoder and x264 next to nothing, and real dashcam footage is busy: a
+``busy`` clip's background is a texture in the camera's colour that pans as a road would, with
+fresh grain every frame, so encoders and decoders do real work (the benches measure both). The
+strip and a patch in the bottom-right corner stay flat, so a test reads either kind alike.
+
 PyAV (FFmpeg with libx264, from its wheel) encodes; Pillow draws. Both are imported only when a
 clip is made, so the rest of the sandbox runs without them.
 """
@@ -15,6 +20,7 @@ clip is made, so the rest of the sandbox runs without them.
 from __future__ import annotations
 
 import hashlib
+import random
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -50,6 +56,7 @@ class ClipSpec:
     height: int = 180
     fps: int = 5
     pad_bytes: int = 0  # grow the file to at least this size (memory tests of big downloads)
+    busy: bool = False  # a panning texture and grain behind the words, not a flat colour
 
     def key(self) -> str:
         """A name for the cached file, unique to everything that decides its bytes."""
@@ -73,11 +80,57 @@ def colour_of(image: Any) -> tuple[int, int, int]:
     return int(red), int(green), int(blue)
 
 
-def _frame(spec: ClipSpec, moment: datetime, font: Any) -> Any:
+PATCH = 24
+"""The flat corner of a busy frame, in pixels (``colour_of`` samples inside it)."""
+GRAINS = 7
+"""Grain images a busy clip cycles through (a prime: no period a encoder could lean on)."""
+
+
+class _Busy:
+    """What a busy clip's backgrounds are cut from: one texture twice the frame's size in the
+    camera's colour (smooth blobs and fine detail), and a few grain images; made once a clip."""
+
+    def __init__(self, spec: ClipSpec) -> None:
+        from PIL import Image, ImageOps
+
+        seed = random.Random(spec.key())  # noqa: S311 - test pictures, not secrets
+        size = (spec.width * 2, spec.height * 2)
+
+        def noise(width: int, height: int) -> Any:
+            return Image.frombytes("L", (width, height), seed.randbytes(width * height))
+
+        smooth = Image.Resampling
+        blobs = noise(max(2, size[0] // 24), max(2, size[1] // 24)).resize(size, smooth.BICUBIC)
+        detail = noise(size[0] // 2, size[1] // 2).resize(size, smooth.BILINEAR)
+        grey = Image.blend(blobs, detail, 0.35)
+        colour = COLOURS.get(spec.position, (90, 90, 90))
+        self.texture = ImageOps.colorize(grey, tuple(c // 3 for c in colour),
+                                         tuple(min(255, c * 2) for c in colour))  # fmt: skip
+        self.grains = [noise(spec.width, spec.height).point(lambda v: v * 12 // 255).convert("RGB")
+                       for _ in range(GRAINS)]  # fmt: skip
+        self.spec = spec
+
+    def background(self, index: int) -> Any:
+        """Frame ``index``'s background: the texture panned (down and across, as the road
+        moves under a camera) with that frame's grain added around zero."""
+        from PIL import ImageChops
+
+        s = self.spec
+        x = index * 3 % s.width
+        y = index * 2 % s.height
+        cut = self.texture.crop((x, y, x + s.width, y + s.height))
+        return ImageChops.add(cut, self.grains[index % GRAINS], 1.0, -6)
+
+
+def _frame(spec: ClipSpec, moment: datetime, font: Any, background: Any = None) -> Any:
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (spec.width, spec.height), COLOURS.get(spec.position, (90, 90, 90)))
+    colour = COLOURS.get(spec.position, (90, 90, 90))
+    image = background or Image.new("RGB", (spec.width, spec.height), colour)
     draw = ImageDraw.Draw(image)
+    if background is not None:
+        draw.rectangle((spec.width - PATCH, spec.height - PATCH, spec.width, spec.height),
+                       fill=colour)  # fmt: skip
     block = max(1, spec.width // BITS)
     second = int(moment.timestamp())
     for bit in range(BITS):
@@ -96,6 +149,12 @@ def _frame(spec: ClipSpec, moment: datetime, font: Any) -> Any:
     return image
 
 
+_FLAT: dict[str, object] = {"preset": "ultrafast", "tune": "stillimage"}
+_BUSY: dict[str, object] = {"preset": "ultrafast", "crf": "24"}
+"""A busy clip at 1280x720, 15 fps comes to about 4 Mbit/s, a dashcam's rate (crf 23 kept
+the grain: 7.5 Mbit/s; 26 smoothed it away: 1.8)."""
+
+
 def render(spec: ClipSpec, path: Path) -> None:
     """Encode the clip to ``path`` (written beside it, then renamed into place)."""
     import av
@@ -103,15 +162,18 @@ def render(spec: ClipSpec, path: Path) -> None:
 
     font = ImageFont.load_default(size=max(10, spec.height // 9))
     frames = max(1, spec.window_s * spec.fps // spec.speedup)
+    busy = _Busy(spec) if spec.busy else None
     partial = path.with_name(path.name + ".partial")
     with av.open(str(partial), mode="w", format="mp4") as container:
         stream = container.add_stream("libx264", rate=spec.fps)
         stream.width, stream.height = spec.width, spec.height
         stream.pix_fmt = "yuv420p"
-        stream.options = {"preset": "ultrafast", "tune": "stillimage"}
+        stream.options = _BUSY if spec.busy else _FLAT
         for index in range(frames):
             moment = spec.start + timedelta(seconds=index * spec.speedup / spec.fps)
-            frame = av.VideoFrame.from_image(_frame(spec, moment, font))  # type: ignore[no-untyped-call]
+            background = busy.background(index) if busy is not None else None
+            image = _frame(spec, moment, font, background)
+            frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
             for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode(None):

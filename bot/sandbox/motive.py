@@ -395,6 +395,7 @@ class MotiveSandbox:
         clip = self.footage.clip(ClipSpec(
             vehicle=vehicle, position=parts[1].removesuffix(".mp4"), start=window_start(start),
             window_s=MEDIA_LENGTH_S, width=s.media_width, height=s.media_height, fps=s.media_fps,
+            busy=s.media_busy,
         ))  # fmt: skip
         return HttpReply(200, headers={"Content-Type": "video/mp4"}, file=clip)
 
@@ -407,6 +408,7 @@ class MotiveSandbox:
             vehicle=target, position=position, start=window_start(recall.start),
             window_s=recall.minutes * 60, speedup=speedup, width=s.media_width,
             height=s.media_height, fps=s.media_fps, pad_bytes=s.media_pad_mb << 20,
+            busy=s.media_busy,
         )  # fmt: skip
 
     def _admin(self, request: HttpRequest, path: str) -> HttpReply:

@@ -122,6 +122,9 @@ class SandboxSettings(BaseModel):
     media_fps: int = Field(5, ge=1, le=60)
     """Every download is a real H.264 MP4 of this size and rate (small by default: tests stay
     fast; ``--media-size 1280x720 --media-fps 15`` for realistic figures)."""
+    media_busy: bool = False
+    """Busy frames (a panning texture with grain, about 4 Mbit/s at 720p15) instead of a flat
+    colour: decoders and encoders do the work real dashcam footage asks of them."""
     timelapse_speedup: int = Field(60, ge=1)
     """Recorded seconds per second of a time-lapse clip (guess: Motive's time-lapses are short
     clips covering their window; a 10-minute one is then a 10-second clip)."""
