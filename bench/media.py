@@ -1,12 +1,16 @@
-"""Benchmark of the footage in the thread (issue 13).
+"""Benchmark of the footage in the thread (issues 13 and 22).
 
-    python bench/media.py            # 3 cameras x 2 min at 1280x720, 15 fps; then a 1 GB clip
+    python bench/media.py            # 3 cameras x 2 min at 1280x720, 15 fps, flat then busy
+                                     # frames; then a 1 GB clip
+    python bench/media.py --kinds busy --rounds 5 --big-mb 0
 
 The Motive sandbox and the Slack emulator run in this process; recallbot's side (download,
 check, stills, all angles, streamed upload: ``FootageDesk.post``) runs in a child process, so
 its CPU seconds and peak RSS are its own (with its media worker processes': CPU added, their
 peak RSS printed beside). The sandbox renders every clip once before the clock
-starts (rendering is the sandbox's cost, not recallbot's). Prints medians of ``--rounds``.
+starts (rendering is the sandbox's cost, not recallbot's). Prints medians of ``--rounds``:
+the first footage in the thread (the first files Slack shared), All angles within the path
+(its encode's wall time) and alone (wall and CPU), and the whole path (wall and CPU, peak RSS).
 """
 
 from __future__ import annotations
@@ -33,23 +37,35 @@ from tests.conftest import client_for  # noqa: E402
 
 # The child: recallbot's side alone, measured from inside.
 CHILD = r"""
-import json, resource, sys, time
+import json, resource, sys, tempfile, time
 from datetime import datetime, UTC
 from pathlib import Path
 import httpx
 from slack_sdk import WebClient
+import bot.slack.footage as footage
 from bot.config import Settings
 from bot.media.clip import all_angles
 from bot.media.download import Downloader
 from bot.slack.footage import FootageDesk
-from bot.store import TrackedRecall
+from bot.store import Store, TrackedRecall
 
 job = json.loads(sys.argv[1])
 def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 before = rss_mb()
 started, cpu0 = time.perf_counter(), time.process_time()
-result = {}
+result = {"shared_s": []}
+def timed(fn, key):
+    def call(*args, **kwargs):
+        begun = time.perf_counter()
+        done = fn(*args, **kwargs)
+        if key == "shared_s":
+            result[key].append(time.perf_counter() - started)
+        else:
+            result[key] = time.perf_counter() - begun
+        return done
+    return call
+footage.share = timed(footage.share, "shared_s")
 if job["kind"] == "post":
     recall = TrackedRecall.model_validate(job["recall"])
     settings = Settings(_env_file=None, upload="clips", upload_driver_facing=True,
@@ -58,12 +74,16 @@ if job["kind"] == "post":
     class Open:
         def is_public(self, channel): return False
         def group_members(self, group): return frozenset()
-    desk = FootageDesk(settings, None, slack, None, None, Open())
-    outcome = desk.post(recall)
+    store = Store(f"{tempfile.mkdtemp()}/bench.db")  # the recall is not in it: records nothing
+    desk = FootageDesk(settings, store, slack, None, None, Open())
+    desk.processes.all_angles = timed(desk.processes.all_angles, "grid_s")
+    outcome = desk.post(recall, "bench")
     desk.processes.close()  # its worker processes end, so their CPU and memory are counted
     result["files"] = len(outcome.files) // 2
+    result["first_s"] = result["shared_s"][0]
 elif job["kind"] == "grid":
-    all_angles([Path(p) for p in job["clips"]], Path(job["out"]))
+    grid = all_angles([Path(p) for p in job["clips"]], Path(job["out"]))
+    result["grid_mb"] = grid.stat().st_size / 2**20
 else:
     with httpx.Client(timeout=120) as http:
         result["bytes"] = Downloader(http, 4 << 30).fetch(job["url"], Path(job["out"]))
@@ -108,29 +128,45 @@ def _recall(sandbox: MotiveSandbox, minutes: int, positions: tuple[CameraPositio
     }  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--big-mb", type=int, default=1024)
-    options = parser.parse_args()
+def _figures(runs: list[dict[str, float]], key: str, cpu: bool = False) -> str:
+    wall = f"{statistics.median(r[key] for r in runs):5.1f} s wall"
+    return wall + (f" {statistics.median(r['cpu'] for r in runs):5.1f} s CPU" if cpu else "")
+
+
+def _footage(kind: str, rounds: int) -> None:
+    """The footage of one 3-camera recall, ``rounds`` times, and its All angles alone."""
     three = (CameraPosition.FRONT_FACING, CameraPosition.DRIVER_FACING, CameraPosition.REAR)
-    settings = SandboxSettings(media_width=1280, media_height=720, media_fps=15)
+    settings = SandboxSettings(media_width=1280, media_height=720, media_fps=15,
+                               media_busy=kind == "busy")  # fmt: skip
     with MotiveSandbox(settings) as motive, SlackSandbox() as slack:
         recall = _recall(motive, 2, three)
         posts = [_child({"kind": "post", "recall": recall, "slack": slack.api_url})
-                 for _ in range(options.rounds)]  # fmt: skip
+                 for _ in range(rounds)]  # fmt: skip
         clips = sorted(motive.footage.folder.glob("*.mp4"))[:3]
         with tempfile.TemporaryDirectory() as scratch:
             job = {"kind": "grid", "clips": [str(c) for c in clips], "out": f"{scratch}/grid.mp4"}
-            grids = [_child(job) for _ in range(options.rounds)]
-    print(f"3 cameras x 2 min at 1280x720, 15 fps (medians of {options.rounds}):")
-    for name, runs in (("success to files completed in Slack", posts),
-                       ("all-angles encode alone", grids)):  # fmt: skip
-        workers = statistics.median(r.get("worker_rss_peak_mb", 0) for r in runs)
-        print(f"  {name:38} {statistics.median(r['seconds'] for r in runs):6.1f} s wall  "
-              f"{statistics.median(r['cpu'] for r in runs):6.1f} s CPU  "
-              f"peak RSS {statistics.median(r['rss_peak_mb'] for r in runs):5.0f} MB "
-              f"(workers {workers:.0f} MB)")  # fmt: skip
+            grids = [_child(job) for _ in range(rounds)]
+    size = statistics.median(r["grid_mb"] for r in grids)
+    print(f"3 cameras x 2 min at 1280x720, 15 fps, {kind} frames (medians of {rounds}):")
+    print(f"  first footage in the thread      {_figures(posts, 'first_s')}")
+    print(f"  All angles within the path       {_figures(posts, 'grid_s')}")
+    print(f"  All angles alone                 {_figures(grids, 'seconds', cpu=True)}"
+          f"  ({size:.1f} MB)")  # fmt: skip
+    print(f"  the whole path to Slack          {_figures(posts, 'seconds', cpu=True)}  peak RSS "
+          f"{statistics.median(r['rss_peak_mb'] for r in posts):.0f} MB, workers "
+          f"{statistics.median(r['worker_rss_peak_mb'] for r in posts):.0f} MB")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--kinds", nargs="+", choices=("flat", "busy"), default=["flat", "busy"])
+    parser.add_argument("--big-mb", type=int, default=1024, help="0: no big download")
+    options = parser.parse_args()
+    for kind in options.kinds:
+        _footage(kind, options.rounds)
+    if not options.big_mb:
+        return
     big = SandboxSettings(media_pad_mb=options.big_mb)
     with MotiveSandbox(big) as motive:
         one = _recall(motive, 1, (CameraPosition.FRONT_FACING,))

@@ -1,6 +1,7 @@
-"""Issue 13 end to end: after the links, the footage itself lands in the same thread: a still
-per camera, each camera's clip and all angles in one clip, decoded here to prove they are the
-right camera, the right seconds and in sync; driver-facing stays a link unless allowed."""
+"""Issues 13 and 22 end to end: after the links, the footage itself lands in the same thread:
+a still per camera and each camera's clip in one message, then all angles in one clip in a
+second, decoded here to prove they are the right camera, the right seconds and in sync;
+driver-facing stays a link unless allowed."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def test_stills_clips_and_all_angles_land_in_the_thread(tmp_path: Path) -> None:
         phrase = "truck 42 yesterday 1 min around 3pm front, driver and rear"
         recall, files = _request(world, phrase)
         by_name = {f.name: f for f in files}
+        by_id = {f.id: f for f in files}
         first = int(recall.request.start_time.timestamp())
         positions = ("front_facing", "driver_facing", "rear")
         expected = {f"{recall.id}-{p}.{kind}" for p in positions for kind in ("jpg", "mp4")}
@@ -73,9 +75,16 @@ def test_stills_clips_and_all_angles_land_in_the_thread(tmp_path: Path) -> None:
                      for y in range(2) for x in range(2)][:3]  # fmt: skip
             assert {strip_value(t) for t in tiles} == {first + index * 5}, "in sync"
             assert all(_close(colour_of(t), p) for t, p in zip(tiles, positions, strict=True))
-        (message,) = [m for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts)  # type: ignore[union-attr]
-                      if m.files]  # fmt: skip
-        assert len(message.files) == len(files), "one group, one message"
+        messages = [m for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts)  # type: ignore[union-attr]
+                    if m.files]  # fmt: skip
+        assert [sorted(by_id[i].name for i in m.files) for m in messages] == [
+            sorted(expected),
+            [f"{recall.id}-all-angles.mp4"],
+        ], "stills and clips in one message, then All angles in the next"
+        first, second = messages
+        assert first.text.startswith(f"The footage of recall `{recall.id}`")
+        assert second.text == "All angles, in sync: Road-facing, Driver-facing and Rear."
+        assert set(by_name) | set(by_id) == set(recall.media_files), "recorded: names and ids"
         assert "files:write" in world.slack.scopes_used
 
 

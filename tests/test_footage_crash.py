@@ -1,16 +1,19 @@
-"""Issue 13: the footage survives a SIGKILL of the real ``recallbot run --http`` at the two
-steps that matter, and a link that expires mid-download is refreshed from the real sandbox.
+"""Issues 13 and 22: the footage survives a SIGKILL of the real ``recallbot run --http`` at
+every step that matters, and a link that expires mid-download is refreshed from the sandbox.
 
-Killed before Slack completes the upload, nothing was shared: after the lease the files go up
-once. Killed after Slack shared them but before the store recorded it (the documented window),
-they go up once more, never a third time. Either way the killed process's temporary folder is
-removed when recallbot starts again.
+The footage goes up in two messages: the stills and clips, then All angles. Killed before
+Slack completes the first, nothing was shared: after the lease both go up once. Killed after
+Slack shared a message but before the store recorded it (the documented window), that message
+goes up once more, never a third time. Killed once the first is recorded (mid-encode), only
+All angles follows. Either way the killed process's temporary folder is removed when
+recallbot starts again.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import av
@@ -45,10 +48,14 @@ def _file_messages(world: AppWorld, recall: TrackedRecall) -> int:
     return sum(1 for m in world.slack.thread("C0SAFETY", recall.origin.thread_ts) if m.files)
 
 
-@pytest.mark.parametrize(("step", "shared"), [("before_files_complete", 1),
-                                              ("after_files_shared", 2)])  # fmt: skip
+@pytest.mark.parametrize(("step", "messages", "files"), [
+    ("before_files_complete", 2, 5),  # nothing was shared: each message once
+    ("after_first_shared", 3, 9),  # the stills and clips again (the window), All angles once
+    ("mid_encode", 2, 5),  # the first message recorded: All angles alone follows
+    ("after_files_shared", 3, 6),  # All angles again (the window), the first never
+])  # fmt: skip
 def test_killed_mid_upload_the_footage_is_shared_at_most_once_more(
-    tmp_path: Path, step: str, shared: int
+    tmp_path: Path, step: str, messages: int, files: int
 ) -> None:
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -59,11 +66,14 @@ def test_killed_mid_upload_the_footage_is_shared_at_most_once_more(
         world.press(preview, ActionId.SUBMIT, payload)
         world.paused_at(step, timeout=60)
         left = list(scratch.glob(f"{SCRATCH_PREFIX}*"))
-        assert bool(left) == (step == "before_files_complete"), "mid-upload, the folder is there"
+        assert bool(left) == (step != "after_files_shared"), "mid-work, the folder is there"
         world.restart()
         recall = _footage_done(world)
-        assert _file_messages(world, recall) == shared
-        assert len(world.slack.shared_files("C0SAFETY", recall.origin.thread_ts)) == 5 * shared  # type: ignore[union-attr]
+        assert _file_messages(world, recall) == messages
+        shared = world.slack.shared_files("C0SAFETY", recall.origin.thread_ts)  # type: ignore[union-attr]
+        assert len(shared) == files
+        names = Counter(f.name for f in shared)
+        assert names[f"{recall.id}-all-angles.mp4"] == 1 + (step == "after_files_shared")
         assert not list(scratch.glob(f"{SCRATCH_PREFIX}*")), "no temporary folder is left"
         (status,) = world.status_messages()
         assert len(world.replies(status)) == 1, "the links answer itself is not repeated"

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from slack_sdk import WebClient
 
-from bot.media.clip import ClipError, Interrupted, all_angles, probe, still
+from bot.media.clip import ClipError, Encoding, Interrupted, all_angles, probe, still
 from bot.media.download import Downloader, DownloadFailed, TooLarge
 from bot.sandbox.footage import COLOURS, ClipSpec, colour_of, render, strip_value
 from bot.sandbox.http import HttpReply, HttpRequest, LoopbackServer
@@ -38,34 +38,75 @@ def _close(found: tuple[int, int, int], position: str) -> bool:
     return all(abs(a - b) <= 15 for a, b in zip(found, COLOURS[position], strict=True))
 
 
-def test_a_clip_is_checked_by_decoding_it(clips: dict[str, Path], tmp_path: Path) -> None:
+def _keyframes(path: Path) -> list[float]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return [float(p.pts * stream.time_base) for p in container.demux(stream)
+                if p.is_keyframe and p.pts is not None]  # fmt: skip
+
+
+def test_a_clip_is_checked_without_decoding_it_through(
+    clips: dict[str, Path], tmp_path: Path
+) -> None:
     info = probe(clips["front_facing"])
     assert (info.frames, info.seconds, info.width, info.height) == (300, 60.0, 320, 180)
+    data = clips["front_facing"].read_bytes()
     cut = tmp_path / "cut.mp4"
-    cut.write_bytes(clips["front_facing"].read_bytes()[:2000])
+    cut.write_bytes(data[:2000])
     with pytest.raises(ClipError):
         probe(cut)
+    hollow = tmp_path / "hollow.mp4"  # its index is whole, its frames are zeros
+    hollow.write_bytes(data[:40] + bytes(len(data) - 40))
+    with pytest.raises(ClipError):
+        probe(hollow)
 
 
-def test_a_still_is_the_frame_at_the_moment(clips: dict[str, Path], tmp_path: Path) -> None:
-    out = still(clips["driver_facing"], 30.0, tmp_path / "still.jpg")
+@pytest.mark.parametrize("seconds", [0.0, 30.0, 49.9, 50.0, 57.4, 59.9, 75.0])
+def test_a_still_is_the_frame_at_the_moment_after_a_seek(
+    clips: dict[str, Path], tmp_path: Path, seconds: float
+) -> None:
+    assert _keyframes(clips["driver_facing"]) == [0.0, 50.0], "a seek lands on one of two"
+    out = still(clips["driver_facing"], seconds, tmp_path / "still.jpg")
     image = Image.open(out)
     assert image.format == "JPEG"
-    assert strip_value(image) == int(START.timestamp()) + 30
+    assert strip_value(image) == int(START.timestamp()) + min(int(seconds), 59)
     assert _close(colour_of(image), "driver_facing")
 
 
 def test_all_angles_are_side_by_side_and_in_sync(clips: dict[str, Path], tmp_path: Path) -> None:
-    out = all_angles([clips[p] for p in POSITIONS], tmp_path / "all.mp4", tile=(320, 180))
+    out = all_angles([clips[p] for p in POSITIONS], tmp_path / "all.mp4", Encoding((320, 180)))
     with av.open(str(out)) as container:
         assert container.streams.video[0].codec_context.name == "h264"
+        shown = 0
         for index, frame in enumerate(container.decode(video=0)):
             image = frame.to_image()
+            assert image.size == (640, 360)
             tiles = [image.crop((x * 320, y * 180, x * 320 + 320, y * 180 + 180))
-                     for y in range(2) for x in range(2)][:3]  # fmt: skip
-            seconds = {strip_value(tile) for tile in tiles}
+                     for y in range(2) for x in range(2)]  # fmt: skip
+            seconds = {strip_value(tile) for tile in tiles[:3]}
             assert seconds == {int(START.timestamp()) + index // 5}, f"frame {index}"
-            assert all(_close(colour_of(t), p) for t, p in zip(tiles, POSITIONS, strict=True))
+            assert all(_close(colour_of(t), p) for t, p in zip(tiles[:3], POSITIONS, strict=True))
+            assert max(colour_of(tiles[3])) < 8, "the fourth cell, with no camera, is black"
+            shown += 1
+    assert shown == 300, "every frame of every camera"
+
+
+def test_all_angles_keeps_a_short_clip_on_its_last_frame_and_follows_the_fastest(
+    tmp_path: Path,
+) -> None:
+    fast = tmp_path / "fast.mp4"  # 20 s at 10 fps beside 8 s at 5 fps
+    render(ClipSpec("42", "front_facing", START, 20, fps=10), fast)
+    slow = tmp_path / "slow.mp4"
+    render(ClipSpec("42", "rear", START, 8, fps=5), slow)
+    out = all_angles([fast, slow], tmp_path / "all.mp4", Encoding((320, 180)))
+    first = int(START.timestamp())
+    with av.open(str(out)) as container:
+        images = [frame.to_image() for frame in container.decode(video=0)]
+    assert len(images) == 200
+    for index, image in enumerate(images):
+        left, right = image.crop((0, 0, 320, 180)), image.crop((320, 0, 640, 180))
+        assert strip_value(left) == first + index // 10, f"frame {index}"
+        assert strip_value(right) == first + min(index // 10, 7), f"frame {index}"
 
 
 def _host(script: list[int], body: bytes) -> LoopbackServer:

@@ -1,16 +1,20 @@
-"""The footage itself in the thread, after the links: a still per camera, each camera's clip,
-and all angles in one clip, uploaded as one group.
+"""The footage itself in the thread, after the links: a still per camera and each camera's
+clip in one message as soon as they are checked, then all angles in one clip in a second.
 
 ``FootageLoop`` finds answered recalls whose footage is owed (``store.media``), claims each and
 hands it to a bounded pool, off the tracker's thread: the links answer is never held up.
 ``FootageDesk.post`` does one recall: fetch each allowed camera's clip to a temporary folder
-(streamed), check it decodes, make the stills and the all-angles clip, and share them in the
-thread. What the policy keeps out stays a link: driver-facing footage unless
+(streamed), check it plays and make its still (the cameras in parallel, the video work in the
+media worker processes), share the stills and clips in the thread, record that, then encode
+All angles and share it in the same thread: the first footage is there in a second or two,
+not after the encode. Slack shows a message only once its files are complete, so the thread
+never shows a half-made file. What the policy keeps out stays a link: driver-facing footage unless
 ``RECALLBOT_UPLOAD_DRIVER_FACING``, clips over ``RECALLBOT_UPLOAD_MAX_MB``, and everything in a
 public channel when links may not be posted there. A failure is retried with back-off; after
 the last try the thread says the footage could not be added (the links are there already).
-A crash between Slack sharing the files and the store recording it repeats the upload at most
-once, after the claim's lease (``RECALLBOT_MEDIA_LEASE``); the temporary folder a killed
+A crash between Slack sharing either message and the store recording it repeats that message
+at most once, after the claim's lease (``RECALLBOT_MEDIA_LEASE``); a crash after the first is
+recorded (mid-encode) sends only All angles after the lease; the temporary folder a killed
 process left behind is removed when recallbot starts again (``remove_orphans``).
 """
 
@@ -23,6 +27,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
@@ -105,6 +110,19 @@ class FootageJob:
     heading: str  # the first words of the message that shares them
     refresh: Callable[[str], str] | None = None  # a fresh link for a position, when one expired
     elsewhere: str | None = None  # where a clip not shared can be seen (None: the links above)
+    shared: tuple[str, ...] = ()  # the stills and clips an earlier attempt shared: not again
+    first_shared: Callable[[list[str]], object] | None = None
+    """Records the stills and clips as shared before All angles is encoded (so a crash then
+    does not send them again); None: All angles goes in the same message (a short clip's)."""
+
+
+@dataclass(frozen=True)
+class _Camera:
+    """One camera's clip on disk, checked, and its still (None when not made)."""
+
+    position: str
+    path: Path
+    still: Path | None
 
 
 def _comment(job: FootageJob, held: list[str], too_large: list[str]) -> str:
@@ -156,7 +174,7 @@ class FootageDesk:
         at once when Slack refuses the thread for good."""
         with logs.context(**recall.about()):
             try:
-                outcome = self.post(recall)
+                outcome = self.post(recall, attempt)
             except media.Interrupted:
                 self.store.media.release(recall.id, attempt)
                 _log.info("footage left off: recallbot is stopping (taken up again on start)")
@@ -186,18 +204,22 @@ class FootageDesk:
             self.store.media.retry(recall.id, attempt, why, later)
             return
         origin = recall.origin
+        shared = self.store.recalls.must(recall.id).media_files  # this attempt's first message
         if origin and origin.channel_id and not for_good:  # said first: nobody would after
             try:
                 self.poster.post(origin.channel_id, blocks.notice(
+                    ":warning: I couldn't add All angles to this thread (Slack or Motive kept "
+                    "failing). Each camera's clip is above." if shared else
                     ":warning: I couldn't add the footage itself to this thread (Slack or Motive "
                     "kept failing). The links above still work."), origin.thread_ts)  # fmt: skip
             except Exception:
                 _log.exception("could not say in the thread that the footage failed")
-        self.store.media.finish(recall.id, attempt, "failed", why, [], tries)
+        self.store.media.finish(recall.id, attempt, "failed", why, None, tries)
         self.store.audit.add("recallbot", "footage_failed", recall.id, note=why)
 
-    def post(self, recall: TrackedRecall) -> Outcome:
-        """Fetch, check, make and share this recall's footage; what came of it."""
+    def post(self, recall: TrackedRecall, attempt: str) -> Outcome:
+        """Fetch, check, make and share this recall's footage under the claim ``attempt``;
+        what came of it."""
         origin = recall.origin
         if origin is None or not origin.channel_id:
             return Outcome("skipped", "not asked for in Slack")
@@ -211,7 +233,8 @@ class FootageDesk:
             target=(f"vehicle {request.vehicle_number}" if request.vehicle_number
                     else f"asset {request.asset_name}"),
             start=request.start_time, end=request.end_time, moment=_moment(recall), zone=zone,
-            cameras=ready, refresh=partial(self._fresh_link, recall),
+            cameras=ready, refresh=partial(self._fresh_link, recall), shared=recall.media_files,
+            first_shared=partial(self.store.media.shared, recall.id, attempt),
             heading=f"The footage of recall `{recall.id}` ({request.target}, {local_text(start)}).",
         ))  # fmt: skip
 
@@ -238,54 +261,82 @@ class FootageDesk:
     def _share(
         self, job: FootageJob, cameras: list[tuple[str, str]], held: list[str], scratch: Path
     ) -> Outcome:
+        with ThreadPoolExecutor(len(cameras), thread_name_prefix="recallbot-camera") as pool:
+            got = list(pool.map(partial(self._camera, job, scratch), cameras))
+        ready = [c for c in got if c is not None]
+        too_large = [_words(p) for (p, _), c in zip(cameras, got, strict=True) if c is None]
+        comment = _comment(job, held, too_large)
+        angles = self.settings.upload == "clips" and media.AVAILABLE and len(ready) >= 2
+        files = list(job.shared)
+        if not job.shared:
+            first = self._uploads(job, ready)
+            if angles and job.first_shared is None:  # one message: All angles comes with it
+                first.append(self._all_angles(job, ready, scratch))
+                angles = False
+            if not first:
+                self.poster.post(job.channel, blocks.notice(comment), job.thread_ts)
+                return Outcome("skipped", comment)
+            files += self._send(job, first, comment)
+            if angles and job.first_shared is not None:
+                checkpoint("after_first_shared")
+                job.first_shared(files)
+        if angles:
+            grid = self._all_angles(job, ready, scratch)
+            *others, last = [_words(c.position) for c in ready]
+            said = f"All angles, in sync: {', '.join(others)} and {last}."
+            files += self._send(job, [grid], said)
+        return Outcome("done", comment, tuple(files))
+
+    def _camera(self, job: FootageJob, scratch: Path, camera: tuple[str, str]) -> _Camera | None:
+        """One camera's clip fetched and checked, with its still unless the stills are in
+        the thread already; None when it is too large to upload (it stays a link). The
+        cameras run side by side: downloads wait on the network, checks and stills on the
+        media worker processes."""
+        position, url = camera
+        path = scratch / f"{job.key}-{position}.mp4"
+        refresh = partial(job.refresh, position) if job.refresh else None
         downloader = Downloader(self.http, self.settings.upload_max_mb << 20, stop=self.stopping,
                                 deadline_s=self.settings.download_deadline_s)  # fmt: skip
-        fetched: list[tuple[str, Path]] = []
-        too_large: list[str] = []
-        for position, url in cameras:
-            path = scratch / f"{job.key}-{position}.mp4"
-            refresh = partial(job.refresh, position) if job.refresh else None
-            try:
-                downloader.fetch(url, path, refresh=refresh)
-            except TooLarge:
-                too_large.append(_words(position))
-                continue
-            fetched.append((position, path))
-        uploads = self._uploads(job, fetched, scratch)
-        comment = _comment(job, held, too_large)
-        if not uploads:
-            self.poster.post(job.channel, blocks.notice(comment), job.thread_ts)
-            return Outcome("skipped", comment)
+        try:
+            downloader.fetch(url, path, refresh=refresh)
+        except TooLarge:
+            return None
+        if not media.AVAILABLE:
+            return _Camera(position, path, None)
+        info = self.processes.probe(path)
+        if job.shared:
+            return _Camera(position, path, None)
+        into = (job.moment - job.start) / (job.end - job.start)  # of the window, 0 to 1
+        still = self.processes.still(path, info.seconds * into, path.with_suffix(".jpg"))
+        return _Camera(position, path, still)
+
+    def _uploads(self, job: FootageJob, ready: list[_Camera]) -> list[Upload]:
+        """The first message's files: each camera's still, and its clip as Motive made it."""
+        start, moment = job.start.astimezone(job.zone), job.moment.astimezone(job.zone)
+        uploads: list[Upload] = []
+        for camera in ready:
+            words = _words(camera.position)
+            if camera.still is not None:
+                said = f"{words} at {clock_text(moment)}"
+                uploads.append(Upload(camera.still, camera.still.name, said,
+                                      f"{said}, {job.target}"))  # fmt: skip
+            if self.settings.upload == "clips":
+                title = f"{words} · {job.target} · {local_text(start)}"
+                uploads.append(Upload(camera.path, camera.path.name, title))
+        return uploads
+
+    def _all_angles(self, job: FootageJob, ready: list[_Camera], scratch: Path) -> Upload:
+        out = scratch / f"{job.key}-all-angles.mp4"
+        grid = self.processes.all_angles([c.path for c in ready], out)
+        shown = ", ".join(_words(c.position) for c in ready)
+        start = local_text(job.start.astimezone(job.zone))
+        return Upload(grid, grid.name, f"All angles · {job.target} · {start} ({shown})")
+
+    def _send(self, job: FootageJob, uploads: list[Upload], comment: str) -> list[str]:
+        """Share ``uploads`` as one message in the thread; their names and Slack ids."""
         media.check_stop(self.stopping)
         ids = share(self.slack, self.http, uploads, job.channel, job.thread_ts, comment)
-        return Outcome("done", comment, tuple(u.filename for u in uploads) + tuple(ids))
-
-    def _uploads(
-        self, job: FootageJob, fetched: list[tuple[str, Path]], scratch: Path
-    ) -> list[Upload]:
-        start, moment = job.start.astimezone(job.zone), job.moment.astimezone(job.zone)
-        into = (job.moment - job.start) / (job.end - job.start)  # of the window, 0 to 1
-        uploads: list[Upload] = []
-        clips = self.settings.upload == "clips"
-        for position, path in fetched:
-            words = _words(position)
-            if media.AVAILABLE:
-                info = self.processes.probe(path)
-                still = self.processes.still(
-                    path, info.seconds * into, scratch / f"{path.stem}.jpg"
-                )
-                said = f"{words} at {clock_text(moment)}"
-                uploads.append(Upload(still, still.name, said, f"{said}, {job.target}"))
-            if clips:
-                title = f"{words} · {job.target} · {local_text(start)}"
-                uploads.append(Upload(path, path.name, title))
-        if clips and media.AVAILABLE and len(fetched) >= 2:
-            out = scratch / f"{job.key}-all-angles.mp4"
-            grid = self.processes.all_angles([p for _, p in fetched], out)
-            shown = ", ".join(_words(p) for p, _ in fetched)
-            title = f"All angles · {job.target} · {local_text(start)} ({shown})"
-            uploads.append(Upload(grid, grid.name, title))
-        return uploads
+        return [u.filename for u in uploads] + ids
 
     def _fresh_link(self, recall: TrackedRecall, position: str) -> str:
         """A new download link for one camera, when the one in hand expired on the way."""

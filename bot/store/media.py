@@ -2,7 +2,10 @@
 
 Like a delivery, the right to upload is claimed with an attempt id before anything is sent
 and recorded when Slack has shared the files: a crash between the two repeats the upload at
-most once, after ``stale_before`` (the documented window). A failed attempt is tried again
+most once, after ``stale_before`` (the documented window). The footage goes up in two
+messages, each recorded once Slack has shared it: the stills and clips (``shared``, kept in
+``media_files`` while the claim is held, so a later attempt makes only All angles), then All
+angles (``finish``). A failed attempt is tried again
 later, up to a limit, then ends 'failed' (the links are in the thread already).
 """
 
@@ -46,24 +49,39 @@ class MediaRecords:
                 ).rowcount
             )
 
+    def shared(self, recall_id: str, attempt: str, files: list[str]) -> bool:
+        """The first group (stills and clips) is in the thread; All angles is still to come.
+        Only the attempt holding the claim counts."""
+        with self._connection.write() as db:
+            return bool(
+                db.execute(
+                    "UPDATE recalls SET media_files = ? "
+                    "WHERE id = ? AND media = 'claimed' AND media_attempt = ?",
+                    (json.dumps(files), recall_id, attempt),
+                ).rowcount
+            )
+
     def finish(
         self,
         recall_id: str,
         attempt: str,
         state: str,
         note: str | None,
-        files: list[str],
+        files: list[str] | None,
         tries: int | None = None,
     ) -> bool:
         """The attempt ended: 'done' (``files`` shared), 'skipped' or 'failed' (``note``: why;
-        ``tries``: the failed attempts in all). Only the attempt holding the claim counts."""
+        ``tries``: the failed attempts in all; ``files`` None: what is shared already stays
+        recorded). Only the attempt holding the claim counts."""
+        listed = None if files is None else json.dumps(files)
         with self._connection.write() as db:
             return bool(
                 db.execute(
-                    "UPDATE recalls SET media = ?, media_note = ?, media_files = ?, "
+                    "UPDATE recalls SET media = ?, media_note = ?, "
+                    "media_files = COALESCE(?, media_files), "
                     "media_tries = COALESCE(?, media_tries) "
                     "WHERE id = ? AND media = 'claimed' AND media_attempt = ?",
-                    (state, note, json.dumps(files), tries, recall_id, attempt),
+                    (state, note, listed, tries, recall_id, attempt),
                 ).rowcount
             )
 

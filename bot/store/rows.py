@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from bot.motive import CameraResult
 from bot.recall import RecallRequest
@@ -98,6 +99,15 @@ class TrackedRecall(BaseModel):
     media: str | None = None  # the footage in the thread: None, claimed, retry, done, ...
     media_tries: int = 0
     media_note: str | None = None
+    media_files: tuple[str, ...] = ()
+    """What is in the thread: the first group (stills and clips) while All angles is still
+    owed, not shared again by a later attempt; everything once done."""
+
+    @field_validator("media_files", mode="before")
+    @classmethod
+    def _files(cls, value: Any) -> Any:
+        """The column holds a JSON list."""
+        return json.loads(value) if isinstance(value, str) else value
 
     def about(self) -> dict[str, str | None]:
         """What log lines about this recall carry (``bot.plumbing.logs.context``)."""
