@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.phrase import parse_phrase, warm_up  # noqa: E402
+from bot.phrase import parse_phrase  # noqa: E402
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 24, 16, 30, tzinfo=ZONE)
@@ -98,7 +98,6 @@ def main() -> None:
     from dateparser.search import search_dates
 
     texts = phrases(options.phrases)
-    warm_up()
     base = NOW.replace(tzinfo=None)
     dp_settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base}
     search_dates("warm up yesterday 3pm", languages=["en"], settings=dp_settings)

@@ -60,7 +60,7 @@ def _says(result: ParsedPhrase, start: str) -> bool:
     return any(i.message.startswith(start) for i in result.inferred)
 
 
-@settings(max_examples=300, deadline=None)  # the first month name loads dateparser
+@settings(max_examples=300, deadline=None)  # no deadline: the host is shared
 @given(phrase=phrases(), clock=st.sampled_from([TUE, MON_LA, NY_SUMMER, LONDON_FALL]))
 def test_every_word_counts_or_is_listed_and_no_inference_contradicts_the_text(
     phrase: Phrase, clock: object

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime, tzinfo
 from typing import TextIO
 
-from bot.phrase import ParsedPhrase, PhraseError, parse_phrase, warm_up
+from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
 from bot.phrase.parser import DEFAULT_MAX_TARGETS
 
 
@@ -60,7 +60,6 @@ def run_parse(args: argparse.Namespace, out: TextIO) -> int:
         _emit(text, parsed, args.explain, out)
 
     if args.jsonl:
-        warm_up()  # a stream is long-running: pay dateparser's start-up before the first line
         for raw in sys.stdin:
             answer(raw.rstrip("\r\n"))
         return 0

@@ -14,7 +14,6 @@ from typing import TextIO
 
 from bot.cli.request import missing_credentials
 from bot.config import Settings, SetupError, get_settings
-from bot.phrase import warm_up
 from bot.plumbing.lineage import die_with_named_parent
 from bot.plumbing.serving import Served, serve_in_background
 from bot.plumbing.video_extra import INSTALL, missing_video
@@ -35,7 +34,6 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
     if video is not None and settings.upload != "off":
         _log.warning("%s cannot be imported: footage is shared as Motive made it, without "
                      "stills or All angles; %s", video, INSTALL)  # fmt: skip
-    warm_up()  # a long-running process: pay dateparser's first use before the first /recall
     app = RecallbotApp.build(settings, socket_mode=socket_mode)
     _log.info("Slack accepted the bot token: team %s, bot user %s",
               app.slack_auth["team"], app.slack_auth["bot_user"])  # fmt: skip

@@ -5,7 +5,6 @@ the grammar (tokens to a ``Draft`` of what was said) and the resolvers (the draf
 zone to a ``RecallRequest``, with every inference reported).
 """
 
-from bot.phrase.calendar import warm_up
 from bot.phrase.context import Context
 from bot.phrase.parser import parse_phrase
 from bot.phrase.result import Inference, InferenceKind, ParsedPhrase, PhraseError
@@ -17,5 +16,4 @@ __all__ = [
     "ParsedPhrase",
     "PhraseError",
     "parse_phrase",
-    "warm_up",
 ]

@@ -74,7 +74,7 @@ class DayKind(StrEnum):
     WEEKDAY = "weekday"  # friday, last friday, on monday
     NUMERIC = "numeric"  # 11/20, 11-20-26 (month/day unless the first cannot be a month)
     ISO = "iso"  # 2026-11-20
-    MONTH_NAME = "month_name"  # nov 22, 22nd nov (read by dateparser)
+    MONTH_NAME = "month_name"  # nov 22, 22nd nov
     DAY_OF_MONTH = "day_of_month"  # the 20th
 
 
