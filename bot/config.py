@@ -19,6 +19,7 @@ from bot.alerts.window import AlertWindow
 from bot.errors import SetupError
 from bot.plumbing.front_limits import FrontLimits
 from bot.policy import Policy
+from bot.recall_terms import DEFAULT_MAX_TARGETS, DEFAULT_ZONE, MOST_TARGETS
 
 __all__ = ["Settings", "SettingsError", "SetupError", "get_settings"]
 
@@ -30,7 +31,7 @@ class Settings(BaseSettings):
     # no common prefix), and tests may still build Settings(default_tz=...) by field name.
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    default_tz: str = Field("UTC", validation_alias="RECALLBOT_DEFAULT_TZ")
+    default_tz: str = Field(DEFAULT_ZONE, validation_alias="RECALLBOT_DEFAULT_TZ")
     """IANA zone used to read a phrase when the requester's own zone is unknown."""
 
     motive_base_url: str = Field("https://api.gomotive.com/v1", validation_alias="MOTIVE_BASE_URL")
@@ -132,7 +133,9 @@ class Settings(BaseSettings):
     retention, not Motive's): by default it stays a link and all angles leave it out."""
     media_workers: int = Field(2, ge=1, le=8, validation_alias="RECALLBOT_MEDIA_WORKERS")
     """Recalls whose footage is fetched, checked and uploaded at once (CPU-bound: keep small)."""
-    max_targets: int = Field(5, ge=1, le=20, validation_alias="RECALLBOT_MAX_TARGETS")
+    max_targets: int = Field(
+        DEFAULT_MAX_TARGETS, ge=1, le=MOST_TARGETS, validation_alias="RECALLBOT_MAX_TARGETS"
+    )
     """Vehicles and assets one request may name ("trucks 42 and 43 yesterday 3pm")."""
     alerts_channel: str | None = Field(None, validation_alias="RECALLBOT_ALERTS_CHANNEL")
     """The channel (C…) where Motive's safety events become incident threads (unset: off)."""

@@ -1,5 +1,5 @@
-"""The terms of a video recall: its types, camera positions, allowed lengths and the codes a
-phrase is refused with.
+"""The terms of a video recall: its types, camera positions, allowed lengths, how many targets
+one may name, and the codes a phrase is refused with.
 
 Plain Python on purpose: the phrase parser reads and writes these on every phrase, and
 ``recallbot parse`` must start without loading pydantic; ``bot.recall`` builds the validated
@@ -52,6 +52,16 @@ DEFAULT_DURATION: dict[RecallType, int | None] = {
     RecallType.TIMELAPSE: None,
 }
 """A regular recall defaults to one minute; a time-lapse has no default: its length must be said."""
+
+
+DEFAULT_MAX_TARGETS = 5
+"""Vehicles and assets one request may name, unless ``RECALLBOT_MAX_TARGETS`` says otherwise."""
+MOST_TARGETS = 20
+"""The most ``RECALLBOT_MAX_TARGETS`` may allow."""
+DEFAULT_ZONE = "UTC"
+"""The zone a phrase is read in when the requester's is unknown, unless
+``RECALLBOT_DEFAULT_TZ`` names one. (These defaults are ``bot.config.Settings``'s, kept here so
+that ``recallbot parse`` knows them without loading pydantic-settings.)"""
 
 
 def allowed_durations_text(recall_type: RecallType) -> str:

@@ -11,16 +11,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    python: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
+    unset = {name: value for name, value in os.environ.items() if not name.startswith("RECALLBOT_")}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "parse", *args],
+        [sys.executable, *python, "-m", "bot.cli", "parse", *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        env={**unset, **(env or {})},
         check=False,
     )
 
@@ -95,6 +100,52 @@ def test_the_default_zone_comes_from_settings() -> None:
         "truck 42 yesterday 3pm", "--now", NOW, env={"RECALLBOT_DEFAULT_TZ": "America/New_York"}
     )
     assert json.loads(done.stdout)["request"]["start_time"] == "2026-11-23T20:00:00Z"
+
+
+def test_the_default_zone_and_most_targets_come_from_dot_env_as_for_every_command(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text(
+        "# the office\n"
+        'RECALLBOT_DEFAULT_TZ="America/Chicago"\n'
+        "RECALLBOT_DEFAULT_TZ='America/New_York'  # the last line wins, as for Settings\n"
+        "export RECALLBOT_MAX_TARGETS=2 # no more than two at once\n"
+    )
+    done = _run("truck 42 yesterday 3pm", "--now", NOW, cwd=tmp_path)
+    assert json.loads(done.stdout)["request"]["start_time"] == "2026-11-23T20:00:00Z"
+    done = _run("trucks 1, 2 and 3 yesterday 3pm", "--tz", "UTC", "--now", NOW, cwd=tmp_path)
+    assert "at most 2" in json.loads(done.stdout)["error"]["message"]
+    done = _run("truck 42 yesterday 3pm", "--now", NOW, cwd=tmp_path,
+                env={"recallbot_default_tz": "America/Los_Angeles"})  # fmt: skip
+    assert json.loads(done.stdout)["request"]["start_time"] == "2026-11-23T23:00:00Z"
+
+
+def test_a_wrong_default_zone_or_most_targets_is_one_line_naming_the_setting() -> None:
+    for name, value, expected in [
+        ("RECALLBOT_DEFAULT_TZ", "Mars/Base", "'Mars/Base' is not an IANA time zone"),
+        ("RECALLBOT_MAX_TARGETS", "50", "less than or equal to 20"),
+        ("RECALLBOT_MAX_TARGETS", "two", "valid integer"),
+    ]:
+        done = _run("truck 42 yesterday 3pm", "--now", NOW, env={name: value})
+        assert done.returncode == 2, (name, value)
+        assert done.stdout == ""
+        assert done.stderr.startswith(f"recallbot parse: {name}={value!r}: "), done.stderr
+        assert expected in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_parsing_loads_neither_pydantic_nor_dateparser() -> None:
+    for args, stdin in [
+        (("truck 42 nov 22 3pm", "--tz", "America/Chicago"), None),
+        (("truck 42 yesterday 3pm",), None),
+        (("--jsonl",), "truck 42 yesterday 3pm\n22nd of november 1pm unit 7 front\n"),
+    ]:
+        done = _run(*args, "--now", NOW, stdin=stdin, python=("-X", "importtime"),
+                    env={"RECALLBOT_DEFAULT_TZ": "America/Chicago"})  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+        loaded = sorted(m for m in imported if m.startswith(("pydantic", "dateparser")))
+        assert loaded == [], (args, loaded)
 
 
 def test_explain_prints_what_was_understood_for_people() -> None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import UTC, datetime, tzinfo
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
-from bot.phrase.parser import DEFAULT_MAX_TARGETS
+from bot.plumbing.raw_setting import raw_setting
+from bot.recall_terms import DEFAULT_MAX_TARGETS, DEFAULT_ZONE, MOST_TARGETS
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 def _emit(text: str, result: ParsedPhrase | PhraseError, explain: bool, out: TextIO) -> None:
@@ -24,11 +28,23 @@ def _emit(text: str, result: ParsedPhrase | PhraseError, explain: bool, out: Tex
     out.flush()
 
 
-def default_zone() -> tzinfo:
-    """The configured default zone (settings are only read when --tz is not given)."""
-    from bot.config import get_settings  # pydantic-settings costs ~0.1 s to import
+def _settings() -> Settings:
+    """All the settings, for a value the quick reading (``raw_setting``) cannot vouch for:
+    ``Settings`` reads it as it does for every command, or says what is wrong with it."""
+    from bot.config import get_settings  # pydantic-settings: ~0.2 s of a start
 
-    return get_settings().default_zone
+    return get_settings()
+
+
+def default_zone() -> tzinfo:
+    """The configured default zone (RECALLBOT_DEFAULT_TZ), read without pydantic-settings."""
+    name = raw_setting("RECALLBOT_DEFAULT_TZ")
+    if name is None:
+        return ZoneInfo(DEFAULT_ZONE)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return _settings().default_zone
 
 
 def zone_words(given: bool) -> str:
@@ -39,19 +55,20 @@ def zone_words(given: bool) -> str:
     return "the default zone (RECALLBOT_DEFAULT_TZ; --tz names yours)"
 
 
-def _most(zone_given: bool) -> int:
-    """RECALLBOT_MAX_TARGETS (settings are read only when --tz did not spare it, or it is set)."""
-    if zone_given and "RECALLBOT_MAX_TARGETS" not in os.environ:
+def _most() -> int:
+    """RECALLBOT_MAX_TARGETS, read without pydantic-settings."""
+    number = raw_setting("RECALLBOT_MAX_TARGETS")
+    if number is None:
         return DEFAULT_MAX_TARGETS
-    from bot.config import get_settings
-
-    return get_settings().max_targets
+    if number.isascii() and number.isdigit() and 1 <= int(number) <= MOST_TARGETS:
+        return int(number)
+    return _settings().max_targets
 
 
 def run_parse(args: argparse.Namespace, out: TextIO) -> int:
     """Answer one phrase, or every line of stdin with --jsonl. Refusals still exit 0."""
     zone: tzinfo = args.tz or default_zone()
-    most = _most(args.tz is not None)
+    most = _most()
 
     def answer(text: str) -> None:
         now = args.now or datetime.now(UTC)

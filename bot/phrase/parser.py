@@ -19,6 +19,7 @@ from bot.phrase.zones import zone_label
 from bot.plumbing.timefmt import clock_text, local_text
 from bot.recall_terms import (
     ALLOWED_DURATIONS,
+    DEFAULT_MAX_TARGETS,
     PhraseErrorCode,
     RecallType,
     allowed_durations_text,
@@ -110,10 +111,6 @@ def _nearest_windows(centre: datetime, seconds: int, allowed: tuple[int, ...], t
     return " or ".join(shown)
 
 
-DEFAULT_MAX_TARGETS = 5
-"""Vehicles and assets one phrase may name (``RECALLBOT_MAX_TARGETS``)."""
-
-
 def _parse(
     text: str, tz: tzinfo, now: datetime, context: Context | None, most: int, whose: str
 ) -> ParsedPhrase:
@@ -201,12 +198,12 @@ def parse_phrase(
 ) -> ParsedPhrase | PhraseError:
     """Read a phrase typed by a person into a recall request, or say why it can't be one.
 
-    Pure and fast: no I/O (besides dateparser's one-time data load for month-name dates), no
-    clock of its own. ``tz`` is the requester's zone (used unless the phrase names one) and
-    ``now`` the aware moment the phrase was written, which decides what "yesterday" means and
-    what is still in the future. ``context``: the message the phrase answers, whose target and
-    time are used when the phrase names none (see ``bot.phrase.context``). Several vehicles
-    or assets (at most ``max_targets``) give one request each, for the same window.
+    Pure and fast: no I/O, no clock of its own. ``tz`` is the requester's zone (used unless
+    the phrase names one) and ``now`` the aware moment the phrase was written, which decides
+    what "yesterday" means and what is still in the future. ``context``: the message the phrase
+    answers, whose target and time are used when the phrase names none (see
+    ``bot.phrase.context``). Several vehicles or assets (at most ``max_targets``) give one
+    request each, for the same window.
     ``zone_words`` says whose zone ``tz`` is, as the reading is reported ("your time zone", or
     that it is only the default when nobody said which).
     """
