@@ -112,16 +112,25 @@ def _nearest_windows(centre: datetime, seconds: int, allowed: tuple[int, ...], t
 
 
 def _parse(
-    text: str, tz: tzinfo, now: datetime, context: Context | None, most: int, whose: str
+    text: str,
+    tz: tzinfo,
+    now: datetime,
+    context: Context | None,
+    most: int,
+    whose: str,
+    draft: Draft | None = None,
+    targets_wanted: bool = True,
 ) -> ParsedPhrase:
-    draft, reading_now = read_draft(tokenize(text)), now
+    """``draft``: the phrase already read (less a question's own words, ``bot.phrase.intents``);
+    ``targets_wanted`` False: a window only (the place's vehicles are found by the core)."""
+    draft, reading_now = draft or read_draft(tokenize(text)), now
     if draft.ignored:
         check_words(text, draft.ignored, draft.before_ids)
     borrowed: list[Inference] = []
     if context is not None:
         draft, borrowed_now, borrowed = borrow(draft, context, tz)
         reading_now = min(borrowed_now, now) if borrowed_now else now
-    targets, target_notes = resolve_targets(draft, most)
+    targets, target_notes = resolve_targets(draft, most) if targets_wanted else ([], [])
     reading_tz, zone, zone_note = reading_zone(draft, tz, whose)
     moment, time_notes = resolve_moment(draft, reading_now, reading_tz, zone)
     recall_type, type_notes = resolve_type(draft)
