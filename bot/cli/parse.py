@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import os
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,15 +20,29 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 
-def _emit(text: str, result: ParsedPhrase | PhraseError, explain: bool, out: TextIO) -> None:
+def _written(text: str, result: ParsedPhrase | PhraseError, explain: bool) -> str:
     if explain:  # for people: the validated requests (pydantic) are worth their start-up here
         from bot.describe import describe
 
-        line = describe(text, result)
-    else:
-        line = json.dumps(result.to_json(), ensure_ascii=False)
-    out.write(line + "\n")
-    out.flush()
+        return describe(text, result) + "\n"
+    return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+
+
+def _arrived(stdin: TextIO) -> Iterator[list[str]]:
+    """The lines of ``stdin`` without their line ends, in batches of every whole line that has
+    arrived (decoded as ``stdin`` would). Answering a batch before reading on puts each answer
+    out before waiting for more input, in one write: a line at a time for someone typing, and
+    not a write per line (most of a piped file's time) for a file."""
+    decoder = codecs.getincrementaldecoder(stdin.encoding)(stdin.errors or "strict")
+    pending, more = "", True
+    while more:
+        chunk = os.read(stdin.fileno(), 1 << 16)
+        more = bool(chunk)
+        *lines, pending = (pending + decoder.decode(chunk, final=not more)).split("\n")
+        if pending and not more:
+            lines.append(pending)  # the last line, with no line end
+        if lines:
+            yield [line.rstrip("\r") for line in lines]
 
 
 def _settings() -> Settings:
@@ -70,15 +87,17 @@ def run_parse(args: argparse.Namespace, out: TextIO) -> int:
     zone: tzinfo = args.tz or default_zone()
     most = _most()
 
-    def answer(text: str) -> None:
+    whose = zone_words(args.tz is not None)
+
+    def answer(text: str) -> str:
         now = args.now or datetime.now(UTC)
-        parsed = parse_phrase(text, zone, now, max_targets=most,
-                              zone_words=zone_words(args.tz is not None))  # fmt: skip
-        _emit(text, parsed, args.explain, out)
+        parsed = parse_phrase(text, zone, now, max_targets=most, zone_words=whose)
+        return _written(text, parsed, args.explain)
 
     if args.jsonl:
-        for raw in sys.stdin:
-            answer(raw.rstrip("\r\n"))
+        for lines in _arrived(sys.stdin):
+            out.write("".join(map(answer, lines)))
+            out.flush()
         return 0
-    answer(" ".join(args.text))
+    out.write(answer(" ".join(args.text)))
     return 0
