@@ -7,14 +7,24 @@ single runs are too noisy on a shared 2-core machine to quote.
   several rounds, per-call latency from ``perf_counter_ns``.
 - The same phrases through ``dateparser.search_dates`` (English, past-preferring, a fixed naive
   relative base): the general-purpose way to find a time in a sentence, as the baseline.
-- Cold start: ``recallbot parse`` as a fresh process, for a typical phrase and for one with a
-  month-name date (the path that loads dateparser), each the median of several runs.
+- Whole processes: the same phrases through one ``recallbot parse --jsonl`` process, against
+  the same phrases through one Python process that imports ``dateparser.search.search_dates``
+  and calls it on each line (writing each answer out, as ``--jsonl`` does); both timed from
+  spawn to exit, so each includes its interpreter's start and imports. Several runs, the two
+  alternated so that both meet the same load; wall time, and CPU time (user + system) that a
+  busy host disturbs less.
+- Cold start: ``recallbot parse`` as a fresh process with its bytecode cached (one unmeasured
+  run first, with ``PYTHONDONTWRITEBYTECODE`` unset), for a typical phrase with ``--tz``, with the
+  zone from ``RECALLBOT_DEFAULT_TZ``, and with a month-name date; each the median of several
+  runs, beside a bare ``python -c pass`` of the same interpreter.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -76,15 +86,60 @@ def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1]
 
 
-def _cold_start(args: list[str], runs: int) -> float:
-    script = Path(sys.executable).parent / "recallbot"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
-    times = []
+_RECALLBOT = Path(sys.executable).parent / "recallbot"
+_COMMAND = [str(_RECALLBOT)] if _RECALLBOT.exists() else [sys.executable, "-m", "bot.cli"]
+# Bytecode written and read (the goal is for a cached start), and no setting from the caller.
+_ENV = {k: v for k, v in os.environ.items()
+        if k != "PYTHONDONTWRITEBYTECODE" and not k.startswith("RECALLBOT_")}  # fmt: skip
+
+_SEARCH_DATES = """
+import json, sys
+from datetime import datetime
+from dateparser.search import search_dates
+settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": datetime.fromisoformat(sys.argv[1])}
+for line in sys.stdin:
+    found = search_dates(line, languages=["en"], settings=settings) or []
+    print(json.dumps([[words, moment.isoformat()] for words, moment in found]))
+"""
+
+
+def _process(
+    command: list[str], stdin: str = "", env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """One process from spawn to exit: (wall seconds, CPU seconds of user and system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, input=stdin, text=True, check=True, capture_output=True, cwd=ROOT,
+                   env={**_ENV, **(env or {})})  # fmt: skip
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def _cold_start(args: list[str], runs: int, env: dict[str, str] | None = None) -> float:
+    command = [*_COMMAND, *args] if args else [sys.executable, "-c", "pass"]
+    _process(command, env=env)  # writes the bytecode this start then reads
+    return statistics.median(_process(command, env=env)[0] for _ in range(runs))
+
+
+def _whole_processes(texts: list[str], runs: int) -> None:
+    """The phrases through ``recallbot parse --jsonl`` and through a ``search_dates`` process."""
+    lines = "".join(text + "\n" for text in texts)
+    ours = [*_COMMAND, "parse", "--jsonl", "--tz", "America/Chicago", "--now", NOW.isoformat()]
+    theirs = [sys.executable, "-c", _SEARCH_DATES, NOW.replace(tzinfo=None).isoformat()]
+    figures: dict[str, list[tuple[float, float]]] = {"ours": [], "theirs": []}
+    for command in (ours, theirs):  # bytecode written first, as for the cold start
+        _process(command, lines[:200])
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([*command, *args], check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        figures["ours"].append(_process(ours, lines))
+        figures["theirs"].append(_process(theirs, lines))
+    print(f"whole processes, {len(texts)} phrases each (median of {runs}, alternated):")
+    wall = {k: statistics.median(w for w, _ in v) for k, v in figures.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in figures.items()}
+    for name, label in (("ours", "recallbot parse --jsonl"), ("theirs", "python, search_dates")):
+        print(f"  {label:37}{wall[name]:7.2f} s wall {cpu[name]:7.2f} s CPU")
+    print(f"  speed-up as a whole process: {wall['theirs'] / wall['ours']:.1f}x wall, "
+          f"{cpu['theirs'] / cpu['ours']:.1f}x CPU")  # fmt: skip
 
 
 def main() -> None:
@@ -93,6 +148,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--baseline-rounds", type=int, default=1)
     parser.add_argument("--cold-runs", type=int, default=9)
+    parser.add_argument("--process-runs", type=int, default=3)
     options = parser.parse_args()
 
     from dateparser.search import search_dates
@@ -124,14 +180,20 @@ def main() -> None:
     ratio = medians["dateparser.search_dates"] / medians["parse_phrase"]
     print(f"speed-up over search_dates (median latency): {ratio:.1f}x")
 
+    _whole_processes(texts, options.process_runs)
+
     chicago = ["parse", "--tz", "America/Chicago"]
-    typical = _cold_start([*chicago, "truck 42 yesterday 3pm 2 min front"], options.cold_runs)
-    month = _cold_start([*chicago, "truck 42 nov 22 3pm"], options.cold_runs)
-    default_zone = _cold_start(["parse", "truck 42 yesterday 3pm 2 min front"], options.cold_runs)
-    print(f"cold start `recallbot parse` (median of {options.cold_runs}):")
-    print(f"  typical phrase, --tz given        {typical * 1000:6.0f} ms")
-    print(f"  typical phrase, zone from settings{default_zone * 1000:6.0f} ms")
-    print(f"  month-name date (loads dateparser){month * 1000:6.0f} ms")
+    runs = options.cold_runs
+    bare = _cold_start([], runs)
+    typical = _cold_start([*chicago, "truck 42 yesterday 3pm 2 min front"], runs)
+    default_zone = _cold_start(["parse", "truck 42 yesterday 3pm 2 min front"], runs,
+                               env={"RECALLBOT_DEFAULT_TZ": "America/Chicago"})  # fmt: skip
+    month = _cold_start([*chicago, "truck 42 nov 22 3pm"], runs)
+    print(f"cold start `recallbot parse`, bytecode cached (median of {runs}):")
+    print(f"  bare `python -c pass`                  {bare * 1000:6.0f} ms")
+    print(f"  typical phrase, --tz given             {typical * 1000:6.0f} ms")
+    print(f"  typical phrase, RECALLBOT_DEFAULT_TZ   {default_zone * 1000:6.0f} ms")
+    print(f"  month-name date (nov 22)               {month * 1000:6.0f} ms")
 
 
 if __name__ == "__main__":
