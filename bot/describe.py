@@ -58,6 +58,8 @@ def describe_preview(preview: Preview, zone: tzinfo) -> list[str]:
     """What recallbot found out before spending anything: target, footage, quota (only when
     Request would spend it), problems, and where footage exists near a window without it."""
     lines = [f"· {note}" for note in preview.notes]
+    if preview.where:
+        lines.append(f"where: {preview.where}")
     footage = preview.footage
     if footage.checked or footage.error:
         lines.append(f"footage: {footage.words}")

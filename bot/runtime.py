@@ -16,6 +16,7 @@ from bot.look.notifier import LookNotifier
 from bot.look.service import LookService
 from bot.look.timing import LookTiming
 from bot.motive import MotiveClient, MotiveConfig
+from bot.places import Places
 from bot.plumbing.closing import ClosedOnExit
 from bot.service import RecallService
 from bot.store import Store
@@ -33,6 +34,7 @@ class Runtime(ClosedOnExit):
     store: Store
     service: RecallService
     look: LookService
+    places: Places
 
     @classmethod
     def open(
@@ -47,7 +49,9 @@ class Runtime(ClosedOnExit):
         fleet = Fleet(client, settings.fleet_cache_ttl_s, memory=store.fleet_facts)
         policy = TrackingPolicy.from_settings(settings, webhooks=webhooks)
         look = LookService(client, fleet, store, LookTiming.from_settings(settings))
-        return cls(settings, client, store, RecallService(client, fleet, store, policy), look)
+        places = Places(client, fleet, settings.default_zone, settings.places_ttl_s)
+        service = RecallService(client, fleet, store, policy, places=places)
+        return cls(settings, client, store, service, look, places)
 
     def tracker(self, notifier: Notifier) -> Tracker:
         """A tracker over this runtime's store and client."""

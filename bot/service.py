@@ -1,8 +1,9 @@
 """The core of a recall, for every surface (CLI, Slack): check it, then submit it.
 
 ``preview`` spends nothing: it finds the real vehicle or asset, checks that footage exists for
-the whole window, reads the quota the recall would spend, and lists the Motive rules the request
-breaks for this vehicle. ``submit`` creates the recall, learning from Motive's refusals.
+the whole window, reads the quota the recall would spend, lists the Motive rules the request
+breaks for this vehicle, and says where the vehicle was when the window opened (``bot.places``).
+``submit`` creates the recall, learning from Motive's refusals.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.motive import (
     RecallDetails,
     TimeWindow,
 )
+from bot.places import Places
 from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.timefmt import utcnow
 from bot.recall import CAMERA_ORDER, CAMERA_WORDS, RecallRequest, RecallType
@@ -90,6 +92,9 @@ class Preview:
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     duplicate: TrackedRecall | None = None  # the same footage, already requested
+    where: str | None = None
+    """Where the vehicle was at the window's start, and whether it stood parked with the engine
+    off for all of it (``WindowPlace.words``); None when the history does not say."""
 
     @property
     def spends(self) -> bool:
@@ -137,6 +142,7 @@ class RecallService:
     store: Store
     policy: TrackingPolicy = field(default_factory=TrackingPolicy)
     clock: Callable[[], datetime] = utcnow
+    places: Places | None = None  # where a vehicle was (None: the preview does not say)
 
     def preview(self, request: RecallRequest) -> Preview:
         """What this request would do, checked against the fleet, the footage and the quota."""
@@ -163,7 +169,21 @@ class RecallService:
             )
         since = self.clock() - self.policy.dedup_window
         duplicate = self.store.recalls.duplicate_of(request, since)
-        return Preview(request, target, footage, quota, tuple(problems), notes, duplicate)
+        where = self._where(request) if kind is TargetKind.VEHICLE else None
+        return Preview(request, target, footage, quota, tuple(problems), notes, duplicate, where)
+
+    def _where(self, request: RecallRequest) -> str | None:
+        """The preview's line on where the vehicle was: a failure to read the history is
+        logged and leaves the line out (the preview never fails for it)."""
+        if self.places is None:
+            return None
+        try:
+            found = self.places.at_window(request.target, request.start_time, request.end_time)
+        except Exception:  # a Motive refusal or a shape recallbot did not expect: no line
+            _log.warning("where %s was is unknown: history unreadable", request.target,
+                         exc_info=True)  # fmt: skip
+            return None
+        return None if isinstance(found, NoMatch) else found.words()
 
     def submit(
         self, request: RecallRequest, requested_by: str, origin: Origin | None = None

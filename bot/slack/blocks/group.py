@@ -52,8 +52,9 @@ def _line(line: TargetLine, zone: tzinfo) -> list[str]:
         where = f" — see {line.thread}" if line.thread else ""
         return [f"{name} — :repeat: already requested: recall `{checked.duplicate.id}` is "
                 f"*{checked.duplicate.state}*{where}. Nothing more is spent."]  # fmt: skip
-    found = [c for c in check_lines(checked) if not c.startswith("*Quota:*")]
-    return [f"{name}{known} — " + (" · ".join(found) or "checked"),
+    found = [c for c in check_lines(checked) if not c.startswith(("*Quota:*", ":round_pushpin:"))]
+    stood = [f":round_pushpin: {escape(checked.where)}"] if checked.where else []
+    return [f"{name}{known} — " + (" · ".join(found) or "checked"), *stood,
             *problem_texts(checked, zone)]  # fmt: skip
 
 

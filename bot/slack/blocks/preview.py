@@ -16,9 +16,9 @@ from bot.slack.blocks.words import camera_words, target_words
 
 
 def check_lines(checked: Preview) -> list[str]:
-    """What the checks found: footage for the window, and what Request would spend (nothing,
-    when it is a repeat of a recall already asked for)."""
-    lines = []
+    """What the checks found: where the vehicle was, footage for the window, and what Request
+    would spend (nothing, when it is a repeat of a recall already asked for)."""
+    lines = [f":round_pushpin: {escape(checked.where)}"] if checked.where else []
     footage = checked.footage
     if footage.checked or footage.error:
         mark = ":white_check_mark: " if footage.covered else ":x: " if footage.checked else ""
