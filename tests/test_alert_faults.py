@@ -189,3 +189,18 @@ def test_a_trickling_recall_clip_gives_its_worker_back_at_the_deadline(tmp_path:
         assert recall.origin is not None
         assert world.slack.shared_files("C0SAFETY", recall.origin.thread_ts)
         wait_for(lambda: httpx.get(ready).status_code == 200, 10)
+
+
+def test_an_alert_slack_made_before_failing_to_say_so_is_not_posted_twice(
+    tmp_path: Path,
+) -> None:
+    with alert_world(tmp_path, NO_CLIP_YET) as world:
+        world.app.alerting.loop.retry_s = 0.1  # type: ignore[union-attr]
+        # Slack makes the message, then its answer fails (and the SDK's own retries too).
+        world.slack.fail("chat.postMessage", "internal_error", status=500, count=3,
+                         after_processing=True)  # fmt: skip
+        event = raise_event(world)
+        store = world.app.runtime.store
+        wait_for(lambda: (row := store.alerts.get(str(event["id"]))) is not None
+                 and row.message_ts is not None, 30)  # fmt: skip
+        assert len(alert_messages(world)) == 1, "found again, never posted twice"

@@ -110,10 +110,14 @@ class SlackSandbox(SlackDriver):
         status: int = 200,
         retry_after: int | None = None,
         count: int = 1,
+        after_processing: bool = False,
     ) -> None:
-        """Make the next ``count`` calls of ``method`` fail like Slack would."""
+        """Make the next ``count`` calls of ``method`` fail like Slack would (``after_processing``:
+        the call takes effect first, as when Slack's answer is lost on the way back)."""
         with self._lock:
-            self._failures.setdefault(method, []).append(Failure(error, status, retry_after, count))
+            self._failures.setdefault(method, []).append(
+                Failure(error, status, retry_after, count, after_processing)
+            )
 
     def before_next(self, method: str, happening: Callable[[], None]) -> None:
         """Let ``happening`` (a channel archived, ...) take place just before the next call of
@@ -181,6 +185,8 @@ class SlackSandbox(SlackDriver):
                 if failure.count <= 0:
                     failures.pop(0)
         if failure is not None:
+            if failure.after_processing:
+                self._method(method, args, request)
             call.error = failure.error
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return HttpReply.json({"ok": False, "error": failure.error}, failure.status, **headers)

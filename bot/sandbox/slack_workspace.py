@@ -136,3 +136,4 @@ class Failure:
     status: int = 200
     retry_after: int | None = None
     count: int = 1
+    after_processing: bool = False  # the call took effect, then the answer failed (a lost ack)

@@ -17,6 +17,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot.config import Settings, SetupError
@@ -72,11 +75,32 @@ class MeteredWebClient(WebClient):
             raise
 
 
+NOT_REPEATABLE = frozenset({"chat.postMessage", "chat.postEphemeral",
+                            "files.completeUploadExternal"})  # fmt: skip
+"""Methods a 500 must not make the client repeat: Slack may have done the work before its answer
+failed, and a repeat would post the message (or share the files) twice. Their callers retry
+instead, looking first for what the failed call may have made. (A 503 is Slack turning the
+call away at the door: repeated as for any method.)"""
+
+
+class RepeatableServerErrorRetryHandler(ServerErrorRetryHandler):
+    """Retries Slack's 500 and 503, except a 500 to the calls in ``NOT_REPEATABLE``."""
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:  # fmt: skip
+        done_maybe = response is not None and response.status_code == 500
+        if done_maybe and request.url.rsplit("/", 1)[-1] in NOT_REPEATABLE:
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
 def retry_handlers() -> list[Any]:
-    """What every Slack client of recallbot retries: 429s and Slack's server errors."""
+    """What every Slack client of recallbot retries: 429s (nothing was done) and Slack's server
+    errors on calls that can be repeated."""
     return [
         RateLimitErrorRetryHandler(max_retry_count=3),
-        ServerErrorRetryHandler(max_retry_count=2),
+        RepeatableServerErrorRetryHandler(max_retry_count=2),
     ]
 
 

@@ -169,11 +169,13 @@ class Alerts:
 
     def post_failed(self, alert_id: str, attempt: str, retry_at: datetime) -> int:
         """A post (or edit) failed: back off until ``retry_at`` and end the claim; how many
-        posts of this event have failed in a row."""
+        posts of this event have failed in a row. The attempt's id stays: Slack may have made
+        the message before failing to say so (a 5xx, a timeout), so the next attempt looks for
+        it before posting anew, as after a crash."""
         with self._connection.write() as db:
             db.execute(
                 "UPDATE alerts SET post_tries = COALESCE(post_tries, 0) + 1, post_next_at = ?, "
-                "attempt = NULL, claimed_at = NULL WHERE id = ? AND attempt = ?",
+                "claimed_at = NULL WHERE id = ? AND attempt = ?",
                 (ts(retry_at), alert_id, attempt),
             )
             rows = list(db.query("SELECT post_tries FROM alerts WHERE id = ?", (alert_id,)))
@@ -202,7 +204,7 @@ class Alerts:
             ).rowcount)  # fmt: skip
 
     def release(self, alert_id: str, attempt: str) -> None:
-        """The attempt ended (a failed one is left to lapse instead, as its back-off)."""
+        """The attempt ended, and nothing of it is left to look for."""
         with self._connection.write() as db:
             db.execute(
                 "UPDATE alerts SET attempt = NULL, claimed_at = NULL WHERE id = ? AND attempt = ?",
