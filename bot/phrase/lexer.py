@@ -242,26 +242,58 @@ _STARTS: dict[str, str] = {
 }  # fmt: skip
 
 
-_Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+# The (lower-case) letters a lexeme can start with, when not every letter: a token starting
+# with a letter is matched against the lexemes that can start with it only (a plain word tries
+# 4 lexemes rather than 32: most of its cost). tests/test_phrase_lexer.py derives these from
+# the patterns and names any letter missing here; a lexeme not listed is tried for every letter.
+_FIRST_LETTERS: dict[str, str] = {
+    "target": "abtuv", "mdate": "adfjmnos", "dom": "ot", "duration": "aefhmnost", "noon": "mn",
+    "midnight": "m", "day": "delty", "thispod": "t", "pod": "aeilmno", "vague": "lmnptwy",
+    "weekday": "fmstw", "month": "adfjmnos", "zone": "aceghilmopuyz", "timelapse": "t",
+    "regular": "r", "plusminus": "p", "cam_sides": "bs", "cam_narrow": "fnr", "cam_left": "dl",
+    "cam_right": "pr", "cam_driver": "cdi", "cam_front": "for", "cam_rear": "br",
+    "cam_ext": "eo", "cam_both": "bd", "cam_all": "ae", "driver_word": "d", "cam_noun": "bcmrsw",
+}  # fmt: skip
 
 
-def _compile(flags: int) -> _Patterns:
-    """One pattern per kind of first character (digit, letter, other), each holding only the
-    lexemes that can start with it, in priority order."""
-    patterns = []
-    for start in "dlo":
-        chosen = [(k, p) for k, p in _LEXEMES if start in _STARTS.get(k, "l")]
-        alternatives = "|".join(f"(?P<{k}>{p})" for k, p in chosen)
-        # The trailing \s* moves the scan to the next token within the same call.
-        patterns.append(re.compile(f"(?:{alternatives})\\s*", flags))
-    return patterns[0], patterns[1], patterns[2]
+def _can_start(kind: str, first: str) -> bool:
+    """Whether lexeme ``kind`` can start with ``first``: an ASCII letter, or "digit", "letter"
+    (any other letter) or "other"."""
+    if len(first) == 1:
+        return "l" in _STARTS.get(kind, "l") and first in _FIRST_LETTERS.get(kind, first)
+    return {"digit": "d", "letter": "l", "other": "o"}[first] in _STARTS.get(kind, "l")
+
+
+@functools.cache
+def _compile(first: str, flags: int) -> re.Pattern[str]:
+    """The lexemes that can start with ``first`` as one pattern, in priority order (compiled
+    on first use: a phrase needs a few of them, and compiling all costs ~10 ms of a start)."""
+    chosen = "|".join(f"(?P<{k}>{p})" for k, p in _LEXEMES if _can_start(k, first))
+    # The trailing \s* moves the scan to the next token within the same call.
+    return re.compile(f"(?:{chosen})\\s*", flags)
+
+
+class _Patterns(dict[str, re.Pattern[str]]):
+    """The pattern to match where a character starts a token, by that character."""
+
+    def __init__(self, flags: int) -> None:
+        super().__init__()
+        self.flags = flags
+
+    def __missing__(self, char: str) -> re.Pattern[str]:
+        first = char.lower()
+        if not (first.isascii() and first.isalpha()):
+            first = "digit" if char.isdecimal() else "letter" if char.isalpha() else "other"
+        pattern = _compile(first, self.flags)
+        if char.isascii():  # the rest are looked up again: what the phrases hold is unbounded
+            self[char] = pattern
+        return pattern
 
 
 # Case-sensitive matching of lower-cased text is faster than IGNORECASE; the latter is kept for
-# the rare text whose length changes when lower-cased (then spans would not line up), and is
-# compiled only when such a text arrives (compiling costs ~30 ms of every start-up).
-_LOWERED = _compile(0)
-_any_case = functools.cache(lambda: _compile(re.IGNORECASE))
+# the rare text whose length changes when lower-cased (then spans would not line up).
+_LOWERED = _Patterns(0)
+_ANY_CASE = _Patterns(re.IGNORECASE)
 
 _TRANSLATE = str.maketrans(
     {
@@ -290,6 +322,8 @@ class Token:
         start, end = match.span(kind)
         self.text = source[start:end]
         low = match.string[start:end]
+        if match.re.flags & re.IGNORECASE:  # matched on the text as typed (see tokenize)
+            low = low.lower()
         self.low = low if low.isalnum() else " ".join(low.split())
 
     def __repr__(self) -> str:
@@ -314,18 +348,14 @@ def tokenize(text: str) -> list[Token]:
     """Split a phrase into tokens; every non-space character ends up in exactly one token."""
     source = normalize(text)
     lowered = source.lower()
-    if len(lowered) == len(source):
-        by_digit, by_letter, by_other = _LOWERED
-    else:
-        lowered = source
-        by_digit, by_letter, by_other = _any_case()
+    patterns = _LOWERED
+    if len(lowered) != len(source):
+        lowered, patterns = source, _ANY_CASE
     tokens: list[Token] = []
     end = len(lowered)
     position = end - len(lowered.lstrip())
     while position < end:
-        first = lowered[position]
-        pattern = by_digit if first.isdecimal() else by_letter if first.isalpha() else by_other
-        match = pattern.match(lowered, position)
+        match = patterns[lowered[position]].match(lowered, position)
         if match is None or match.lastgroup is None:  # pragma: no cover - "other" matches \S
             break
         tokens.append(Token(match.lastgroup, match, source))
