@@ -322,7 +322,7 @@ class Token:
         start, end = match.span(kind)
         self.text = source[start:end]
         low = match.string[start:end]
-        if match.re.flags & re.IGNORECASE:  # matched on the text as typed (see tokenize)
+        if match.string is source:  # matched on the text as typed (see tokenize)
             low = low.lower()
         self.low = low if low.isalnum() else " ".join(low.split())
 
