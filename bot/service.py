@@ -338,7 +338,8 @@ class RecallService:
         now = self.clock()
         later = min(now + self.policy.settle_after(recall.attempts), recall.deadline_at)
         reason = error.motive_message or str(error)
-        self.store.recalls.record_check_failure(recall.id, reason, now, later)
+        if not self.store.recalls.record_check_failure(recall.id, reason, now, later):
+            return self.store.recalls.must(recall.id)  # settled meanwhile (a tracker, a webhook)
         self.store.audit.add(
             actor, "create_deferred", recall.id, status=error.status, reason=reason
         )

@@ -204,3 +204,20 @@ def test_an_alert_slack_made_before_failing_to_say_so_is_not_posted_twice(
         wait_for(lambda: (row := store.alerts.get(str(event["id"]))) is not None
                  and row.message_ts is not None, 30)  # fmt: skip
         assert len(alert_messages(world)) == 1, "found again, never posted twice"
+
+
+def test_motive_busy_while_footage_refreshes_a_link_spends_no_try(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        world.app.footage.desk.retry_after_s = 0.2
+        world.motive.faults.arm(Fault(kind=FaultKind.EXPIRE_MID_DOWNLOAD, path="/media/"))
+        preview, payload = world.preview("truck 42 yesterday 3pm front")
+        world.press(preview, ActionId.SUBMIT, payload)
+        store = world.app.runtime.store
+        wait_for(lambda: (r := store.recalls.recent(1)) and r[0].delivery == "delivered", 60)
+        # Every refresh of the expired link meets a 429 storm for a while.
+        world.motive.faults.arm(Fault(kind=FaultKind.RATE_LIMIT, method="GET",
+                                      path="/video_recall_requests/", count=12))  # fmt: skip
+        recall = wait_for(lambda: next((r for r in store.recalls.recent(1)
+                                        if r.media in ("done", "failed")), None), 90)  # fmt: skip
+        assert recall.media == "done", recall.media_note
+        assert recall.media_tries <= 1, "Motive's 429s spent no try"

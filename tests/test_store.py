@@ -228,6 +228,18 @@ def test_a_finished_recall_is_never_moved_back_by_a_late_check(store: Store) -> 
     assert after.next_check_at is None
 
 
+def test_a_finished_recall_is_never_made_due_again_by_a_late_failure(store: Store) -> None:
+    recall, _ = add(store)  # a create answered 429 after a tracker settled the row meanwhile
+    store.recalls.mark_submitted(recall.id, details("processing"), NOW, NOW)
+    store.recalls.apply_webhook(details("success"), NOW)
+    later = NOW + timedelta(minutes=1)
+    assert not store.recalls.record_check_failure(recall.id, "429", NOW, later)
+    after = store.recalls.must(recall.id)
+    assert after.state is RecallState.SUCCESS
+    assert after.next_check_at is None, "never checked again"
+    assert store.recalls.next_due() is None
+
+
 def test_webhooks_are_applied_once_per_recall_and_status(store: Store) -> None:
     recall, _ = add(store)
     store.recalls.mark_submitted(recall.id, details("processing"), NOW, NOW + timedelta(hours=1))

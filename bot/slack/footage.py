@@ -41,7 +41,13 @@ from bot.config import Settings
 from bot.media import clip as media
 from bot.media.download import Downloader, DownloadFailed, TooLarge
 from bot.media.processes import MediaProcesses
-from bot.motive import MotiveClient, MotiveError, RecallStatus
+from bot.motive import (
+    MotiveClient,
+    MotiveError,
+    MotiveRateLimited,
+    MotiveUnavailable,
+    RecallStatus,
+)
 from bot.plumbing import logs
 from bot.plumbing.background import Background
 from bot.plumbing.crashpoints import checkpoint
@@ -178,6 +184,11 @@ class FootageDesk:
             except media.Interrupted:
                 self.store.media.release(recall.id, attempt)
                 _log.info("footage left off: recallbot is stopping (taken up again on start)")
+                return
+            except (MotiveRateLimited, MotiveUnavailable) as exc:  # Motive busy: no try spent
+                later = datetime.now(UTC) + timedelta(seconds=self.retry_after_s)
+                self.store.media.retry(recall.id, attempt, str(exc), later, counted=False)
+                _log.warning("footage waits: %s", exc)
                 return
             except _RETRYABLE as exc:
                 self._failed(recall, attempt, exc)

@@ -97,12 +97,15 @@ class MediaRecords:
                 ).rowcount
             )
 
-    def retry(self, recall_id: str, attempt: str, note: str, at: datetime) -> None:
-        """The attempt failed in a way a later one may not: try again at ``at``."""
+    def retry(
+        self, recall_id: str, attempt: str, note: str, at: datetime, counted: bool = True
+    ) -> None:
+        """The attempt failed in a way a later one may not: try again at ``at`` (``counted``
+        False: it was not the footage's failure, Motive was busy, so no try is spent)."""
         with self._connection.write() as db:
             db.execute(
                 "UPDATE recalls SET media = 'retry', media_note = ?, media_next_at = ?, "
-                "media_tries = COALESCE(media_tries, 0) + 1 "
+                "media_tries = COALESCE(media_tries, 0) + ? "
                 "WHERE id = ? AND media = 'claimed' AND media_attempt = ?",
-                (note, ts(at), recall_id, attempt),
+                (note, ts(at), int(counted), recall_id, attempt),
             )

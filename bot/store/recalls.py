@@ -269,14 +269,17 @@ class Recalls:
 
     def record_check_failure(
         self, recall_id: str, error: str, now: datetime, next_check: datetime
-    ) -> None:
-        """A check could not reach Motive: keep the recall, try again later."""
+    ) -> bool:
+        """A check could not reach Motive: keep the recall, try again later. Only a recall still
+        in flight: one a webhook or another tracker finished meanwhile is never made due again
+        (it would be checked for ever); whether it was."""
         with self._connection.write() as db:
-            db.execute(
+            return bool(db.execute(
                 "UPDATE recalls SET attempts = attempts + 1, last_error = ?, updated_at = ?, "
-                "lease_until = NULL, next_check_at = ? WHERE id = ?",
-                (error, ts(now), ts(next_check), recall_id),
-            )
+                f"lease_until = NULL, next_check_at = ? WHERE id = ? AND state IN "
+                f"({placeholders(IN_FLIGHT)})",
+                (error, ts(now), ts(next_check), recall_id, *IN_FLIGHT),
+            ).rowcount)  # fmt: skip
 
     def apply_webhook(self, details: RecallDetails, now: datetime) -> WebhookOutcome:
         """Record what Motive's signed webhook says, once per recall and status.
