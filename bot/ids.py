@@ -25,6 +25,9 @@ class ActionId(StrEnum):
     ALERT_ROAD = "alert_recall_road"  # an alert's buttons: road-facing around the event,
     ALERT_ALL = "alert_recall_all"  # every camera around it,
     ALERT_EDIT = "alert_recall_edit"  # or the modal, prefilled with the event
+    RECALL_HERE = "where_recall_here"  # a where-was answer: the preview of 2 min around then
+    PLACE_PICK = "place_pick"  # a place's vehicles, more than one request takes: tick some,
+    PLACE_CHOSEN = "place_preview_chosen"  # then preview the ones ticked
 
 
 class CallbackId(StrEnum):
@@ -47,3 +50,5 @@ class BlockId(StrEnum):
     KIND = "recall_kind"
     ALERT_ACTIONS = "alert_recall_actions"
     CHECK = "recall_check"  # the modal's footage and quota check, updated when it returns
+    PLACE_PICK = "place_pick_"  # a prefix: one checkboxes block per ten of a place's vehicles
+    WHERE_ACTIONS = "where_actions"

@@ -8,9 +8,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.form import ModalContext
-from bot.ids import ActionId
+from bot.ids import ActionId, BlockId
 from bot.slack import blocks
 from bot.slack.blocks import Message
+from bot.slack.places import chosen_preview, recall_here_preview, ticked
+from bot.store import Origin
 from handlers.deps import Deps, failed, open_form
 
 
@@ -108,5 +110,37 @@ def register(app: App, deps: Deps) -> None:
         )  # fmt: skip
 
     @app.action(ActionId.OPEN_LINK)
-    def link_opened(ack: Ack) -> None:
-        ack()  # a link button opens its URL in the browser; Slack still expects an ack
+    @app.action(ActionId.PLACE_PICK)
+    def acknowledged(ack: Ack) -> None:
+        ack()  # a link opens in the browser; a tick is read when Preview chosen is pressed
+
+    def origin_of(body: dict[str, Any]) -> Origin:
+        return Origin(surface="slack", team_id=(body.get("team") or {}).get("id"),
+                      channel_id=_channel(body), user_id=body["user"]["id"])  # fmt: skip
+
+    @app.action(ActionId.RECALL_HERE)
+    def recall_here(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+
+        def tell(message: Message) -> None:  # a new preview; the where-was answer stays
+            deps.poster.respond(body["response_url"], message, replace_original=False)
+
+        deps.checks.run(
+            lambda: tell(recall_here_preview(desk, action["value"], body["user"]["id"],
+                                             origin_of(body), body.get("response_url"))),
+            failed(tell, "checking it with Motive"),
+        )  # fmt: skip
+
+    @app.action(ActionId.PLACE_CHOSEN)
+    def place_chosen(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        picked = ticked(body.get("state"), BlockId.PLACE_PICK)
+
+        def tell(message: Message) -> None:
+            deps.poster.respond(body["response_url"], message, replace_original=True)
+
+        deps.checks.run(
+            lambda: tell(chosen_preview(desk, action["value"], picked, body["user"]["id"],
+                                        origin_of(body), body.get("response_url"))),
+            failed(tell, "checking them with Motive"),
+        )  # fmt: skip

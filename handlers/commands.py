@@ -9,7 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.ids import Command
-from bot.phrase import ParsedPhrase, PhraseError
+from bot.phrase import PhraseError
+from bot.phrase.questions import Reading
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.store import Origin
@@ -45,7 +46,7 @@ def _read_phrase(deps: Deps, ack: Ack, command: dict[str, Any]) -> None:
     preview (or the error) after it."""
     desk, text = deps.desk, (command.get("text") or "").strip()
     user, now = command["user_id"], desk.clock()  # "today" is when it was typed
-    parsed: ParsedPhrase | PhraseError | None = None
+    parsed: Reading | None = None
     if desk.zones.cached(user) is not None:
         parsed = desk.read(text, user, now=now)
         if isinstance(parsed, PhraseError):

@@ -7,10 +7,11 @@ The wire is ``bot.motive``'s; what Slack shows of it is ``bot.slack``'s. Import 
 from bot.places.geometry import contains, distance_m, map_link
 from bot.places.history import LocationHistory
 from bot.places.names import PlaceAmbiguous, PlaceAnswer, PlaceMatch, PlaceUnknown, match_place
-from bot.places.places import Occupancy, Places, Visitor, WindowPlace
+from bot.places.places import Inside, Occupancy, Places, Visitor, WindowPlace
 from bot.places.where import Whereabouts, WhereUnknown
 
 __all__ = [
+    "Inside",
     "LocationHistory",
     "Occupancy",
     "PlaceAmbiguous",

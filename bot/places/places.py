@@ -27,7 +27,7 @@ from bot.motive import (
     MotivePermissionError,
 )
 from bot.places.history import LocationHistory
-from bot.places.names import PlaceAnswer, match_place
+from bot.places.names import PlaceAmbiguous, PlaceAnswer, PlaceMatch, PlaceUnknown, match_place
 from bot.places.where import Whereabouts, WhereUnknown, parked_engine_off, stay, whereabouts
 from bot.plumbing.ttl import TtlCache
 
@@ -54,6 +54,15 @@ class Occupancy:
     at: datetime
     visitors: tuple[Visitor, ...]
     source: Literal["geofence_events", "location_history"]
+
+
+@dataclass(frozen=True)
+class Inside:
+    """The geofence a typed name meant (with its note when the name was not its own) and the
+    vehicles inside it at the moment asked about."""
+
+    match: PlaceMatch
+    occupancy: Occupancy
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,14 @@ class Places:
         points = self.history.around(target.motive_id, start, end)
         where = whereabouts(target.name, points, start, self.geofences())
         return WindowPlace(where, parked_engine_off(points, start, end))
+
+    def inside(self, typed: str, at: datetime) -> Inside | PlaceAmbiguous | PlaceUnknown:
+        """The vehicles inside the place ``typed`` names at ``at`` (``resolve``, then
+        ``vehicles_at``): never a guess between two places, nor a place not named."""
+        answer = self.resolve(typed)
+        if not isinstance(answer, PlaceMatch):
+            return answer
+        return Inside(answer, self.vehicles_at(answer.place, at))
 
     def vehicles_at(self, place: Geofence, at: datetime) -> Occupancy:
         """The vehicles inside ``place`` at ``at``: from Motive's geofence visits (entered no

@@ -18,7 +18,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.motive import MotiveError
-from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
+from bot.phrase import Context, ParsedPhrase, PhraseError
+from bot.phrase.questions import LookPhrase, PlacePhrase, Reading, WherePhrase, read_phrase
 from bot.plumbing.crashpoints import checkpoint
 from bot.plumbing.metrics import LINK_REFRESHES
 from bot.plumbing.ttl import TtlCache
@@ -29,6 +30,7 @@ from bot.service import Preview
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.notify import SlackPoster, zone_of
+from bot.slack.places import at_place, where_was
 from bot.slack.several import preview_several, request_several
 from bot.store import DraftUsed, Origin, PendingRequest, RecallState, TrackedRecall
 
@@ -115,12 +117,12 @@ class SlackDesk:
 
     def read(
         self, phrase: str, user: str, now: datetime | None = None, context: Context | None = None
-    ) -> ParsedPhrase | PhraseError:
+    ) -> Reading:
         """The phrase in the user's time zone (``now``: when it was written; ``context``: the
-        message it answers, for what it leaves out)."""
+        message it answers, for what it leaves out): a recall, another question, or why not."""
         zone = self.zones.zone(user)
-        return parse_phrase(phrase, zone, now or self.clock(), context,
-                            self.runtime.settings.max_targets, self.zones.whose(user))  # fmt: skip
+        return read_phrase(phrase, zone, now or self.clock(), context,
+                           self.runtime.settings.max_targets, self.zones.whose(user))  # fmt: skip
 
     def thread_root(self, channel: str, thread_ts: str) -> Context | None:
         """A thread's first message, as context for a mention in the thread (None when Slack
@@ -141,13 +143,20 @@ class SlackDesk:
     def preview(
         self,
         phrase: str,
-        parsed: ParsedPhrase,
+        parsed: ParsedPhrase | LookPhrase | WherePhrase | PlacePhrase,
         user: str,
         origin: Origin,
         response_url: str | None = None,
     ) -> Message:
         """The preview with Request/Edit/Cancel (or, with RECALLBOT_CONFIRM=never, the request
-        itself)."""
+        itself); for a where-was its answer, for a place the preview of its vehicles."""
+        if isinstance(parsed, WherePhrase):
+            return where_was(self, parsed, user, origin.channel_id)
+        if isinstance(parsed, PlacePhrase):
+            return at_place(self, phrase, parsed, user, origin, response_url)
+        if isinstance(parsed, LookPhrase):
+            return blocks.notice("A look is asked for with `/recall`, e.g. `/recall look truck "
+                                 "42`. Nothing was spent.")  # fmt: skip
         origin = origin.model_copy(update={"moment": parsed.moment})
         if len(parsed.every) > 1:
             return preview_several(self, phrase, parsed, user, origin, response_url)

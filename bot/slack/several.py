@@ -10,6 +10,7 @@ every recall of the group and answers each in the thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
@@ -33,27 +34,31 @@ _log = logging.getLogger("recallbot.slack")
 
 def preview_several(
     desk: SlackDesk, phrase: str, parsed: ParsedPhrase, user: str, origin: Origin,
-    response_url: str | None,
+    response_url: str | None, about: str | None = None, visits: Mapping[str, str] | None = None,
 ) -> Message:  # fmt: skip
-    """Check each target (policy, then Motive) and keep those that may go ahead as one draft."""
+    """Check each target (policy, then Motive) and keep those that may go ahead as one draft.
+    Asked by place: ``about`` says which place was resolved, ``visits`` when each vehicle
+    (by number) entered and left it."""
+    visits = visits or {}
     store = desk.runtime.store
     lines: list[TargetLine] = []
     for request in parsed.every:
         refused = desk.gate.request(user, origin.channel_id, request)
+        visit = visits.get(request.target)
         if refused is not None:
-            lines.append(TargetLine(request, refused=refused.message))
+            lines.append(TargetLine(request, refused=refused.message, visit=visit))
             continue
         checked = desk.runtime.service.preview(request)
         if not checked.ready:
             store.audit.add(user, "refused", phrase=phrase, problems=list(checked.problems))
         thread = desk.thread_link(checked.duplicate, "its thread") if checked.duplicate else None
-        lines.append(TargetLine(checked.request, checked, thread=thread))
+        lines.append(TargetLine(checked.request, checked, thread=thread, visit=visit))
     going = [line.request for line in lines if line.goes_ahead]
     draft = (store.drafts.add(going[0], user, desk.clock(), phrase, origin, response_url,
                               more=going[1:]) if going else None)  # fmt: skip
     if draft is not None and desk.confirm == "never":
         return request_several(desk, draft, user)
-    return group_preview(parsed, lines, draft.id if draft else None)
+    return group_preview(parsed, lines, draft.id if draft else None, about)
 
 
 def request_several(desk: SlackDesk, draft: PendingRequest, user: str) -> Message:

@@ -29,6 +29,7 @@ class TargetLine:
     preview: Preview | None = None
     refused: str | None = None
     thread: str | None = None  # a link to the thread of the recall it repeats
+    visit: str | None = None  # asked by place: when it entered and left ("inside from 2:41 PM…")
 
     @property
     def goes_ahead(self) -> bool:
@@ -43,6 +44,8 @@ def _what(request: RecallRequest) -> str:
 
 def _line(line: TargetLine, zone: tzinfo) -> list[str]:
     name = f"*{escape(target_words(line.request))}*"
+    if line.visit is not None:
+        name += f" ({escape(line.visit)})"
     if line.refused is not None:
         return [f"{name} — :no_entry: {escape(line.refused)}"]
     checked = line.preview
@@ -58,8 +61,11 @@ def _line(line: TargetLine, zone: tzinfo) -> list[str]:
             *problem_texts(checked, zone)]  # fmt: skip
 
 
-def group_preview(parsed: ParsedPhrase, lines: list[TargetLine], draft_id: str | None) -> Message:
-    """Every target with its own checks, what Request spends in all, one Request for all."""
+def group_preview(
+    parsed: ParsedPhrase, lines: list[TargetLine], draft_id: str | None, about: str | None = None
+) -> Message:
+    """Every target with its own checks, what Request spends in all, one Request for all
+    (``about``: how the targets were found, e.g. the place they were inside)."""
     start = parsed.local_start
     first = parsed.request
     end = start + (first.end_time - first.start_time)
@@ -70,6 +76,7 @@ def group_preview(parsed: ParsedPhrase, lines: list[TargetLine], draft_id: str |
         f"*When:* {span_text(start, end)}",
         f"*UTC:* {utc_text(first.start_time)} to {utc_text(first.end_time)[11:]}",
     ]))]  # fmt: skip
+    blocks += [section(about)] if about else []
     blocks += [section("\n".join(_line(line, zone))) for line in lines]
     quota = next((ln.preview.quota for ln in going if ln.preview and ln.preview.quota), None)
     if going:
