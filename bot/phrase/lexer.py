@@ -341,7 +341,10 @@ class Token:
 def normalize(text: str) -> str:
     """Slack's encoding read as words (``bot.phrase.slack_text``), and look-alike characters
     (en dashes, curly quotes, full-width digits) folded to plain ASCII."""
-    return unicodedata.normalize("NFKC", read_slack_text(text)).translate(_TRANSLATE)
+    text = read_slack_text(text)
+    if text.isascii() and "`" not in text:  # the one ASCII character either would change
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
 
 
 def tokenize(text: str) -> list[Token]:

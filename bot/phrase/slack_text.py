@@ -23,7 +23,7 @@ _MARKUP = re.compile(
 )
 _EMOJI = re.compile(r"(?<!\w):[a-z][a-z0-9_+'-]*:(?!\w)", re.IGNORECASE)
 _ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))  # &amp; last: "&amp;lt;" is "&lt;"
-_SIGNS = frozenset("<&*_~`:")
+_SIGNS = re.compile(r"[<&*_~`:]")  # one scan in C (a set's isdisjoint hashes every character)
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -39,7 +39,7 @@ def _entity(match: re.Match[str]) -> str:
 
 def read_slack_text(text: str) -> str:
     """The words of a Slack message (plain text passes through unchanged, and fast)."""
-    if _SIGNS.isdisjoint(text):
+    if not _SIGNS.search(text):
         return text
     text = _ENTITY.sub(_entity, text)
     text = _CODE_BLOCK.sub(lambda m: f" {m[1]} ", text)
