@@ -14,6 +14,7 @@ from bot.slack.blocks import Message
 from bot.slack.desk import SlackDesk
 from bot.slack.forms import FormDesk, OpenForm
 from bot.slack.home import HomeDesk
+from bot.slack.looks import LookDesk
 from bot.slack.notify import SlackPoster
 from bot.store import Store
 
@@ -29,6 +30,7 @@ class Deps:
     home: HomeDesk
     checks: Background
     requests: Background
+    looks: LookDesk
     alerts: AlertDesk | None = None  # None: RECALLBOT_ALERTS_CHANNEL is not set
 
 

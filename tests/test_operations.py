@@ -108,7 +108,8 @@ def test_liveness_and_readiness_say_what_is_wrong(tmp_path: Path) -> None:
         live = httpx.get(f"{world.app.url}/healthz")
         ready = httpx.get(f"{world.app.url}/readyz")
     assert live.status_code == 200
-    assert set(live.json()) == {"ok", "tracker", "checks", "requests", "footage", "retention"}
+    assert set(live.json()) == {"ok", "tracker", "checks", "requests", "footage", "retention",
+                                "captures"}
     assert ready.status_code == 200
     body = ready.json()
     assert body["store"] == {"ok": True, "problem": None}

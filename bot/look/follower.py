@@ -87,6 +87,14 @@ class CaptureFollower:
         self._stopping.set()
         self.wake()
 
+    def health(self, stall_after_s: float) -> dict[str, object]:
+        """The background loop alive, and a pass stuck longer than ``stall_after_s`` (a
+        download or a Slack upload hung) named, for readiness."""
+        alive = self.sweeper.alive
+        return {"ok": alive, "stalled": self.sweeper.stalled(stall_after_s),
+                "last_error": self.sweeper.last_error,
+                "problem": None if alive else "the capture follower is not running"}  # fmt: skip
+
     def close(self) -> None:
         """Stop following (what is due stays due in the store) and release the HTTP pool."""
         self.request_stop()

@@ -31,6 +31,8 @@ from bot.alerts.inbox import AlertInbox
 from bot.alerts.net import SafetyNet
 from bot.alerts.vehicles import VehicleNames
 from bot.config import Settings
+from bot.fleet import TargetKind
+from bot.look.service import LookTarget
 from bot.media.clip import Interrupted
 from bot.plumbing import logs
 from bot.plumbing.sweeper import Sweeper
@@ -42,6 +44,7 @@ from bot.slack.blocks.alert import alert_message, marker
 from bot.slack.desk import SlackDesk
 from bot.slack.errors import classify
 from bot.slack.footage import TRIES, FootageDesk, FootageJob
+from bot.slack.looks import LookAsk
 from bot.store import AlertRow, Origin, PendingRequest, Store
 
 _log = logging.getLogger("recallbot.alerts")
@@ -184,6 +187,16 @@ class AlertDesk:
         if draft is None:
             return blocks.notice(":no_entry: Not requested: " + " ".join(preview.problems))
         return self.desk.request(draft.id, user)
+
+    def look_ask(self, event_id: str) -> LookAsk | Message:
+        """Look now: a road-facing still of the alert's vehicle, answered in its thread."""
+        row = self.store.alerts.get(event_id)
+        if row is None or row.message_ts is None or row.channel_id is None:
+            return blocks.notice("This alert is no longer known to recallbot.")
+        if not row.vehicle_number:
+            return blocks.notice("The alert's vehicle is not in the fleet: nothing to look at.")
+        return LookAsk(LookTarget(TargetKind.VEHICLE, row.vehicle_number), row.channel_id,
+                       thread_ts=row.message_ts)  # fmt: skip
 
     def edit_draft(self, event_id: str, user: str) -> PendingRequest | Message:
         """A draft of the event's recall (every camera), for the modal to open prefilled."""

@@ -31,6 +31,8 @@ from bot.slack.directory import SlackDirectory
 from bot.slack.footage import FootageDesk, FootageLoop
 from bot.slack.forms import FormDesk
 from bot.slack.home import HomeDesk
+from bot.slack.look_notify import SlackLookNotifier, SurfaceLookNotifier
+from bot.slack.looks import LookDesk
 from bot.slack.notify import SlackNotifier, SlackPoster, SurfaceNotifier
 from bot.slack.observe import observe
 from bot.tracking.health import Health
@@ -107,6 +109,7 @@ class RecallbotApp:
     retention: Retention
     alerting: Alerting | None = None  # RECALLBOT_ALERTS_CHANNEL set
     looks: CaptureFollower | None = None  # follows runtime.look's captures to their answers
+    look_notifier: SlackLookNotifier | None = None  # its Slack side (closed with it)
 
     @classmethod
     def build(cls, settings: Settings, socket_mode: bool = False) -> RecallbotApp:
@@ -126,7 +129,9 @@ class RecallbotApp:
         directory = SlackDirectory(client)
         gate = Gate(settings.policy(), directory, runtime.store.audit.add)
         runtime.look.gate = gate
-        looks = runtime.follower(LogLookNotifier())  # the Slack side swaps in its notifier
+        look_notifier = SlackLookNotifier(poster, runtime.store.captures, settings,
+                                          slack.standing)  # fmt: skip
+        looks = runtime.follower(SurfaceLookNotifier(look_notifier, LogLookNotifier()))
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake,
                          show_status=slack.status_changed)  # fmt: skip
         workers = settings.slack_workers
@@ -137,6 +142,7 @@ class RecallbotApp:
         deps = Deps(desk, poster, runtime.store, forms, HomeDesk(desk),
                     checks=Background("checks", workers, False),
                     requests=Background("requests", workers, True),
+                    looks=LookDesk(runtime, poster, zones, look_notifier, settings.max_targets),
                     alerts=alerting.desk if alerting else None)  # fmt: skip
         slack.on_change = lambda recall: deps.checks.run(
             lambda: deps.home.changed(recall.requested_by)
@@ -148,7 +154,7 @@ class RecallbotApp:
             settings.alert_retention_days, settings.audit_retention_days,
             settings.draft_retention_days))  # fmt: skip
         return cls(bolt, desk, tracker, runtime, deps, auth, footage, slack, retention, alerting,
-                   looks)  # fmt: skip
+                   looks, look_notifier)  # fmt: skip
 
     def start(self) -> None:
         """Start following recalls, putting their footage in threads and posting alerts."""
@@ -174,6 +180,9 @@ class RecallbotApp:
         }
         if self.alerting is not None:
             loops["alerts"] = self.alerting.health
+        if self.looks is not None:
+            follower, after = self.looks, self.runtime.settings.stall_after_s
+            loops["captures"] = lambda: follower.health(after)
         motive = webhook_app(
             self.tracker,
             secret.get_secret_value() if secret else None,
@@ -217,5 +226,7 @@ class RecallbotApp:
         self.tracker.stop()
         if self.looks is not None:
             self.looks.close()
+        if self.look_notifier is not None:
+            self.look_notifier.close()
         self.deps.poster.close()
         self.runtime.close()

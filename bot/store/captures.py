@@ -201,6 +201,20 @@ class Captures:
             db.execute("UPDATE captures SET status_ts = ? WHERE look_id = ? AND status_ts IS NULL",
                        (status_ts, look_id))  # fmt: skip
 
+    def withdraw(self, look_id: str) -> bool:
+        """Take back a look that never reached Motive because its surface could not show it
+        (Slack would not take the status message): its rows go. False, and nothing changes,
+        when a follower already took one over (it sends them and answers)."""
+        with self._connection.write() as db:
+            taken = db.execute(
+                "SELECT 1 FROM captures WHERE look_id = ? AND (state != 'submitting' OR "
+                "lease_until IS NOT NULL OR status_ts IS NOT NULL)", (look_id,),
+            ).fetchone()  # fmt: skip
+            if taken is not None:
+                return False
+            db.execute("DELETE FROM captures WHERE look_id = ?", (look_id,))
+        return True
+
     def claim_send(self, capture_id: str, now: datetime, sent_by: datetime) -> bool:
         """Take the one right to call Motive for a row never sent: it becomes 'sending',
         owned by its sender until ``sent_by`` (then a follower ends it 'unknown'). False when

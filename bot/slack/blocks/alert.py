@@ -10,6 +10,7 @@ from bot.alerts import AlertWindow, SafetyEvent
 from bot.ids import ActionId, BlockId
 from bot.plumbing.timefmt import local_text, utc_text
 from bot.slack.blocks.base import Message, escape, message, note, section
+from bot.slack.blocks.look import look_button
 
 _KMH_PER_MPH = 1.609344
 
@@ -71,6 +72,7 @@ def alert_message(
             ButtonElement(text=f"Every camera, {minutes}", action_id=ActionId.ALERT_ALL,
                           value=event.id),
             ButtonElement(text="Edit…", action_id=ActionId.ALERT_EDIT, value=event.id),
+            look_button(ActionId.ALERT_LOOK, event.id),
         ]))  # fmt: skip
     else:
         ids = f" (Motive id {escape(event.vehicle_id)})" if event.vehicle_id else ""

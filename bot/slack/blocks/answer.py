@@ -10,6 +10,7 @@ from bot.ids import ActionId, BlockId
 from bot.plumbing.timefmt import local_text
 from bot.recall import CAMERA_WORDS, CameraPosition
 from bot.slack.blocks.base import Message, escape, link, message, note, section
+from bot.slack.blocks.look import look_button
 from bot.slack.blocks.words import target_words
 from bot.store import RecallState, TrackedRecall
 
@@ -42,7 +43,18 @@ def answer(recall: TrackedRecall, zone: tzinfo) -> Message:
             f"{escape(recall.last_error or 'Motive gave no reason')}\n"
             "Try a different time or camera; the vehicle must have been recording."
         )
-    return message(text.replace("*", ""), [section(text), note(f"Recall `{recall.id}`")])
+    shown: list[Block] = [section(text), *_actions(recall, []), note(f"Recall `{recall.id}`")]
+    return message(text.replace("*", ""), shown)
+
+
+def _actions(recall: TrackedRecall, buttons: list[ButtonElement]) -> list[Block]:
+    """The answer's buttons: ``buttons``, then Look now when the recall is of a vehicle (a
+    road-facing still of it now, answered in this thread; an asset's Omnicam has none)."""
+    if recall.request.vehicle_number is not None:
+        buttons = [*buttons, look_button(ActionId.ANSWER_LOOK, recall.id)]
+    if not buttons:
+        return []
+    return [ActionsBlock(elements=buttons, block_id=BlockId.ANSWER_ACTIONS)]
 
 
 def _footage(recall: TrackedRecall, zone: tzinfo, target: str) -> Message:
@@ -66,9 +78,8 @@ def _footage(recall: TrackedRecall, zone: tzinfo, target: str) -> Message:
     for camera in failed:
         reason = camera.failure_reason or f"status: {camera.status}"
         blocks.append(section(f":x: *{_camera_name(camera.position)}* — {escape(reason)}"))
-    if ready:
-        refresh = ButtonElement(text="Refresh links", action_id=ActionId.REFRESH, value=recall.id)
-        blocks.append(ActionsBlock(elements=[refresh], block_id=BlockId.ANSWER_ACTIONS))
+    refresh = ButtonElement(text="Refresh links", action_id=ActionId.REFRESH, value=recall.id)
+    blocks += _actions(recall, [refresh] if ready else [])
     blocks.append(note(f"Recall `{recall.id}` · Motive {recall.motive_id}. Links expire; "
                        "Refresh links fetches new ones."))  # fmt: skip
     return message(heading.replace("*", ""), blocks)
