@@ -28,6 +28,8 @@ class ActionId(StrEnum):
     RECALL_HERE = "where_recall_here"  # a where-was answer: the preview of 2 min around then
     PLACE_PICK = "place_pick"  # a place's vehicles, more than one request takes: tick some,
     PLACE_CHOSEN = "place_preview_chosen"  # then preview the ones ticked
+    ALERT_LOOK = "alert_look_now"  # a still from the alert's vehicle now, in its thread
+    ANSWER_LOOK = "recall_look_now"  # a still from a recall's vehicle now, in its thread
 
 
 class CallbackId(StrEnum):

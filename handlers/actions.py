@@ -1,5 +1,5 @@
-"""Buttons: Request, Edit, Cancel on a preview; Refresh links on an answer; link buttons;
-an alert's Road-facing / Every camera / Edit."""
+"""Buttons: Request, Edit, Cancel on a preview; Refresh links and Look now on an answer; link
+buttons; an alert's Road-facing / Every camera / Edit / Look now."""
 
 from __future__ import annotations
 
@@ -92,6 +92,25 @@ def register(app: App, deps: Deps) -> None:
             respond(**draft.ephemeral(replace_original=False))
             return
         open_draft(body, draft.id, respond)
+
+    @app.action(ActionId.ALERT_LOOK)
+    @app.action(ActionId.ANSWER_LOOK)
+    def look_now(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user, value = body["user"]["id"], action["value"]
+
+        def tell(message: Message) -> None:  # to the clicker; the message itself stays
+            respond(**message.ephemeral(replace_original=False))
+
+        def look() -> Message:
+            if action["action_id"] == ActionId.ANSWER_LOOK:
+                return deps.looks.for_recall(value, user, _channel(body))
+            if deps.alerts is None:
+                return blocks.notice("Alerts are off here (RECALLBOT_ALERTS_CHANNEL).")
+            ask = deps.alerts.look_ask(value)
+            return ask if isinstance(ask, Message) else deps.looks.look(ask, user)
+
+        deps.requests.run(lambda: tell(look()), failed(tell, "asking Motive for a picture"))
 
     @app.action(ActionId.REFRESH)
     def refresh(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.ids import Command
 from bot.phrase import PhraseError
-from bot.phrase.questions import Reading
+from bot.phrase.questions import LookPhrase, Reading
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.store import Origin
@@ -41,11 +41,26 @@ def _look_up(deps: Deps, subcommand: str, rest: str, command: dict[str, Any]) ->
     deps.checks.run(lambda: send(lookups[subcommand]()), failed(send, "looking that up"))
 
 
+def _look(deps: Deps, ack: Ack, command: dict[str, Any], phrase: LookPhrase) -> None:
+    """A look ("look truck 42"): "Checking…", then the core, the status message and Motive
+    on the Request pool; the asker is told where the picture will appear."""
+    text = (command.get("text") or "").strip()
+    ack(**blocks.checking(text).ephemeral())
+    send = _responder(deps, command, replace=True)
+    user, channel, team = command["user_id"], command["channel_id"], command.get("team_id")
+    deps.requests.run(lambda: send(deps.looks.look_phrase(phrase, user, channel, team)),
+                      failed(send, "asking Motive for a picture"))  # fmt: skip
+
+
 def _read_phrase(deps: Deps, ack: Ack, command: dict[str, Any]) -> None:
     """A phrase: its error in the ack when that needs no Slack call, else "Checking…" and the
-    preview (or the error) after it."""
+    preview (or the error) after it; a look goes its own way."""
     desk, text = deps.desk, (command.get("text") or "").strip()
     user, now = command["user_id"], desk.clock()  # "today" is when it was typed
+    look = deps.looks.read(text, now)
+    if look is not None:
+        _look(deps, ack, command, look)
+        return
     parsed: Reading | None = None
     if desk.zones.cached(user) is not None:
         parsed = desk.read(text, user, now=now)
