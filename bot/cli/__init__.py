@@ -127,6 +127,24 @@ def _phrase_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _motive_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--sandbox", action="store_true", help="use an in-process Motive sandbox (no credentials)"
+    )
+    command.add_argument(
+        "--speed", type=_positive, default=120.0, help="sandbox seconds per real second (--sandbox)"
+    )
+    command.add_argument("--json", action="store_true", help="print one JSON object at the end")
+
+
+def _numbers(value: str) -> list[str]:
+    """``42,1207``: vehicle numbers."""
+    numbers = [part.strip() for part in value.split(",") if part.strip()]
+    if not numbers:
+        raise argparse.ArgumentTypeError(f"{value!r} names no vehicle: write e.g. 42,1207")
+    return numbers
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="recallbot",
@@ -194,6 +212,28 @@ def _parser() -> argparse.ArgumentParser:
                       help="ask and return; `recallbot track` follows it")
     look.add_argument("--timeout", type=_positive, metavar="SECONDS",
                       help="stop following after this long (the capture stays in the store)")
+
+    where = commands.add_parser(
+        "where",
+        help="where a vehicle was at a moment (location history; nothing spent)",
+        description="Answer 'where was truck 42 yesterday 3pm' from Motive's location history: "
+        "the geofence (else Motive's place name, else coordinates), moving or not, a map link, "
+        "and the command that recalls 2 minutes centred on that moment.",
+    )
+    _phrase_options(where)
+    _motive_options(where)
+
+    at = commands.add_parser(
+        "at",
+        help="the vehicles inside a place at a moment, and with --yes their recalls",
+        description="Find the vehicles inside one of the company's geofences at a moment "
+        "('trucks at the Elm St yard yesterday 3pm 2 min') and, with --yes, request the window "
+        "for each (at most RECALLBOT_MAX_TARGETS; --only chooses).",
+    )
+    _phrase_options(at)
+    _motive_options(at)
+    at.add_argument("--yes", action="store_true", help="request the window for each vehicle")
+    at.add_argument("--only", type=_numbers, metavar="N,N", help="only these vehicles (--yes)")
 
     status = commands.add_parser("status", help="one recall from the store (default: the latest)")
     status.add_argument("id", nargs="?", help="recallbot's recall id (e.g. r3fa2b1c09d)")
@@ -350,6 +390,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("bot.cli.parse", "run_parse"),
     "request": ("bot.cli.request", "run_request"),
     "look": ("bot.cli.look", "run_look"),
+    "where": ("bot.cli.where", "run_where"),
+    "at": ("bot.cli.at", "run_at"),
     "status": ("bot.cli.records", "run_status"),
     "list": ("bot.cli.records", "run_list"),
     "audit": ("bot.cli.audit", "run_audit"),
@@ -366,10 +408,16 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 does not pay for the HTTP client and ``recallbot request`` does not pay for the Slack app."""
 
 
+_EXAMPLES = {"where": "where truck 42 yesterday 3pm",
+             "at": "at trucks at the Elm St yard yesterday 3pm 2 min"}  # fmt: skip
+
+
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Check what argparse cannot, then run the chosen command."""
     if args.command == "parse" and args.jsonl == bool(args.text):
         parser.error("parse: give a phrase as TEXT, or --jsonl to read phrases from stdin")
+    if args.command in _EXAMPLES and not args.text:
+        parser.error(f"{args.command}: give a phrase, e.g. recallbot {_EXAMPLES[args.command]}")
     if args.command == "request" and not args.text:
         parser.error("request: give a phrase, e.g. recallbot request truck 42 yesterday 3pm")
     if args.command == "request" and args.sandbox and args.detach:
@@ -378,6 +426,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "look" and args.sandbox and args.detach:
         parser.error("look: --detach leaves the capture to `recallbot track`, but the --sandbox "
                      "Motive and its store end with this command; drop --detach")
+    if args.command == "request":  # the vehicles inside a place have their own command
+        from bot.cli.at import asks_place
+
+        if asks_place(" ".join(args.text), args):
+            args.command, args.yes, args.only = "at", not args.dry_run, None
     module, name = _COMMANDS[args.command]
     run: Callable[[argparse.Namespace, TextIO], int] = getattr(import_module(module), name)
     return run(args, sys.stdout)

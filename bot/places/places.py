@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ from bot.motive import (
 from bot.places.history import LocationHistory
 from bot.places.names import PlaceAmbiguous, PlaceAnswer, PlaceMatch, PlaceUnknown, match_place
 from bot.places.where import Whereabouts, WhereUnknown, parked_engine_off, stay, whereabouts
+from bot.plumbing.timefmt import clock_text, local_text
 from bot.plumbing.ttl import TtlCache
 
 _log = logging.getLogger("recallbot.places")
@@ -44,6 +45,19 @@ class Visitor:
     vehicle_id: str
     entered: datetime | None
     left: datetime | None
+
+    def words(self, at: datetime, zone: tzinfo) -> str:
+        """ "inside from 2:41 PM, still there" as read in ``zone`` (a time on another day than
+        ``at`` says its day)."""
+
+        def when(moment: datetime) -> str:
+            local = moment.astimezone(zone)
+            return clock_text(local) if local.date() == at.astimezone(zone).date() else \
+                local_text(local)  # fmt: skip
+
+        entered = when(self.entered) if self.entered else "before the day's record begins"
+        return f"inside from {entered}, " + (f"left {when(self.left)}" if self.left
+                                             else "still there")  # fmt: skip
 
 
 @dataclass(frozen=True)

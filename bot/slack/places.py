@@ -33,7 +33,6 @@ from bot.slack.blocks.places import (
     nobody_inside,
     place_chooser,
     place_heading,
-    visit_words,
     where_answer,
 )
 from bot.slack.several import preview_several
@@ -200,7 +199,7 @@ def _preview(
 ) -> Message:  # fmt: skip
     zone = asked.window.local_start.tzinfo or desk.zones.zone(user)
     parsed = asked.with_vehicles(numbers)
-    visits = {v.vehicle: visit_words(v, zone) for v in found.occupancy.visitors}
+    visits = {v.vehicle: v.words(found.occupancy.at, zone) for v in found.occupancy.visitors}
     origin = origin.model_copy(update={"moment": parsed.moment})
     return preview_several(desk, phrase, parsed, user, origin, response_url,
                            place_heading(found, zone), visits)  # fmt: skip

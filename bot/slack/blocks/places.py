@@ -6,13 +6,13 @@ Nothing here spends quota, and each answer says so; the buttons lead to the ordi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, CheckboxesElement, Option
 
 from bot.ids import ActionId, BlockId
 from bot.phrase import Inference
-from bot.places import Inside, Visitor, Whereabouts
+from bot.places import Inside, Whereabouts
 from bot.plumbing.timefmt import clock_text, local_text, utc_text
 from bot.slack.blocks.base import Message, escape, message, note, section
 
@@ -59,17 +59,6 @@ def where_answer(
     return message(f"Vehicle {found.vehicle} at {local_text(at)}: {found.words()}", blocks)
 
 
-def visit_words(visitor: Visitor, zone: tzinfo) -> str:
-    """When a vehicle entered and left the place ("inside since 2:41 PM, left 3:12 PM")."""
-    entered = _when(visitor.entered, zone, "before the day's record begins")
-    left = _when(visitor.left, zone, "") if visitor.left else "still there"
-    return f"inside from {entered}, " + (f"left {left}" if visitor.left else left)
-
-
-def _when(moment: datetime | None, zone: tzinfo, unknown: str) -> str:
-    return clock_text(moment.astimezone(zone)) if moment else unknown
-
-
 def place_heading(inside: Inside, zone: tzinfo) -> str:
     """What was resolved, and how it is known: "Inside Elm St yard at 3:00 PM CST: 3
     vehicles (Motive's geofence visits)"."""
@@ -97,7 +86,8 @@ def place_chooser(inside: Inside, zone: tzinfo, most: int, chosen: str) -> Messa
             "(RECALLBOT_MAX_TARGETS): tick the ones to recall, then *Preview chosen*.")  # fmt: skip
     blocks: list[Block] = [section(head)]
     for n in range(0, len(visitors), PICKS_PER_BLOCK):
-        options = [Option(value=v.vehicle, text=f"{v.vehicle} — {visit_words(v, zone)}"[:75])
+        at = inside.occupancy.at
+        options = [Option(value=v.vehicle, text=f"{v.vehicle} — {v.words(at, zone)}"[:75])
                    for v in visitors[n : n + PICKS_PER_BLOCK]]  # fmt: skip
         picks = CheckboxesElement(action_id=ActionId.PLACE_PICK, options=options)
         blocks.append(ActionsBlock(elements=[picks], block_id=f"{BlockId.PLACE_PICK}{n // 10}"))
