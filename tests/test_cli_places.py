@@ -103,3 +103,27 @@ def test_at_an_unknown_or_ambiguous_place_exits_one_and_never_guesses(
     assert code == 1
     assert said in out
     assert "requested" not in out
+
+
+def test_parse_reports_the_question_a_phrase_asks(capsys: pytest.CaptureFixture[str]) -> None:
+    now = "2026-11-24T16:30:00-06:00"
+    phrases = [
+        "look truck 42",
+        "where was truck 42 yesterday 3pm",
+        "trucks at the Elm St yard yesterday 3pm 2 min",
+        "truck 42 yesterday 3pm",
+    ]
+    answers = []
+    for phrase in phrases:
+        assert main(["parse", phrase, "--tz", CHICAGO, "--now", now]) == 0
+        answers.append(json.loads(capsys.readouterr().out))
+    look, where, place, recall = answers
+    assert look["intent"] == "look"
+    assert look["camera_positions"] == ["front_facing"]
+    assert where["intent"] == "where"
+    assert where["at"] == "2026-11-23T21:00:00Z"
+    assert place["intent"] == "at_place"
+    assert place["place"] == "Elm St yard"
+    assert place["window"]["duration"] == 2
+    assert "intent" not in recall, "a recall's object is the contract it always was"
+    assert list(recall) == ["ok", "request", "requests", "inferred"]

@@ -12,7 +12,8 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.phrase import ParsedPhrase, PhraseError, parse_phrase
+from bot.phrase import ParsedPhrase, PhraseError
+from bot.phrase.questions import Reading, read_phrase
 from bot.plumbing.raw_setting import raw_setting
 from bot.recall_terms import DEFAULT_MAX_TARGETS, DEFAULT_ZONE, MOST_TARGETS
 
@@ -20,8 +21,11 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 
-def _written(text: str, result: ParsedPhrase | PhraseError, explain: bool) -> str:
-    if explain:  # for people: the validated requests (pydantic) are worth their start-up here
+def _written(text: str, result: Reading, explain: bool) -> str:
+    """A recall as ever; another question (a look, a where-was, a place) adds "intent", and
+    for --explain is its JSON too (``describe`` speaks of recalls)."""
+    if explain and isinstance(result, ParsedPhrase | PhraseError):
+        # for people: the validated requests (pydantic) are worth their start-up here
         from bot.describe import describe
 
         return describe(text, result) + "\n"
@@ -91,7 +95,7 @@ def run_parse(args: argparse.Namespace, out: TextIO) -> int:
 
     def answer(text: str) -> str:
         now = args.now or datetime.now(UTC)
-        parsed = parse_phrase(text, zone, now, max_targets=most, zone_words=whose)
+        parsed = read_phrase(text, zone, now, max_targets=most, zone_words=whose)
         return _written(text, parsed, args.explain)
 
     if args.jsonl:
