@@ -15,7 +15,8 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime, time as clock, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,10 +24,10 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.fleet import Fleet  # noqa: E402
-from bot.motive import MotiveClient, MotiveConfig, MotiveShapes  # noqa: E402
-from bot.places import Inside, Places  # noqa: E402
-from bot.sandbox.motive import MotiveSandbox  # noqa: E402
+from bot.fleet import Fleet
+from bot.motive import MotiveClient, MotiveConfig, MotiveShapes
+from bot.places import Inside, Places
+from bot.sandbox.motive import MotiveSandbox
 
 ZONE = ZoneInfo("America/Chicago")
 KINDS = {"/v3/vehicle_locations/": "history", "/geofences": "geofences",
