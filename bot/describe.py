@@ -13,7 +13,7 @@ from bot.recall import CAMERA_WORDS, CameraPosition, RecallRequest
 if TYPE_CHECKING:  # the HTTP client is not loaded for `recallbot parse`
     from bot.motive import CameraResult, QuotaInfo
     from bot.service import Preview
-    from bot.store import TrackedRecall
+    from bot.store import TrackedCapture, TrackedRecall
 
 
 def describe_parsed(parsed: ParsedPhrase) -> list[str]:
@@ -111,7 +111,30 @@ def describe_answer(recall: TrackedRecall, zone: tzinfo) -> list[str]:
     return [recall.last_error or f"{state}: Motive gave no reason"]
 
 
-def describe_delivery(recall: TrackedRecall, zone: tzinfo) -> str:
+def describe_capture(capture: TrackedCapture, zone: tzinfo) -> list[str]:
+    """A look's capture, for ``recallbot status``: the camera of what, who asked, how far it
+    got, and its answer (the picture, or why there is none)."""
+    kind = str(capture.kind).capitalize()
+    asked = local_text(capture.created_at.astimezone(zone))
+    lines = [
+        f"capture {capture.id} (look {capture.look_id}, Motive {capture.request_id or '-'}): "
+        f"{capture.state}",
+        f"  {kind} {capture.target} · {CAMERA_WORDS[capture.position]} · a still, now",
+        f"  asked by {capture.requested_by} at {asked}",
+        f"  checks: {capture.attempts}",
+        f"  answer: {describe_delivery(capture, zone)}",
+    ]
+    origin = capture.origin
+    if origin and origin.channel_id:
+        lines.append(f"  thread: {origin.channel_id} {origin.thread_ts or origin.status_ts or ''}")
+    if capture.state == "success" and capture.finished_at is not None:
+        lines.append(f"  picture taken at {local_text(capture.finished_at.astimezone(zone))}")
+    elif capture.last_error:
+        lines.append(f"  {capture.last_error}")
+    return lines
+
+
+def describe_delivery(recall: TrackedRecall | TrackedCapture, zone: tzinfo) -> str:
     """Whether the answer reached the thread that asked: when it did; still owed, with what
     the last try met and when the next one goes; or given up, and why."""
     if recall.delivered_at is not None and recall.delivery == "delivered":

@@ -105,3 +105,31 @@ def test_audit_refuses_a_since_it_cannot_read(bot: Recallbot) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "give a span (24h, 7d)" in done.stderr
+
+
+def test_status_and_list_show_a_looks_captures_by_either_id(bot: Recallbot) -> None:
+    bot.run("look", "42", "--camera", "front", "--camera", "rear", "--detach")
+    with Store(bot.db, read_only=True) as store:
+        captures = store.captures.recent(10)
+    assert len(captures) == 2
+    look_id = captures[0].look_id
+    bot.run("track", "--until-done")
+    by_look = bot.run("status", look_id).stdout
+    assert by_look.count(f"(look {look_id}, Motive ") == 2
+    assert "Vehicle 42 · Road-facing · a still, now" in by_look
+    assert "Vehicle 42 · Rear · a still, now" in by_look
+    assert by_look.count("answer: delivered") == 2
+    assert by_look.count("picture taken at") == 2
+    one = bot.run("status", captures[0].id, "--json").stdout
+    assert json.loads(one)["id"] == captures[0].id
+    listed = bot.run("list").stdout
+    assert "no recalls yet" in listed
+    rows = listed.split("CAPTURE", 1)[1].splitlines()[1:]
+    assert [row.split()[:3] for row in rows] == [[c.id, look_id, "success"] for c in captures]
+    assert json.loads(bot.run("list", "--json").stdout) == [], "--json: the recalls, as before"
+    missing = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "status", "lnothere0"],
+        env=bot.env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 1
+    assert missing.stdout == "no look or capture lnothere0\n"
