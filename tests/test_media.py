@@ -209,3 +209,17 @@ def test_a_worker_process_that_dies_fails_only_its_attempt(
         workers.stop.set()
         with pytest.raises(Interrupted):
             workers.all_angles([clips["rear"], clips["front_facing"]], tmp_path / "grid.mp4")
+
+
+def test_a_worker_that_crashes_leaves_its_python_stack_in_recallbots_log(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    import ctypes
+
+    from bot.media.processes import MediaProcesses
+
+    with MediaProcesses(1) as workers, pytest.raises(ClipError, match="crashed"):
+        workers._call(ctypes.string_at, 0)  # a segfault in native code, as FFmpeg's would be
+    said = capfd.readouterr().err
+    assert "Fatal Python error: Segmentation fault" in said
+    assert "in string_at" in said, "the stack names where it crashed"

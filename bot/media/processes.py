@@ -20,6 +20,7 @@ scratch folders (``remove_orphans``).
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import threading
@@ -42,9 +43,11 @@ _STOP: Event | None = None  # in a worker: the pool's stop event
 
 
 def _start(stop: Event, parent: int) -> None:
-    """A worker's start: end with recallbot (``parent``), keep the stop event, and step back
-    for the app's own threads."""
+    """A worker's start: end with recallbot (``parent``), keep the stop event, step back for
+    the app's own threads, and have a crash in FFmpeg write its Python stack to recallbot's
+    log (the worker's stderr): the pool itself says only that a worker died, not how."""
     global _STOP
+    faulthandler.enable()
     die_with_parent(parent)
     _STOP = stop
     try:
@@ -98,7 +101,10 @@ class MediaProcesses(ClosedOnExit):
                 if self._pool is pool:
                     self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
-            raise clip.ClipError("a media worker process died (out of memory?)") from None
+            raise clip.ClipError(
+                "a media worker process died (killed: out of memory?, or crashed: its stack "
+                "is in the log)"
+            ) from None
 
     def close(self) -> None:
         """Stop any encode under way and the workers."""
