@@ -79,9 +79,10 @@ def _listed(
         say("  nothing spent; --yes requests them" if visits else "  nothing to recall")
         return _finish(out, args.json, 0, answer)
     if not chosen or len(chosen) > most:
+        some = ",".join(list(visits)[:2])
+        example = f"recallbot at \"{' '.join(args.text)}\" --yes --only {some}"
         message = (f"{len(chosen)} vehicles chosen: one request takes 1 to {most} "
-                   "(RECALLBOT_MAX_TARGETS); choose with --only, e.g. --only "
-                   f"{','.join(list(visits)[:2])}")  # fmt: skip
+                   f"(RECALLBOT_MAX_TARGETS); choose some, e.g. `{example}`")  # fmt: skip
         return refused(out, args.json, "multiple_vehicles", message)
     return _request(args, out, runtime, asked.with_vehicles(chosen).requests, answer)
 

@@ -72,8 +72,8 @@ def zone_words(given: bool) -> str:
     """Whose zone a phrase was read in, as the reading is reported: the one ``--tz`` named, or
     only the configured default (never "your time zone": the CLI does not know yours)."""
     if given:
-        return "the zone given with --tz"
-    return "the default zone (RECALLBOT_DEFAULT_TZ; --tz names yours)"
+        return "the zone you gave"
+    return "the default zone (RECALLBOT_DEFAULT_TZ; a phrase may name its own, e.g. 3pm CT)"
 
 
 def _most() -> int:
