@@ -118,6 +118,7 @@ def test_where_says_back_what_it_does_not_use() -> None:
         ("where were trucks 42 and 43 yesterday 3pm", "multiple_vehicles"),
         ("where was truck 42 tomorrow 3pm", "future_time"),
         ("where was truck 42 yestrday 3pm", "unknown_word"),
+        ("where was truck 42 yesterday 3pm America/Atlantis", "invalid_time"),
     ],
 )
 def test_where_refusals_say_how_to_ask(phrase: str, code: str) -> None:

@@ -272,11 +272,12 @@ def read_phrase(
     tokens = tokenize(text)
     cue = find_cue(tokens)
     recall = (text, tz, now, context, max_targets, zone_words)
-    if cue is None:
-        return parse_phrase(*recall)
-    draft = read_draft([token for i, token in enumerate(tokens) if i not in cue.used])
+    used = frozenset[int]() if cue is None else cue.used
     now = now.astimezone(UTC)
     try:
+        draft = read_draft([token for i, token in enumerate(tokens) if i not in used])
+        if cue is None:  # a recall, read from these tokens (lexing it again cost a fifth)
+            return _parse(text, tz, now, context, max_targets, zone_words, draft)
         if cue.intent is Intent.LOOK:
             # "look at truck 42 yesterday 3pm" asks for footage of then: a recall, as ever
             return parse_phrase(*recall) if _says_time(draft) else _look(text, draft, max_targets)
