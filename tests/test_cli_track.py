@@ -15,6 +15,7 @@ def test_track_serves_the_webhook_and_delivers_what_it_says(tmp_path: Path) -> N
     with MotiveSandbox(speed=float(SPEED)) as sandbox:
         bot = Recallbot(sandbox, tmp_path / "recallbot.db")
         bot.run("request", "--detach", "truck 42 yesterday 3pm")
+        sandbox.clock.set_speed(0)  # Motive holds the recall until the webhook has a receiver
         env = bot.env | {"MOTIVE_WEBHOOK_SECRET": "shared-secret"}
         process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "track", "--webhook-port", "0", "--until-done"],
@@ -27,6 +28,7 @@ def test_track_serves_the_webhook_and_delivers_what_it_says(tmp_path: Path) -> N
         assert first.startswith("webhooks: http://127.0.0.1:")
         sandbox.settings.webhook_secret = "shared-secret"
         sandbox.settings.webhook_url = first.split(" ", 1)[1].strip()
+        sandbox.clock.set_speed(float(SPEED))
         assert process.wait(timeout=90) == 0, process.stderr.read() if process.stderr else ""
         delivered = [d for d in sandbox.webhooks.deliveries.values() if d.delivered]
         assert len(delivered) == 1
