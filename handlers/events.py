@@ -47,6 +47,13 @@ def register(app: App, deps: Deps) -> None:
         def tell(message: Message) -> None:
             deps.poster.ephemeral(channel, user, message, thread_ts=thread)
 
+        look = deps.looks.read(phrase, written)
+        if look is not None:  # "@recallbot look truck 42": the picture in this thread
+            deps.requests.run(lambda: tell(deps.looks.look_phrase(
+                look, user, channel, event.get("team"), thread)),
+                failed(tell, "asking Motive for the picture"))  # fmt: skip
+            return
+
         def preview() -> None:
             root = event.get("thread_ts")
             context = desk.thread_root(channel, root) if root and root != event["ts"] else None

@@ -238,3 +238,14 @@ def test_a_look_killed_at_any_step_is_answered_once_after_a_restart(
             assert "cannot tell whether Motive took it" in answers[0].text
         assert status.edits
         assert status.edits[-1][1].endswith(str(ends))
+
+
+def test_a_look_asked_by_mention_in_a_thread_is_answered_in_that_thread(tmp_path: Path) -> None:
+    with slack_world(tmp_path) as world:
+        root = world.slack.say(SAFETY, "U0LA", "Truck 42 reports a strap came loose at the dock")
+        world.mention("look truck 42", root)
+        (capture,) = _looked(world)
+        assert capture.origin is not None
+        assert capture.origin.thread_ts == root.ts, "the look answers in the thread it was asked"
+        pictures = [f for f in world.slack.shared_files(SAFETY, root.ts) if f.name.endswith(".jpg")]
+        assert len(pictures) == 1

@@ -71,12 +71,13 @@ class LookDesk:
         return read if isinstance(read, LookPhrase) else None
 
     def look_phrase(
-        self, phrase: LookPhrase, user: str, channel: str, team_id: str | None = None
-    ) -> Message:
-        """``/recall look …``: one look per target named, each with its own status message
-        and thread; what the asker is told of each."""
-        told = [self.look(LookAsk(_target(t), channel, phrase.camera_positions, None, team_id),
-                          user) for t in phrase.targets]  # fmt: skip
+        self, phrase: LookPhrase, user: str, channel: str, team_id: str | None = None,
+        thread_ts: str | None = None,
+    ) -> Message:  # fmt: skip
+        """``/recall look …`` (each target its own status message and thread) or a mention
+        in a thread (``thread_ts``: answered there); what the asker is told of each."""
+        told = [self.look(LookAsk(_target(t), channel, phrase.camera_positions, thread_ts,
+                                  team_id), user) for t in phrase.targets]  # fmt: skip
         if len(told) == 1:
             return told[0]
         return blocks.notice("\n".join(message.text for message in told))
