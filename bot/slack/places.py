@@ -15,7 +15,8 @@ policy, the place's vehicles) as a new ask would be.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from bot.slack.desk import SlackDesk
 
 _log = logging.getLogger("recallbot.slack")
+
+T = TypeVar("T")
 
 _STALE = "This button no longer reads as recallbot wrote it. Ask again with `/recall`."
 
@@ -98,13 +101,11 @@ def ticked(state: Any, prefix: str) -> list[str]:
 
 def where_was(desk: SlackDesk, asked: WherePhrase, user: str, channel: str | None) -> Message:
     """Where the vehicle was then, with a map link and "Recall 2 min here"."""
-    refused = desk.gate.use(user, channel)
-    if refused is not None:
-        return blocks.refusal(refused.message)
-    try:
-        found = desk.runtime.places.where(asked.vehicle, asked.at)
-    except MotiveError as exc:
-        return _motive_said(exc)
+    found = _checked(
+        desk, user, channel, lambda: desk.runtime.places.where(asked.vehicle, asked.at)
+    )
+    if isinstance(found, Message):
+        return found
     if isinstance(found, NoMatch):
         return blocks.refusal(found.message())
     if isinstance(found, WhereUnknown):
@@ -133,13 +134,11 @@ def at_place(
 ) -> Message:  # fmt: skip
     """The vehicles inside the place then: the several-vehicles preview, or the list to
     choose from when they are more than one request takes."""
-    refused = desk.gate.use(user, origin.channel_id)
-    if refused is not None:
-        return blocks.refusal(refused.message)
-    try:
-        found = desk.runtime.places.inside(asked.place, asked.at)
-    except MotiveError as exc:
-        return _motive_said(exc)
+    found = _checked(
+        desk, user, origin.channel_id, lambda: desk.runtime.places.inside(asked.place, asked.at)
+    )
+    if isinstance(found, Message):
+        return found
     if not isinstance(found, Inside):
         return blocks.notice(f":grey_question: {found.message()} Nothing was spent.")
     visitors = found.occupancy.visitors
@@ -167,13 +166,11 @@ def chosen_preview(
         choice = PlaceChoice.model_validate_json(value)
     except ValidationError:
         return blocks.notice(_STALE)
-    refused = desk.gate.use(user, origin.channel_id)
-    if refused is not None:
-        return blocks.refusal(refused.message)
-    try:
-        found = desk.runtime.places.inside(choice.place, choice.at)
-    except MotiveError as exc:
-        return _motive_said(exc)
+    found = _checked(
+        desk, user, origin.channel_id, lambda: desk.runtime.places.inside(choice.place, choice.at)
+    )
+    if isinstance(found, Message):
+        return found
     if not isinstance(found, Inside):
         return blocks.notice(f":grey_question: {found.message()}")
     inside = {visitor.vehicle for visitor in found.occupancy.visitors}
@@ -203,6 +200,18 @@ def _preview(
     origin = origin.model_copy(update={"moment": parsed.moment})
     return preview_several(desk, phrase, parsed, user, origin, response_url,
                            place_heading(found, zone), visits)  # fmt: skip
+
+
+def _checked(desk: SlackDesk, user: str, channel: str | None, ask: Callable[[], T]) -> T | Message:
+    """``ask``'s answer, asked only when the access policy lets ``user`` ask in ``channel``
+    (every click is checked again, as a new ask is); else the refusal, or what Motive said."""
+    refused = desk.gate.use(user, channel)
+    if refused is not None:
+        return blocks.refusal(refused.message)
+    try:
+        return ask()
+    except MotiveError as exc:
+        return _motive_said(exc)
 
 
 def _motive_said(exc: MotiveError) -> Message:
