@@ -206,6 +206,30 @@ def test_an_alert_slack_made_before_failing_to_say_so_is_not_posted_twice(
         assert len(alert_messages(world)) == 1, "found again, never posted twice"
 
 
+def test_an_automatic_request_whose_status_message_slack_fails_is_requested_later(
+    tmp_path: Path,
+) -> None:
+    with alert_world(tmp_path, NO_CLIP_YET, auto_recall=frozenset({"hard_brake"}),
+                     auto_budget_minutes=4) as world:  # fmt: skip
+        world.app.alerting.loop.retry_s = 0.1  # type: ignore[union-attr]
+        slack = world.slack
+        # The alert goes out; the automatic request's status message (the next post) meets
+        # Slack's 500 twice: nobody will press Request again, so recallbot tries again.
+        slack.before_next("chat.postMessage", lambda: slack.before_next(
+            "chat.postMessage", lambda: slack.fail("chat.postMessage", "internal_error",
+                                                   status=500, count=2)))  # fmt: skip
+        event = raise_event(world)
+        store = world.app.runtime.store
+        row = wait_for(lambda: (r := store.alerts.get(str(event["id"]))) is not None
+                       and r.auto not in (None, "due") and r, 30)  # fmt: skip
+        assert row.auto == "requested", "a failure that passes refuses nothing"
+        assert _auto_minutes(world) == 2, "requested once"
+        said = "requested automatically"
+        wait_for(lambda: said in str(alert_for(world, event["id"]).blocks), 10)
+        failed = [c for c in slack.calls if c.error == "internal_error"]
+        assert len(failed) == 2, "both failures met the status message"
+
+
 def test_motive_busy_while_footage_refreshes_a_link_spends_no_try(tmp_path: Path) -> None:
     with slack_world(tmp_path) as world:
         world.app.footage.desk.retry_after_s = 0.2

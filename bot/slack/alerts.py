@@ -135,7 +135,9 @@ class AlertDesk:
 
     def _auto_request(self, row: AlertRow, number: str, channel: str, ts: str) -> None:
         """Request the footage as recallbot: no person's rights apply, but the channel rule
-        does (no links in a public channel when RECALLBOT_LINKS_IN_PUBLIC=false)."""
+        does (no links in a public channel when RECALLBOT_LINKS_IN_PUBLIC=false). A status
+        message Slack may take later (a 5xx, the network) is raised, the request left due:
+        the loop tries again with its back-off, as nobody will press Request again."""
         request = self.settings.alert_window.request(row.event, number, self.auto.cameras())
         origin = self._origin(row.event, AUTO_ACTOR, channel, ts)
         public = not self.settings.links_in_public and self.footage.directory.is_public(channel)
@@ -153,7 +155,7 @@ class AlertDesk:
             return
         draft = self.store.drafts.add(checked.request, AUTO_ACTOR, datetime.now(UTC),
                                       f"(automatic, event {row.id})", origin)  # fmt: skip
-        answer = self.desk.request(draft.id, AUTO_ACTOR, gated=False)
+        answer = self.desk.request(draft.id, AUTO_ACTOR, gated=False, retries=True)
         used = self.store.drafts.get(draft.id)
         made = used.recall_id if used is not None else None
         _log.info("automatic request for event %s: %s", row.id, answer.text)

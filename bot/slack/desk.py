@@ -29,6 +29,7 @@ from bot.runtime import Runtime
 from bot.service import Preview
 from bot.slack import blocks
 from bot.slack.blocks import Message
+from bot.slack.errors import classify
 from bot.slack.notify import SlackPoster, zone_of
 from bot.slack.places import at_place, where_was
 from bot.slack.several import preview_several, request_several
@@ -200,10 +201,14 @@ class SlackDesk:
 
     # -- Request / Cancel -----------------------------------------------------------------------
 
-    def request(self, draft_id: str, user: str, gated: bool = True) -> Message:
+    def request(
+        self, draft_id: str, user: str, gated: bool = True, retries: bool = False
+    ) -> Message:
         """Request a previewed recall: its row (using up the preview in the same transaction,
         so a crash loses neither), the status message in the channel, then Motive's create.
-        ``gated`` False: recallbot's own automatic request, which no person's rights limit."""
+        ``gated`` False: recallbot's own automatic request, which no person's rights limit.
+        ``retries``: the caller tries again by itself (nobody is there to press Request
+        again), so a status message Slack may take later is raised, the preview kept."""
         store = self.runtime.store
         draft = store.drafts.get(draft_id)
         if draft is None:
@@ -225,7 +230,7 @@ class SlackDesk:
             return blocks.notice("This preview was already used (requested or cancelled).")
         if not submission.new:
             return self._already(submission.recall)
-        return self._post_and_create(submission.recall, user, zone, draft_id)
+        return self._post_and_create(submission.recall, user, zone, draft_id, retries)
 
     def thread_link(self, recall: TrackedRecall, words: str) -> str:
         """``words`` linked to the recall's thread (plain when Slack gives no link)."""
@@ -243,7 +248,7 @@ class SlackDesk:
         )
 
     def _post_and_create(
-        self, recall: TrackedRecall, user: str, zone: tzinfo, draft_id: str
+        self, recall: TrackedRecall, user: str, zone: tzinfo, draft_id: str, retries: bool
     ) -> Message:
         """The status message (proving recallbot may post there, and making the thread), then
         Motive. A crash half-way leaves the row to the tracker, which settles it."""
@@ -255,7 +260,7 @@ class SlackDesk:
                                          thread_ts=recall.origin.thread_ts if recall.origin
                                          else None)  # fmt: skip
         except Exception as exc:
-            return self._not_posted(recall, user, draft_id, exc)
+            return self._not_posted(recall, user, draft_id, exc, retries)
         checkpoint("after_status_post")
         recall, ours = store.recalls.set_status_message(recall.id, status_ts)
         if not ours:  # slower than the grace: a tracker took the row over and posted its own
@@ -285,10 +290,11 @@ class SlackDesk:
         )
 
     def _not_posted(
-        self, recall: TrackedRecall, user: str, draft_id: str, exc: Exception
+        self, recall: TrackedRecall, user: str, draft_id: str, exc: Exception, retries: bool
     ) -> Message:
         """Slack would not take the status message: Motive was not asked, so the row is taken
-        back and the preview can be requested again (unless a tracker already took it over)."""
+        back and the preview can be requested again (unless a tracker already took it over);
+        ``retries``: a failure that may pass is raised for the caller to try again."""
         store = self.runtime.store
         error = str(exc.response.get("error", "")) if isinstance(exc, SlackApiError) else ""
         channel = recall.origin.channel_id if recall.origin else None
@@ -298,6 +304,9 @@ class SlackDesk:
                 ":hourglass: Slack had trouble; recallbot keeps trying and will answer in this "
                 "channel. `/recall list` shows the recall."
             )
+        refusal = classify(exc)
+        if retries and (refusal is None or not refusal.permanent):
+            raise exc
         store.audit.add(user, "refused", recall.id, reason=error or type(exc).__name__,
                     channel=channel)  # fmt: skip
         if error in _CANNOT_POST:
