@@ -146,11 +146,40 @@ def _check_create_follow(
     submission = service.submit(
         preview.request, requester, Origin(surface="cli", user_id=requester, zone=asker)
     )
+    interrupt = _Interrupt()
+    previous = signal.signal(signal.SIGINT, interrupt)
     try:
-        return _follow_submitted(args, out, say, runtime, submission, parsed, answer)
+        return _follow_submitted(args, out, say, runtime, submission, parsed, answer, interrupt)
     except KeyboardInterrupt:  # main says "interrupted" and this: what is left, and where
         kept = runtime.store.recalls.get(submission.recall.id) or submission.recall
         raise KeyboardInterrupt(_left(kept, args)) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _Interrupt:
+    """Ctrl-C once the recall is stored: noted, and the tracker asked to stop where it stands,
+    instead of an exception at whatever line runs (one between starting threads and handing
+    them over would leave the process unable to exit)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.stop: Callable[[], None] = lambda: None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.event.set()
+        self.stop()
+
+    def following(self, stop: Callable[[], None]) -> None:
+        """From now on a Ctrl-C also calls ``stop`` (at once, if one came already)."""
+        self.stop = stop
+        if self.event.is_set():
+            stop()
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt (main says "interrupted", exit 130) if one came."""
+        if self.event.is_set():
+            raise KeyboardInterrupt
 
 
 def _follow_submitted(
@@ -161,6 +190,7 @@ def _follow_submitted(
     submission: Submission,
     parsed: ParsedPhrase,
     answer: dict[str, Any],
+    interrupt: _Interrupt,
 ) -> int:
     """Say what was requested, then follow it (or hand it over, with --detach)."""
     recall = submission.recall
@@ -174,14 +204,16 @@ def _follow_submitted(
     if args.detach:
         say(f"  follow it with `recallbot track`; see it with `recallbot status {recall.id}`")
         return _finish(out, args.json, 0, answer | {"recall": recall.model_dump(mode="json")})
-    final = _follow(runtime, recall, out, args, zone=parsed.local_start.tzinfo or UTC)
+    interrupt.check()
+    final = _follow(runtime, recall, out, args, parsed.local_start.tzinfo or UTC, interrupt)
     answer["recall"] = final.model_dump(mode="json")
     return _finish(out, args.json, 0 if final.state is RecallState.SUCCESS else 1, answer)
 
 
 def _follow(
-    runtime: Runtime, recall: TrackedRecall, out: TextIO, args: argparse.Namespace, zone: tzinfo
-) -> TrackedRecall:
+    runtime: Runtime, recall: TrackedRecall, out: TextIO, args: argparse.Namespace, zone: tzinfo,
+    interrupt: _Interrupt,
+) -> TrackedRecall:  # fmt: skip
     """Run the tracker for this recall only, until its answer is delivered (or ``--timeout``),
     with a live progress line."""
     if recall.delivery == "delivered":
@@ -193,14 +225,7 @@ def _follow(
     sink: Lines = io.StringIO() if args.json else progress  # --json prints only the final object
     tracker = runtime.tracker(ConsoleNotifier(sink, zone, time_scale=scale))
     timer = threading.Timer(args.timeout, tracker.request_stop) if args.timeout else None
-    interrupted = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        """Ctrl-C: end the loop where it stands, instead of an exception at any line."""
-        interrupted.set()
-        tracker.request_stop()
-
-    previous = signal.signal(signal.SIGINT, stop)
+    interrupt.following(tracker.request_stop)
     try:
         if not args.json:
             progress.start()
@@ -208,13 +233,11 @@ def _follow(
             timer.start()
         tracker.run(only=recall.id)
     finally:
-        signal.signal(signal.SIGINT, previous)
         if timer is not None:
             timer.cancel()
         progress.close()
         tracker.stop()
-    if interrupted.is_set():
-        raise KeyboardInterrupt  # after cleaning up: main says "interrupted", exit 130
+    interrupt.check()  # after cleaning up
     final = store.recalls.get(recall.id) or recall
     if not args.json:
         out.write(_afterwards(final, args))
