@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 import httpx
 
@@ -61,6 +61,7 @@ _ID_KEYS = ("existing_id", "video_recall_request_id", "id")
 # The statuses a call's series may carry: a proxy's odd status must not add series of its own.
 _STATUSES = frozenset(str(status.value) for status in HTTPStatus)
 _MAX_HISTORY_DAYS = 92  # Motive: at most three months of location history a call
+_Made = TypeVar("_Made")
 
 
 def _text_of(value: Any) -> str:
@@ -142,7 +143,9 @@ class MotiveClient(ClosedOnExit):
     def create_recall(self, request: RecallRequest) -> RecallDetails:
         """Create a video recall request (spends quota). Never creates it twice."""
         body = request.model_dump(mode="json", exclude_none=True)
-        return self._create(body)
+        return self._post_once(
+            self._routes.recalls, body, self._created, lambda lost: self._reconcile(body, lost)
+        )
 
     def get_recall(self, recall_id: str) -> RecallDetails:
         """A recall's status and per-camera results (with freshly minted download links)."""
@@ -216,7 +219,8 @@ class MotiveClient(ClosedOnExit):
             body[shapes.capture_vehicle_field] = vehicle_number
         if asset_name is not None:
             body[shapes.capture_asset_field] = asset_name
-        return self._capture(self._post_once(self._routes.captures, body))
+        sent = self._post_once(self._routes.captures, body, lambda data: data, self._never_again)
+        return self._capture(sent)
 
     def image_capture(self, camera_type: str, request_id: str) -> ImageCapture:
         """A capture's status and, once done, its image link (freshly minted)."""
@@ -343,30 +347,40 @@ class MotiveClient(ClosedOnExit):
 
     # -- create -----------------------------------------------------------------------------
 
-    def _create(self, body: dict[str, Any]) -> RecallDetails:
-        recalls = self._routes.recalls
+    def _post_once(
+        self,
+        route: Route,
+        body: dict[str, Any],
+        read: Callable[[Any], _Made],
+        lost: Callable[[MotiveError], _Made],
+    ) -> _Made:
+        """POST a create that spends or makes something: retried only when it provably never
+        reached Motive (no connection, or a 429); ``read`` takes the answer's JSON, and when
+        the create was sent but its answer lost (a transport error after sending, a 5xx, an
+        answer that does not read) ``lost`` decides: ask Motive again (a recall, whose
+        duplicate check tells), or give up without sending (a capture)."""
         failure: MotiveError | None = None
         for attempt in range(self._config.max_attempts):
             if failure is not None:
                 self._pause(attempt - 1, failure)
             try:
-                response = self._send("POST", recalls, json=body)
+                response = self._send("POST", route, json=body)
             except _NOT_SENT as exc:
-                failure = self._unreachable("POST", recalls.template, exc)
+                failure = self._unreachable("POST", route.template, exc)
                 continue
             except httpx.TransportError as exc:
-                return self._reconcile(body, self._unreachable("POST", recalls.template, exc))
+                return lost(self._unreachable("POST", route.template, exc))
             if response.status_code == 429:
-                failure = self._passing(response)  # refused: nothing created, safe to retry
+                failure = self._passing(response)  # refused: nothing made, safe to retry
                 continue
             if response.status_code >= 500:
-                return self._reconcile(body, self._error(response))
+                return lost(self._error(response))
             if response.is_error:
                 raise self._error(response)
             try:
-                return self._created(response.json())
+                return read(response.json())
             except ValueError:
-                return self._reconcile(body, MotiveUnavailable("the create answer was not JSON"))
+                return lost(MotiveUnavailable("the answer was not JSON"))
         assert failure is not None  # noqa: S101 - the loop ran at least once
         raise failure
 
@@ -423,38 +437,10 @@ class MotiveClient(ClosedOnExit):
     def _details(self, data: Any) -> RecallDetails:
         return RecallDetails.model_validate(data, context=self._context)
 
-    def _post_once(self, route: Route, body: dict[str, Any]) -> Any:
-        """POST a create that no later answer can tell apart from a repeat: retried only when
-        it provably never reached Motive (no connection, or a 429); a 5xx or an answer lost
-        after sending raises ``MotiveCreateOutcomeUnknown``."""
-        failure: MotiveError | None = None
-        for attempt in range(self._config.max_attempts):
-            if failure is not None:
-                self._pause(attempt - 1, failure)
-            try:
-                response = self._send("POST", route, json=body)
-            except _NOT_SENT as exc:
-                failure = self._unreachable("POST", route.template, exc)
-                continue
-            except httpx.TransportError as exc:
-                raise self._outcome_unknown(self._unreachable("POST", route.template, exc)) from exc
-            if response.status_code == 429:
-                failure = self._passing(response)
-                continue
-            if response.status_code >= 500:
-                raise self._outcome_unknown(self._error(response))
-            if response.is_error:
-                raise self._error(response)
-            try:
-                return response.json()
-            except ValueError:
-                raise self._outcome_unknown(MotiveUnavailable("the answer was not JSON")) from None
-        assert failure is not None  # noqa: S101 - the loop ran at least once
-        raise failure
-
     @staticmethod
-    def _outcome_unknown(lost: MotiveError) -> MotiveCreateOutcomeUnknown:
-        return MotiveCreateOutcomeUnknown(
+    def _never_again(lost: MotiveError) -> NoReturn:
+        """A capture sent whose answer was lost: Motive cannot tell a repeat, so none."""
+        raise MotiveCreateOutcomeUnknown(
             f"the request may have reached Motive, but its answer was lost ({lost}); it was "
             "not sent again, so as not to make it twice",
             status=lost.status,
