@@ -15,8 +15,9 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Self
+
+from bot.plumbing.closing import ClosedOnExit
 
 OPENING = b"POST /slack/events HTTP/1.1\r\nHost: recallbot\r\nContent-Type: application/json\r\n"
 
@@ -42,7 +43,7 @@ def connect_from(source: str, port: int, timeout: float = 5.0) -> socket.socket:
     return socket.create_connection(("127.0.0.1", port), timeout, source_address=(source, 0))
 
 
-class Trickle:
+class Trickle(ClosedOnExit):
     """``count`` slow connections to ``port``, spread round-robin over ``sources``; each
     sends a header line every ``every_s`` seconds from ``start`` until ``close``."""
 
@@ -130,14 +131,3 @@ class Trickle:
             self._thread.join(timeout=5)
         for trickler in self.tricklers:
             trickler.sock.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
