@@ -174,13 +174,7 @@ def _parser() -> argparse.ArgumentParser:
         "the recall and follow it until each camera's download link is ready.",
     )
     _phrase_options(request)
-    request.add_argument(
-        "--sandbox", action="store_true", help="use an in-process Motive sandbox (no credentials)"
-    )
-    request.add_argument(
-        "--speed", type=_positive, default=120.0, help="sandbox seconds per real second (--sandbox)"
-    )
-    request.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    _motive_options(request)
     request.add_argument(
         "--dry-run", action="store_true", help="check the request but do not create it"
     )
@@ -203,11 +197,7 @@ def _parser() -> argparse.ArgumentParser:
     look.add_argument("--camera", action="append", type=_camera, metavar="CAMERA",
                       help="front (default), driver, left, right or rear; repeat for several")
     look.add_argument("--out", type=Path, default=Path("."), help="where to save the JPEGs")
-    look.add_argument("--sandbox", action="store_true",
-                      help="use an in-process Motive sandbox (no credentials)")
-    look.add_argument("--speed", type=_positive, default=120.0,
-                      help="sandbox seconds per real second (--sandbox)")
-    look.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    _motive_options(look)
     look.add_argument("--detach", action="store_true",
                       help="ask and return; `recallbot track` follows it")
     look.add_argument("--timeout", type=_positive, metavar="SECONDS",
