@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,28 @@ def test_a_look_is_followed_to_its_picture_at_motives_pace_and_answered_once(
     actions = [(e.action, e.detail.get("capture")) for e in runtime.store.audit.entries()]
     assert ("requested", capture.id) in actions
     assert actions.count(("delivered", capture.id)) == 1
+
+
+def test_the_background_follower_sleeps_until_a_check_is_due_and_a_look_wakes_it(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    notifier = ConsoleLookNotifier(io.StringIO(), tmp_path / "out")
+    follower = runtime.follower(notifier)
+    passes: list[bool] = []
+    cycle = follower.sweeper.sweep
+    follower.sweeper.sweep = lambda: passes.append(found := cycle()) or found
+    follower.start()
+    try:
+        time.sleep(1.5)  # at 600x a check is due every 0.02 s; with nothing followed, none is
+        assert len(passes) <= 4, f"{len(passes)} passes with nothing to follow"
+        asked = runtime.look.look(TRUCK, (), "U1", CLI)  # wakes it; its checks wake it after
+        assert not isinstance(asked, Refusal)
+        deadline = time.monotonic() + 30
+        while runtime.store.captures.must(asked[0].id).delivery is not Delivery.DELIVERED:
+            assert time.monotonic() < deadline, "the capture was not followed to its answer"
+            time.sleep(0.05)
+    finally:
+        follower.close()
 
 
 def test_an_offline_camera_ends_the_capture_saying_what_to_do(

@@ -69,7 +69,8 @@ class CaptureFollower:
         )  # fmt: skip
         self._stopping = threading.Event()
         self._wakeup = threading.Event()
-        self.sweeper = Sweeper("captures", self.cycle, self.timing.idle_s, stop=self._stopping)
+        self.sweeper = Sweeper("captures", self.cycle, self.timing.idle_s, stop=self._stopping,
+                               idle=self._idle_for)  # fmt: skip
 
     # -- running ------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """A background loop that cannot die silently: one thread running a sweep until stopped.
 
-The sweep runs again at once while it finds work, else after ``every_s`` seconds or a
-``wake``. An exception is logged with its traceback and the loop goes on (``last_error`` keeps
+The sweep runs again at once while it finds work, else after ``every_s`` seconds (or what
+``idle`` says: a loop that knows when its next work is due sleeps until then) or a ``wake``.
+An exception is logged with its traceback and the loop goes on (``last_error`` keeps
 its kind for health); each pass is entered in a ``Watch``, so a pass stuck on the network shows
 in readiness while the thread itself is alive.
 """
@@ -28,6 +29,7 @@ class Sweeper:
     stop: threading.Event = field(default_factory=threading.Event)
     watch: Watch = field(default_factory=Watch)
     last_error: str | None = None
+    idle: Callable[[], float] | None = None  # the wait after a pass that found nothing
     _wake: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -43,16 +45,19 @@ class Sweeper:
 
     def _run(self) -> None:
         while not self.stop.is_set():
+            wait = self.every_s
             try:
                 with self.watch.working(f"a pass of the {self.name} loop"):
                     busy = self.sweep()
                 self.last_error = None
+                if not busy and self.idle is not None:
+                    wait = self.idle()
             except Exception as exc:  # a locked store, a bug: say it, and look again next time
                 self.last_error = type(exc).__name__
                 _log.exception("%s pass failed; trying again in %.0f s", self.name, self.every_s)
                 busy = False
             if not busy:
-                self._wake.wait(self.every_s)
+                self._wake.wait(wait)
                 self._wake.clear()
 
     @property
