@@ -12,14 +12,13 @@ the place, Motive or a check said no, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from bot.cli.output import cli_user, finish, lines_to, refused
 from bot.cli.parse import default_zone
 from bot.cli.request import _runtime
-from bot.cli.where import read_asked, refused
+from bot.cli.where import read_asked
 from bot.describe import describe_preview
 from bot.motive import MotiveError
 from bot.phrase import PhraseError
@@ -66,7 +65,7 @@ def _listed(
         "vehicles": [{"vehicle": v.vehicle, "entered": v.entered and v.entered.isoformat(),
                       "left": v.left and v.left.isoformat()} for v in occupancy.visitors],
     }  # fmt: skip
-    say = (lambda _: None) if args.json else (lambda text: out.write(text + "\n"))
+    say = lines_to(out, args.json)
     say(f"inside {occupancy.place.name} at {local_text(occupancy.at.astimezone(zone))}: "
         f"{len(visits)} vehicle(s), from {occupancy.source.replace('_', ' ')}")  # fmt: skip
     if found.match.note:
@@ -77,7 +76,7 @@ def _listed(
     most = runtime.settings.max_targets
     if not args.yes or not visits:
         say("  nothing spent; --yes requests them" if visits else "  nothing to recall")
-        return _finish(out, args.json, 0, answer)
+        return finish(out, args.json, 0, answer)
     if not chosen or len(chosen) > most:
         some = ",".join(list(visits)[:2])
         example = f"recallbot at \"{' '.join(args.text)}\" --yes --only {some}"
@@ -91,8 +90,8 @@ def _request(
     args: argparse.Namespace, out: TextIO, runtime: Runtime, requests: Any, answer: dict[str, Any]
 ) -> int:
     """Check each (a line each), then record the ready ones together and create each."""
-    say = (lambda _: None) if args.json else (lambda text: out.write(text + "\n"))
-    requester = f"cli:{getpass.getuser()}"
+    say = lines_to(out, args.json)
+    requester = cli_user()
     ready = []
     for request in requests:
         preview = runtime.service.preview(request)
@@ -117,10 +116,4 @@ def _request(
     if recalls and not args.sandbox:
         say("  follow them with `recallbot track`")
     answer["recalls"] = recalls
-    return _finish(out, args.json, 0 if len(recalls) == len(requests) else 1, answer)
-
-
-def _finish(out: TextIO, as_json: bool, code: int, answer: dict[str, Any]) -> int:
-    if as_json:
-        out.write(json.dumps({"ok": code == 0, **answer}, ensure_ascii=False) + "\n")
-    return code
+    return finish(out, args.json, 0 if len(recalls) == len(requests) else 1, answer)

@@ -10,12 +10,11 @@ capture ended without a picture, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
-import getpass
 import io
-import json
 import threading
 from typing import Any, TextIO
 
+from bot.cli.output import cli_user, finish, lines_to, refused
 from bot.cli.request import _runtime
 from bot.fleet import TargetKind
 from bot.look.follower import CaptureFollower
@@ -46,24 +45,22 @@ def camera_arg(value: str) -> CameraPosition:
 
 def run_look(args: argparse.Namespace, out: TextIO) -> int:
     """Ask for the stills, follow them, save them."""
-    say = (lambda _: None) if args.json else (lambda text: out.write(text + "\n"))
-    requester = f"cli:{getpass.getuser()}"
+    say = lines_to(out, args.json)
+    requester = cli_user()
     kind = TargetKind.ASSET if args.asset else TargetKind.VEHICLE
     with _runtime(args) as runtime:
         target = LookTarget(kind, " ".join(args.target))
         origin = Origin(surface="cli", user_id=requester)
         asked = runtime.look.look(target, args.camera or (), requester, origin)
         if isinstance(asked, Refusal):
-            say(f"✗ {asked.message}")
-            return _finish(out, args.json, 1, {"error": {"code": asked.code,
-                                                         "message": asked.message}})
+            return refused(out, args.json, asked.code, asked.message)
         for capture in asked:
             said = f"Motive {capture.request_id}" if capture.request_id else capture.state
             say(f"requested: capture {capture.id} ({capture.position.value}): {said}")
         look_id = asked[0].look_id
         if args.detach:
             say("  follow it with `recallbot track`")
-            return _finish(out, args.json, 0, {"captures": _json(asked)})
+            return finish(out, args.json, 0, {"captures": _json(asked)})
         notifier = ConsoleLookNotifier(io.StringIO() if args.json else out, args.out)
         follower = runtime.follower(notifier)
         _follow(follower, look_id, args.timeout)
@@ -72,7 +69,7 @@ def run_look(args: argparse.Namespace, out: TextIO) -> int:
         if any(not c.delivery.ended for c in final):
             say(f"still following after {args.timeout:g} s: `recallbot track` follows on")
         code = 0 if len(saved) == len(final) else 1
-        return _finish(out, args.json, code, {"captures": _json(final), "saved": saved})
+        return finish(out, args.json, code, {"captures": _json(final), "saved": saved})
 
 
 def _follow(follower: CaptureFollower, look_id: str, timeout: float | None) -> None:
@@ -91,10 +88,3 @@ def _follow(follower: CaptureFollower, look_id: str, timeout: float | None) -> N
 def _json(captures: list[TrackedCapture]) -> list[dict[str, Any]]:
     """The captures as scripts see them (no image link: it is a credential of sorts)."""
     return [c.model_dump(mode="json", exclude={"image_url"}) for c in captures]
-
-
-def _finish(out: TextIO, as_json: bool, code: int, answer: dict[str, Any]) -> int:
-    if as_json:
-        out.write(json.dumps({"ok": code == 0, **answer}, ensure_ascii=False) + "\n")
-    return code
-

@@ -9,9 +9,7 @@ the phrase or Motive refused or the recall failed or expired, 2 for a usage erro
 from __future__ import annotations
 
 import argparse
-import getpass
 import io
-import json
 import signal
 import tempfile
 import threading
@@ -24,6 +22,7 @@ from typing import Any, TextIO
 
 from pydantic import SecretStr
 
+from bot.cli.output import cli_user, finish, lines_to, refused
 from bot.cli.parse import default_zone, zone_words
 from bot.cli.progress import Progress
 from bot.config import Settings, SetupError, get_settings
@@ -87,37 +86,29 @@ def _preview_json(preview: Preview) -> dict[str, Any]:
     }
 
 
-def _finish(out: TextIO, as_json: bool, code: int, answer: dict[str, Any]) -> int:
-    if as_json:
-        out.write(json.dumps({"ok": code == 0, **answer}, ensure_ascii=False, default=str) + "\n")
-    return code
-
-
 def run_request(args: argparse.Namespace, out: TextIO) -> int:
     """Check, create and follow one recall."""
     zone: tzinfo = args.tz or default_zone()
     text = " ".join(args.text)
-    say: Callable[[str], Any] = (lambda _: None) if args.json else (lambda s: out.write(s + "\n"))
+    say = lines_to(out, args.json)
     with _runtime(args) as runtime:
         parsed = parse_phrase(text, zone, args.now or datetime.now(UTC),
                               zone_words=zone_words(args.tz is not None))  # fmt: skip
         say(describe(text, parsed))
-        requester = f"cli:{getpass.getuser()}"
+        requester = cli_user()
         if isinstance(parsed, PhraseError):
             runtime.store.audit.add(requester, "refused", phrase=text, code=str(parsed.code))
-            return _finish(out, args.json, 1, parsed.to_json())
+            return finish(out, args.json, 1, parsed.to_json())
         if len(parsed.every) > 1:
             message = ("recallbot request asks for one vehicle or asset at a time; run it once "
                        "per target, or use /recall in Slack for several at once")  # fmt: skip
-            say(f"✗ {message}")
-            several = {"code": "multiple_vehicles", "message": message}
-            return _finish(out, args.json, 1, {"error": several})
+            return refused(out, args.json, "multiple_vehicles", message)
         try:
             return _check_create_follow(args, out, say, runtime, parsed, requester)
         except MotiveError as exc:
             say(f"✗ Motive: {exc}")
             error = {"code": "motive_error", "status": exc.status, "message": str(exc)}
-            return _finish(out, args.json, 1, {"error": error})
+            return finish(out, args.json, 1, {"error": error})
 
 
 def _check_create_follow(
@@ -139,9 +130,9 @@ def _check_create_follow(
     }
     if not preview.ready:
         runtime.store.audit.add(requester, "refused", problems=list(preview.problems))
-        return _finish(out, args.json, 1, answer)
+        return finish(out, args.json, 1, answer)
     if args.dry_run:
-        return _finish(out, args.json, 0, answer)
+        return finish(out, args.json, 0, answer)
     asker = str(args.tz or default_zone())  # kept, so that `status` shows the asker's time
     submission = service.submit(
         preview.request, requester, Origin(surface="cli", user_id=requester, zone=asker)
@@ -203,11 +194,11 @@ def _follow_submitted(
         say(f"already requested: recall {recall.id} is {recall.state}; following it instead")
     if args.detach:
         say(f"  follow it with `recallbot track`; see it with `recallbot status {recall.id}`")
-        return _finish(out, args.json, 0, answer | {"recall": recall.model_dump(mode="json")})
+        return finish(out, args.json, 0, answer | {"recall": recall.model_dump(mode="json")})
     interrupt.check()
     final = _follow(runtime, recall, out, args, parsed.local_start.tzinfo or UTC, interrupt)
     answer["recall"] = final.model_dump(mode="json")
-    return _finish(out, args.json, 0 if final.state is RecallState.SUCCESS else 1, answer)
+    return finish(out, args.json, 0 if final.state is RecallState.SUCCESS else 1, answer)
 
 
 def _follow(

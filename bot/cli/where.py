@@ -9,10 +9,10 @@ history said no, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, TextIO
 
+from bot.cli.output import finish, refused
 from bot.cli.parse import default_zone, zone_words
 from bot.cli.request import _runtime
 from bot.fleet import NoMatch
@@ -83,17 +83,6 @@ def run_where(args: argparse.Namespace, out: TextIO) -> int:
         return refused(out, args.json, "no_match", found.message())
     if not isinstance(found, Whereabouts):
         return refused(out, args.json, "no_location", found.message())
-    if args.json:
-        out.write(json.dumps({"ok": True, **_json(found, zone)}, ensure_ascii=False) + "\n")
-    else:
+    if not args.json:
         out.write("\n".join(_lines(found, zone)) + "\n")
-    return 0
-
-
-def refused(out: TextIO, as_json: bool, code: str, message: str) -> int:
-    if as_json:
-        out.write(json.dumps({"ok": False, "error": {"code": code, "message": message}},
-                             ensure_ascii=False) + "\n")  # fmt: skip
-    else:
-        out.write(f"✗ {message}\n")
-    return 1
+    return finish(out, args.json, 0, _json(found, zone))
