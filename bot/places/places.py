@@ -120,10 +120,6 @@ class Places:
         """Every geofence of the company (cached)."""
         return self._geofences.get("all", self.client.geofences)
 
-    def refresh(self) -> None:
-        """Forget the cached geofences (the next question lists them again)."""
-        self._geofences.clear()
-
     def resolve(self, typed: str) -> PlaceAnswer:
         """The geofence a typed name means: ``PlaceMatch``, or ``PlaceAmbiguous`` listing the
         candidates, or ``PlaceUnknown`` with a did-you-mean (each ambiguity or miss has a
