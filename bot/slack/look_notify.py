@@ -16,13 +16,13 @@ gets one here (found by its look id if it was posted after all).
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import tzinfo
 
 import httpx
 
 from bot.config import Settings
 from bot.look.notifier import LookAnswer, LookNotifier
+from bot.plumbing.striped import StripedLocks
 from bot.recall import CameraPosition
 from bot.slack.blocks import notice
 from bot.slack.blocks.look import (
@@ -57,7 +57,7 @@ class SlackLookNotifier:
         self._settings = settings
         self._standing = standing
         self._http = httpx.Client(timeout=60.0)
-        self._locks = [threading.Lock() for _ in range(64)]
+        self._locks = StripedLocks()
 
     def close(self) -> None:
         """Release the upload connections."""
@@ -68,7 +68,7 @@ class SlackLookNotifier:
     def status_changed(self, capture: TrackedCapture) -> None:
         """Edit the look's status message to every capture's state as the store holds it now
         (one edit of a look at a time, each the latest: a slow edit never lands last)."""
-        with self._locks[hash(capture.look_id) % len(self._locks)]:
+        with self._locks.of(capture.look_id):
             together = self._captures.of_look(capture.look_id)
             origin = self._origin(together)
             if origin is None or not origin.channel_id:
@@ -115,7 +115,7 @@ class SlackLookNotifier:
         with refusals(self._standing):
             thread = origin.thread_ts or origin.status_ts
             if thread is None:  # asked at the top of a channel, its status message never posted
-                with self._locks[hash(capture.look_id) % len(self._locks)]:
+                with self._locks.of(capture.look_id):
                     together = self._captures.of_look(capture.look_id)
                     thread = self._announce(together, origin, zone)
             oldest = capture.created_at.timestamp() - 1

@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.plumbing.pacing import RateLimiter
+from bot.plumbing.striped import StripedLocks
 from bot.slack.blocks import Message, answer, notice, progress_message
 from bot.slack.blocks.group import group_progress
 from bot.slack.errors import Reach, WorkspaceStanding, classify
@@ -202,7 +203,7 @@ class SlackNotifier:
         self._default_zone = default_zone
         self.on_change = on_change
         self._latest = latest
-        self._locks = [threading.Lock() for _ in range(64)]
+        self._locks = StripedLocks()
         self.standing = WorkspaceStanding()  # whether Slack refuses the app's setup, for readiness
 
     def status_changed(self, recall: TrackedRecall) -> None:
@@ -216,7 +217,7 @@ class SlackNotifier:
             origin = (self._latest(recall.id) or recall).origin
         if origin is None or not origin.channel_id or not origin.status_ts:
             return
-        with self._locks[hash(origin.status_ts) % len(self._locks)]:  # one message, one edit
+        with self._locks.of(origin.status_ts):  # one message, one edit
             together = self._group(origin.channel_id, origin.status_ts)  # as the store has them
             latest = next((r for r in together if r.id == recall.id), None)
             latest = latest or self._latest(recall.id) or recall
