@@ -35,10 +35,11 @@ from bot.slack.blocks.look import (
     what_words,
 )
 from bot.slack.errors import WorkspaceStanding
-from bot.slack.notify import SlackPoster, refusals, zone_of
+from bot.slack.notify import SlackPoster, asked_in, refusals, zone_of
 from bot.slack.uploads import Upload, UploadFailed, share
 from bot.store import Origin, TrackedCapture
 from bot.store.captures import Captures
+from bot.store.rows import asker
 from bot.tracking.notifier import DeliveryRefused
 
 _log = logging.getLogger("recallbot.slack")
@@ -167,8 +168,7 @@ class SlackLookNotifier:
         """A direct message to the requester: what happened and how to ask again, never the
         picture or its link (they go only to the thread that asked)."""
         origin = capture.origin
-        user = (origin.user_id if origin else None) or capture.requested_by
-        where = f"<#{origin.channel_id}>" if origin and origin.channel_id else "its channel"
+        user, where = asker(origin, capture.requested_by), asked_in(origin)
         what = what_words(capture)
         text = (f":warning: I couldn't post the answer to your look `{capture.look_id}` ({what}) "
                 f"in {where}, and have stopped trying: {reason}. It ended {capture.state}; an "

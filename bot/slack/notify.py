@@ -28,7 +28,8 @@ from bot.plumbing.striped import StripedLocks
 from bot.slack.blocks import Message, answer, notice, progress_message
 from bot.slack.blocks.group import group_progress
 from bot.slack.errors import Reach, WorkspaceStanding, classify
-from bot.store import TrackedRecall
+from bot.store import Origin, TrackedRecall
+from bot.store.rows import asker
 from bot.tracking.notifier import DeliveryRefused, Notifier
 
 _log = logging.getLogger("recallbot.slack")
@@ -166,6 +167,11 @@ def zone_of(name: str | None, default: tzinfo) -> tzinfo:
         return default
 
 
+def asked_in(origin: Origin | None) -> str:
+    """The channel something was asked in, as Slack links it ("its channel" when unknown)."""
+    return f"<#{origin.channel_id}>" if origin and origin.channel_id else "its channel"
+
+
 @contextmanager
 def refusals(standing: WorkspaceStanding) -> Iterator[None]:
     """Slack's known refusals raised as ``DeliveryRefused`` (one line, permanent or not);
@@ -270,8 +276,7 @@ class SlackNotifier:
         what happened and how to go on, never the links, which go only to the thread that
         asked."""
         origin = recall.origin
-        user = (origin.user_id if origin else None) or recall.requested_by
-        where = f"<#{origin.channel_id}>" if origin and origin.channel_id else "its channel"
+        user, where = asker(origin, recall.requested_by), asked_in(origin)
         text = (
             f":warning: I couldn't post the answer to your recall `{recall.id}` "
             f"({recall.request.target}) in {where}, and have stopped trying: {reason}. "

@@ -22,7 +22,7 @@ from bot.recall import CameraPosition
 from bot.store.connection import Connection, placeholders, ts
 from bot.store.errors import StoreError
 from bot.store.followed import Followed
-from bot.store.rows import Delivery, Origin
+from bot.store.rows import Delivery, Origin, asker
 from bot.store.schema import CAPTURES_OWED
 
 
@@ -95,7 +95,7 @@ class TrackedCapture(BaseModel):
             "capture_id": self.id,
             "motive_id": self.request_id,
             "channel": origin.channel_id if origin else None,
-            "user": (origin.user_id if origin else None) or self.requested_by,
+            "user": asker(origin, self.requested_by),
         }
 
 

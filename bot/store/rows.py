@@ -66,6 +66,12 @@ class Origin(BaseModel):
     moment: AwareDatetime | None = None  # the instant asked about (its still); None: the middle
 
 
+def asker(origin: Origin | None, requested_by: str) -> str:
+    """Who asked: the person's id on the surface they asked on, else the name the row was
+    recorded under (a CLI user, an alert's rule)."""
+    return (origin.user_id if origin else None) or requested_by
+
+
 class TrackedRecall(BaseModel):
     """One recall as the store holds it."""
 
@@ -116,7 +122,7 @@ class TrackedRecall(BaseModel):
             "recall_id": self.id,
             "motive_id": self.motive_id,
             "channel": origin.channel_id if origin else None,
-            "user": (origin.user_id if origin else None) or self.requested_by,
+            "user": asker(origin, self.requested_by),
         }
 
 
