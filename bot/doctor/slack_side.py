@@ -52,9 +52,17 @@ def _client(settings: Settings, token: str) -> WebClient:
     return WebClient(token=token, base_url=settings.slack_api_url, logger=_QUIET, timeout=15)
 
 
-def _unreachable(settings: Settings, exc: Exception) -> str:
+def _unreachable(
+    settings: Settings, name: str, exc: Exception, fix: str = "check the network or a proxy"
+) -> Check:
+    """Check ``name`` failed: Slack did not answer (no connection, a timeout, a proxy)."""
     reason = str(getattr(exc, "reason", "") or exc) or type(exc).__name__
-    return f"Slack did not answer at {settings.slack_api_url} ({reason})"
+    return Check(
+        name=name,
+        outcome=Outcome.FAILED,
+        summary=f"Slack did not answer at {settings.slack_api_url} ({reason})",
+        fix=fix,
+    )
 
 
 def _token_and_scopes(settings: Settings) -> list[Check]:
@@ -81,11 +89,8 @@ def _token_and_scopes(settings: Settings) -> list[Check]:
         ]
     except (SlackClientError, OSError) as exc:
         return [
-            Check(
-                name="slack.token",
-                outcome=Outcome.FAILED,
-                summary=_unreachable(settings, exc),
-                fix="check the network, a proxy, or SLACK_API_URL",
+            _unreachable(
+                settings, "slack.token", exc, fix="check the network, a proxy, or SLACK_API_URL"
             )
         ]
     token = Check(
@@ -179,12 +184,7 @@ def _socket_mode(settings: Settings, app_token: str) -> Check:
             "Information → App-Level Tokens) and turn Socket Mode on",
         )
     except (SlackClientError, OSError) as exc:
-        return Check(
-            name="slack.mode",
-            outcome=Outcome.FAILED,
-            summary=_unreachable(settings, exc),
-            fix="check the network or a proxy",
-        )
+        return _unreachable(settings, "slack.mode", exc)
     errors: list[Exception] = []
     connection = Connection(url, _QUIET, on_error_listener=errors.append, receive_timeout=5)
     try:
@@ -231,12 +231,7 @@ def _alerts_channel(settings: Settings) -> Check:
             else "add the missing scope from manifest.yml and reinstall",
         )
     except (SlackClientError, OSError) as exc:
-        return Check(
-            name="slack.alerts_channel",
-            outcome=Outcome.FAILED,
-            summary=_unreachable(settings, exc),
-            fix="check the network or a proxy",
-        )
+        return _unreachable(settings, "slack.alerts_channel", exc)
     name = f"#{info.get('name')} ({channel})"
     if info.get("is_archived"):
         return Check(
