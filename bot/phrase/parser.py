@@ -197,6 +197,13 @@ def _parse(
     )
 
 
+def utc_moment(now: datetime) -> datetime:
+    """The moment a phrase was written, in UTC (a naive ``now`` is the caller's bug)."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    return now.astimezone(UTC)
+
+
 def parse_phrase(
     text: str,
     tz: tzinfo,
@@ -216,9 +223,7 @@ def parse_phrase(
     ``zone_words`` says whose zone ``tz`` is, as the reading is reported ("your time zone", or
     that it is only the default when nobody said which).
     """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be an aware datetime")
     try:
-        return _parse(text, tz, now.astimezone(UTC), context, max_targets, zone_words)
+        return _parse(text, tz, utc_moment(now), context, max_targets, zone_words)
     except PhraseProblem as problem:
         return problem.error

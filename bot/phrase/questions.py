@@ -20,7 +20,7 @@ from bot.phrase.draft import CameraDraft, Draft
 from bot.phrase.grammar import read_draft
 from bot.phrase.intents import Intent, find_cue
 from bot.phrase.lexer import tokenize
-from bot.phrase.parser import _ignored, _parse, parse_phrase, reading_zone
+from bot.phrase.parser import _ignored, _parse, parse_phrase, reading_zone, utc_moment
 from bot.phrase.result import (
     Inference,
     InferenceKind,
@@ -267,13 +267,11 @@ def read_phrase(
     """Any phrase, read into the question it asks (see ``bot.phrase.intents``): a recall
     exactly as ``parse_phrase`` reads it, a look, a where-was, a place question, or why it
     is none of them. The arguments are ``parse_phrase``'s."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be an aware datetime")
+    now = utc_moment(now)
     tokens = tokenize(text)
     cue = find_cue(tokens)
     recall = (text, tz, now, context, max_targets, zone_words)
     used = frozenset[int]() if cue is None else cue.used
-    now = now.astimezone(UTC)
     try:
         draft = read_draft([token for i, token in enumerate(tokens) if i not in used])
         if cue is None:  # a recall, read from these tokens (lexing it again cost a fifth)
