@@ -145,8 +145,7 @@ class LookService:
             )
         except MotiveCreateOutcomeUnknown as lost:
             _log.warning("capture %s: %s", capture.id, lost)
-            return self._end(capture, CaptureState.UNKNOWN, outcomes.SENT_UNKNOWN,
-                             outcomes.sent_unknown())  # fmt: skip
+            return self._unknown(capture)
         except (MotiveRateLimited, MotiveUnavailable) as unsent:  # it never reached Motive
             return self._unsent(capture, unsent)
         except MotiveError as error:
@@ -181,6 +180,11 @@ class LookService:
         code, words = outcomes.refusal(error, kind, capture.target, capture.position, missing)
         return self._end(capture, CaptureState.REFUSED, code, words, status=error.status)
 
+    def _unknown(self, capture: TrackedCapture) -> TrackedCapture:
+        """Maybe sent, and Motive cannot be asked whether it took it: ended, never resent."""
+        return self._end(capture, CaptureState.UNKNOWN, outcomes.SENT_UNKNOWN,
+                         outcomes.sent_unknown())  # fmt: skip
+
     def _end(
         self, capture: TrackedCapture, state: CaptureState, code: str, words: str,
         status: int | None = None,
@@ -195,7 +199,5 @@ class LookService:
         """A row its owner left: a 'submitting' one is sent (once); a 'sending' one was maybe
         sent, so it ends 'unknown' and is never sent again."""
         if capture.state is CaptureState.SENDING:
-            return self._end(capture, CaptureState.UNKNOWN, outcomes.SENT_UNKNOWN,
-                             outcomes.sent_unknown())  # fmt: skip
+            return self._unknown(capture)
         return self.send(capture)
-
