@@ -123,11 +123,6 @@ class Fleet:
         """Every asset (cached)."""
         return self._assets.get("all", self.client.assets)
 
-    def refresh(self) -> None:
-        """Forget the cached lists (the next look-up fetches them again)."""
-        self._vehicles.clear()
-        self._assets.clear()
-
     def resolve(self, kind: TargetKind, typed: str) -> Match | NoMatch:
         """The vehicle or asset a typed name means, or why there is not exactly one."""
         if kind is TargetKind.VEHICLE:

@@ -111,10 +111,6 @@ class Conversation:
         n.show("only visible to you (replaces the above):", shown, shown["_at"])
         return (shown if button(shown, ActionId.SUBMIT) else None), payload
 
-    def _with_button(self, response_url: str, action_id: str) -> dict[str, Any] | None:
-        shown = self.slack.responses_to(response_url)
-        return shown[-1] if shown and button(shown[-1], action_id) else None
-
     def press_request(self, preview: dict[str, Any], payload: dict[str, str]) -> Posted:
         """Press Request; the anchor message; its updates and the thread reply as they come."""
         n = self.narrator

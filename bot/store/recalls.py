@@ -68,12 +68,6 @@ class Recalls:
         found = self.select("r.id = ?", (recall_id,))
         return found[0] if found else None
 
-    def by_motive_id(self, motive_id: str) -> TrackedRecall | None:
-        """The latest recall following Motive's recall ``motive_id`` (a repeat request may follow
-        the same one as an earlier recall)."""
-        found = self.select("r.motive_id = ?", (motive_id,), "ORDER BY r.created_at DESC LIMIT 1")
-        return found[0] if found else None
-
     def recent(self, limit: int = 20, requested_by: str | None = None) -> list[TrackedRecall]:
         """The latest recalls, newest first (optionally one requester's)."""
         if requested_by is None:
