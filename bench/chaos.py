@@ -19,9 +19,10 @@ promise was broken (each one a PROBLEM line).
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
-from tempfile import TemporaryDirectory
+from tempfile import mkdtemp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,9 +66,13 @@ def main() -> int:
         settle_timeout_s=300.0,
     )
     print(f"{'soak' if soak else 'chaos'}: {plan}", flush=True)
-    with TemporaryDirectory(prefix="recallbot-chaos-") as workdir:
-        report = Chaos(plan, Path(workdir), lambda: leaks.orphans_of(ROOT)).run()
+    workdir = Path(mkdtemp(prefix="recallbot-chaos-"))
+    report = Chaos(plan, workdir, lambda: leaks.orphans_of(ROOT)).run()
     print(report.summary())
+    if report.problems:  # what the app logged is where a PROBLEM's cause is found
+        print(f"the run's store and app log are kept: {workdir}")
+    else:
+        shutil.rmtree(workdir)
     start, end = [*report.rss_kib, 0, 0][:2]
     print(f"recallbot run RSS: {start / 1024:.0f} MiB at start, {end / 1024:.0f} MiB at the end "
           f"(of the process running then); /readyz at the end: "
