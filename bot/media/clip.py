@@ -240,7 +240,8 @@ def all_angles(
             _encode(sink, stream, container)
             for packet in stream.encode(None):
                 container.mux(packet)
-        del graph
+        del graph  # only now: PyAV's filters hold their graph weakly, and a push into a freed
+        # graph segfaults inside libavfilter (seen in the chaos soak)
     finally:
         for opened in inputs:
             opened.close()
