@@ -64,10 +64,15 @@ def test_an_idle_bot_asks_only_what_is_owed_whatever_the_history(tmp_path: Path)
     _with_history(tmp_path / "recallbot.db")
     seen: set[str] = set()
     with alert_world(tmp_path) as world:
-        connection = world.app.runtime.store.db.conn
-        connection.set_trace_callback(seen.add)
+        store = world.app.runtime.store
+        time.sleep(1.5)  # every loop has made a pass: the store's readers are open
+        connections = [store.db.conn, *store.connection._readers]  # writer and read pool
+        for traced in connections:
+            traced.set_trace_callback(seen.add)
         time.sleep(3)  # a few passes of every loop
-        connection.set_trace_callback(None)
+        for traced in connections:
+            traced.set_trace_callback(None)
+        connection = store.db.conn
         asked = [s for s in seen if s.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))]
         owed = [s for s in asked if "FROM alerts" in s or "FROM recalls" in s]
         assert owed, "the loops asked the store nothing: the test saw no pass"
