@@ -28,10 +28,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict bot handlers
 
-# Three workers on two cores: most tests wait on loopback servers and real processes, not on
+# Four workers on two cores: most tests wait on loopback servers and real processes, not on
 # the CPU (measured: docs/benchmarks.md). `pytest -p no:xdist` or `-n 0` runs them in one process.
 unit: $(STAMP)
-	$(BIN)/pytest -n 3
+	$(BIN)/pytest -n 4 --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py

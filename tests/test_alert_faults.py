@@ -160,9 +160,9 @@ def test_motive_own_clip_that_keeps_failing_backs_off_then_says_so_once(tmp_path
         said = wait_for(lambda: [t for t in _said_in_thread(world, alert.ts)
                                  if "couldn't add Motive's own clip" in t], 60)  # fmt: skip
         assert "safety/events" in said[0], "a link to the event in Motive's dashboard"
-        store = world.app.runtime.store
-        row = store.alerts.get(str(event["id"]))
-        assert row is not None
+        store = world.app.runtime.store  # said first, then recorded: wait for the record
+        row = wait_for(lambda: (found := store.alerts.get(str(event["id"]))) is not None
+                       and found.media_note and found, 30)  # fmt: skip
         assert row.media_note, "ended, with why"
         failed = [e for e in store.audit.entries() if e.action == "alert_media_failed"]
         assert len(failed) == 1

@@ -441,8 +441,8 @@ class Chaos:
         while True:
             recalls, _ = self._recalls()
             owed = self._owed(recalls)
-            if not owed:
-                return recalls
+            if not owed:  # read again: the footage read as owed may have ended since the first
+                return self._recalls()[0]
             if time.monotonic() > deadline:
                 self.report.problems.append(f"not settled: {owed[:5]}")
                 return recalls
