@@ -1,6 +1,6 @@
 """recallbot's configuration: one typed model read from the environment (and a ``.env`` file).
 
-Every setting is documented in the README's configuration table; later features add theirs here
+Every setting is documented in docs/configuration.md's table; later features add theirs here
 so that there is exactly one place to look.
 """
 

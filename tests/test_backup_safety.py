@@ -280,8 +280,8 @@ def test_a_backup_killed_before_its_rename_leaves_the_old_backup_whole(live: Liv
     assert sorted(p.name for p in folder.iterdir()) == ["copy.db"]
 
 
-def test_the_readme_says_what_is_refused() -> None:
-    readme = (ROOT / "README.md").read_text()
-    backups = readme[readme.index("**Backups.**") :].split("\n\n")[0]
+def test_the_docs_say_what_is_refused() -> None:
+    operations = (ROOT / "docs" / "operations.md").read_text()
+    backups = operations.split("\n## Backups\n", 1)[1].split("\n## ")[0]
     for refused in ("-wal", "-shm", "-journal", "hard link", "regular file", "exit 2"):
         assert refused in backups, refused

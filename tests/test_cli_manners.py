@@ -16,7 +16,7 @@ from bot.cli import _parser
 from bot.sandbox.motive import MotiveSandbox
 from tests.processes import ROOT, Recallbot
 
-README = (ROOT / "README.md").read_text()
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,23 +43,27 @@ def test_every_subcommand_and_argument_has_help() -> None:
                 assert action.help, f"{name} {action.option_strings or action.dest}"
 
 
-def _shown_flags() -> list[tuple[str, str]]:
-    """(command, --flag) for every flag the README shows after `recallbot COMMAND`: in code
-    blocks (continuation lines included, comments not) and in inline code."""
-    shown, in_code, current = [], False, None
-    for line in README.splitlines():
-        if line.startswith("```"):
-            in_code, current = not in_code, None
-            continue
-        pieces = [line.split(" # ")[0]] if in_code else re.findall(r"`([^`]*)`", line)
-        for piece in pieces:
-            named = re.search(r"recallbot ([a-z]+(?: [a-z]+)?)", piece)
-            if named:
-                current = named[1]
-            elif not (in_code and piece.startswith(" ")):
-                current = None
-            if current is not None:
-                shown += [(current, flag) for flag in re.findall(r"--[a-z][a-z-]*", piece)]
+def _shown_flags() -> list[tuple[str, str, str]]:
+    """(page, command, --flag) for every flag README.md or a page of docs/ shows after
+    `recallbot COMMAND`: in code blocks (continuation lines included, comments not) and in
+    inline code."""
+    shown = []
+    for page in PAGES:
+        in_code, current = False, None
+        for line in page.read_text().splitlines():
+            if line.startswith("```"):
+                in_code, current = not in_code, None
+                continue
+            pieces = [line.split(" # ")[0]] if in_code else re.findall(r"`([^`]*)`", line)
+            for piece in pieces:
+                named = re.search(r"recallbot ([a-z]+(?: [a-z]+)?)", piece)
+                if named:
+                    current = named[1]
+                elif not (in_code and piece.startswith(" ")):
+                    current = None
+                if current is not None:
+                    flags = re.findall(r"--[a-z][a-z-]*", piece)
+                    shown += [(page.name, current, flag) for flag in flags]
     return shown
 
 
@@ -74,14 +78,17 @@ def _command(parser: argparse.ArgumentParser, words: str) -> argparse.ArgumentPa
     return found
 
 
-def test_every_flag_the_readme_shows_exists() -> None:
-    shown = [(_command(_parser(), words), words, flag) for words, flag in _shown_flags()]
-    checked = [(command, words, flag) for command, words, flag in shown if command is not None]
-    for command, words, flag in checked:
+def test_every_flag_the_docs_show_exists() -> None:
+    shown = [(page, _command(_parser(), words), words, flag)
+             for page, words, flag in _shown_flags()]  # fmt: skip
+    checked = [(page, command, words, flag) for page, command, words, flag in shown
+               if command is not None]  # fmt: skip
+    for page, command, words, flag in checked:
         known = {s for a in command._actions for s in a.option_strings}
-        assert flag in known, f"the README shows `recallbot {words} {flag}`"
+        assert flag in known, f"{page} shows `recallbot {words} {flag}`"
     assert len(checked) >= 20
-    assert ("request", "--timeout") in [(w.split()[0], f) for _, w, f in checked]
+    assert ("request", "--timeout") in [(w.split()[0], f) for _, _, w, f in checked]
+    assert {"README.md", "cli.md"} <= {page for page, *_ in checked}
 
 
 def test_a_closed_pipe_ends_quietly(fast_sandbox: MotiveSandbox, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The layout's rules (README, "Layout"): which folder may import which, and no import loop
+"""The layout's rules (docs/architecture.md): which folder may import which, and no import loop
 between modules."""
 
 import ast

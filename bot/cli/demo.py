@@ -341,7 +341,7 @@ NEXT_STEPS = (
     "`recallbot request --sandbox \"truck 42 yesterday 3pm\"`  the same recall from the "
     "terminal, on its own sandbox",
     "`recallbot parse --explain \"truck 42 yesterday 3pm\"`  how a phrase is read (nothing sent)",
-    "`recallbot --help`  every command; README.md's \"Setting up Slack\" connects a workspace",
+    "`recallbot --help`  every command; README.md's \"Connecting a real workspace\" for yours",
 )
 """What to try after the demo (tests/test_cli_hints.py parses each command)."""
 

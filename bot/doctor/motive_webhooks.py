@@ -59,7 +59,7 @@ def webhook_checks(reads: MotiveReads) -> list[Check]:
                 summary=f"no webhook subscription sends {', '.join(needed)}",
                 expected=f"one pointing at {where}",
                 seen=f"{len(subscriptions)} subscriptions",
-                fix="create it (POST /v1/company_webhooks or Motive's dashboard; README, Deploy)",
+                fix="create it (POST /v1/company_webhooks or Motive's dashboard; docs/deploy.md)",
             )
         ]
     return [_actions(chosen, needed), _url(chosen, url), _secret(chosen, secret)]
