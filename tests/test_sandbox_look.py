@@ -112,7 +112,8 @@ def test_more_than_ten_location_requests_at_once_are_answered_429(
 def test_the_client_keeps_location_requests_within_the_limit(sandbox: MotiveSandbox) -> None:
     sandbox.settings.location_latency_s = 0.3
     day = sandbox.clock.now().date()
-    with client_for(sandbox, max_attempts=1, max_connections=20) as client:
+    with client_for(sandbox, max_attempts=1, max_connections=20, timeout_s=20.0,
+                    connect_timeout_s=10.0) as client:  # a busy host: no call may time out
         threads = [threading.Thread(target=client.vehicle_locations, args=("1042", day, day))
                    for _ in range(14)]  # fmt: skip
         for thread in threads:
