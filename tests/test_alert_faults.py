@@ -164,7 +164,8 @@ def test_motive_own_clip_that_keeps_failing_backs_off_then_says_so_once(tmp_path
         row = wait_for(lambda: (found := store.alerts.get(str(event["id"]))) is not None
                        and found.media_note and found, 30)  # fmt: skip
         assert row.media_note, "ended, with why"
-        failed = [e for e in store.audit.entries() if e.action == "alert_media_failed"]
+        failed = wait_for(lambda: [e for e in store.audit.entries()
+                                   if e.action == "alert_media_failed"], 10)  # fmt: skip
         assert len(failed) == 1
         world.motive.faults.clear()
         assert len([t for t in _said_in_thread(world, alert.ts) if "couldn't" in t]) == 1
