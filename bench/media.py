@@ -7,7 +7,11 @@
 The Motive sandbox and the Slack emulator run in this process; recallbot's side (download,
 check, stills, all angles, streamed upload: ``FootageDesk.post``) runs in a child process, so
 its CPU seconds and peak RSS are its own (with its media worker processes': CPU added, their
-peak RSS printed beside). The sandbox renders every clip once before the clock
+peak RSS printed beside). Peak RSS is each process's VmHWM (``/proc/<pid>/status``, the workers'
+read just before they end), not ``ru_maxrss``: Linux carries a process's high-water mark over
+``fork`` and ``exec``, so a child's ``ru_maxrss`` starts at its parent's RSS (this bench's,
+some 200 MB once the sandbox has rendered busy clips; the app's, for its workers) and would
+report that instead of its own. The sandbox renders every clip once before the clock
 starts (rendering is the sandbox's cost, not recallbot's). Prints medians of ``--rounds``:
 the first footage in the thread (the first files Slack shared), All angles within the path
 (its encode's wall time) and alone (wall and CPU), and the whole path (wall and CPU, peak RSS).
@@ -50,9 +54,15 @@ from bot.slack.footage import FootageDesk
 from bot.store import Store, TrackedRecall
 
 job = json.loads(sys.argv[1])
-def rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-before = rss_mb()
+def hwm_mb(pid="self"):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+def children():
+    return [int(pid) for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()]
+before = hwm_mb()
 started, cpu0 = time.perf_counter(), time.process_time()
 result = {"shared_s": []}
 def timed(fn, key):
@@ -78,6 +88,7 @@ if job["kind"] == "post":
     desk = FootageDesk(settings, store, slack, None, None, Open())
     desk.processes.all_angles = timed(desk.processes.all_angles, "grid_s")
     outcome = desk.post(recall, "bench")
+    result["worker_rss_peak_mb"] = max(hwm_mb(pid) for pid in children())
     desk.processes.close()  # its worker processes end, so their CPU and memory are counted
     result["files"] = len(outcome.files) // 2
     result["first_s"] = result["shared_s"][0]
@@ -87,11 +98,10 @@ elif job["kind"] == "grid":
 else:
     with httpx.Client(timeout=120) as http:
         result["bytes"] = Downloader(http, 4 << 30).fetch(job["url"], Path(job["out"]))
-children = resource.getrusage(resource.RUSAGE_CHILDREN)
+done = resource.getrusage(resource.RUSAGE_CHILDREN)
 result |= {"seconds": time.perf_counter() - started,
-           "cpu": time.process_time() - cpu0 + children.ru_utime + children.ru_stime,
-           "rss_start_mb": before, "rss_peak_mb": rss_mb(),
-           "worker_rss_peak_mb": children.ru_maxrss / 1024}
+           "cpu": time.process_time() - cpu0 + done.ru_utime + done.ru_stime,
+           "rss_start_mb": before, "rss_peak_mb": hwm_mb()}
 print(json.dumps(result))
 """
 
