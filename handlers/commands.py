@@ -66,7 +66,7 @@ def _read_phrase(deps: Deps, ack: Ack, command: dict[str, Any]) -> None:
         parsed = desk.read(text, user, now=now)
         if isinstance(parsed, PhraseError):
             ack(**blocks.phrase_error(text, parsed).ephemeral())
-            deps.requests.run(partial(desk.record_refusal, text, parsed, user))
+            deps.records.run(partial(desk.record_refusal, text, parsed, user))
             return
     ack(**blocks.checking(text).ephemeral())
     origin = Origin(surface="slack", team_id=command.get("team_id"),

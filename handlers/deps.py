@@ -31,6 +31,7 @@ class Deps:
     checks: Background
     requests: Background
     looks: LookDesk
+    records: Background  # audit lines kept out of the ack's way, and out of the clicks' queue
     alerts: AlertDesk | None = None  # None: RECALLBOT_ALERTS_CHANNEL is not set
 
 

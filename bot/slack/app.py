@@ -22,6 +22,7 @@ from bot.config import Settings, SetupError
 from bot.look.follower import CaptureFollower
 from bot.look.notifier import LogLookNotifier
 from bot.plumbing.background import Background
+from bot.plumbing.priority import Priority, UrgentBackground, YieldingBackground
 from bot.policy import Gate
 from bot.runtime import Runtime
 from bot.slack.alerts import Alerting
@@ -134,15 +135,16 @@ class RecallbotApp:
         looks = runtime.follower(SurfaceLookNotifier(look_notifier, LogLookNotifier()))
         desk = SlackDesk(runtime, poster, zones, gate, settings.confirm, wake=tracker.wake,
                          show_status=slack.status_changed)  # fmt: skip
-        workers = settings.slack_workers
+        workers, clicks_first = settings.slack_workers, Priority()
         forms = FormDesk(desk, _modal_key(settings))
         footage_desk = FootageDesk(settings, runtime.store, client, poster, runtime.client,
                                    directory)  # fmt: skip
         alerting = Alerting.build(settings, desk, footage_desk) if settings.alerts_channel else None
         deps = Deps(desk, poster, runtime.store, forms, HomeDesk(desk),
-                    checks=Background("checks", workers, False),
-                    requests=Background("requests", workers, True),
+                    checks=YieldingBackground("checks", workers, False, clicks_first),
+                    requests=UrgentBackground("requests", workers, True, clicks_first),
                     looks=LookDesk(runtime, poster, zones, look_notifier, settings.max_targets),
+                    records=Background("records", 1, True),
                     alerts=alerting.desk if alerting else None)  # fmt: skip
         slack.on_change = lambda recall: deps.checks.run(
             lambda: deps.home.changed(recall.requested_by)
@@ -218,6 +220,7 @@ class RecallbotApp:
         again), stop the tracker and release everything."""
         self.deps.checks.close()
         self.deps.requests.close()
+        self.deps.records.close()
         self.footage.desk.stop()  # downloads and encodes under way leave off now
         if self.alerting is not None:
             self.alerting.close()
