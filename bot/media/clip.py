@@ -143,18 +143,22 @@ def _grid(count: int) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Encoding:
     """How All angles is scaled and encoded, chosen by measurement (3 cameras x 2 min at
-    1280x720, 15 fps, CPU seconds on a loaded 2-core host). All angles is watched on a phone
-    in Slack, where each camera gets a quarter of the screen and its own full clip is one tap
-    away in the message above: 480x270 cells (a 960x540 mosaic) cost 7.5 s against 9.9 s for
-    640x360 ones, and a quarter less file. x264 ``ultrafast``: ``superfast`` took 30% more
-    CPU (12.7 s) for a file half the size, ``veryfast`` 50% more. crf 26 keeps busy footage
-    near 3 Mbit/s (44 MB for 2 minutes at 1280x720), far inside Slack's 1 GB per file. Two
-    frame threads per decoder: auto (three on two cores) cost 20% more CPU on flat clips for
-    no wall time; x264 picks its own thread count."""
+    1280x720, 15 fps, CPU seconds on a loaded 2-core host, medians of 3). All angles is watched
+    on a phone in Slack, where each camera gets a quarter of the screen and its own full clip
+    is one tap away in the message above. On busy footage the three decodes alone take 7.4 s
+    of CPU (every frame of every camera is shown: nothing to skip), scaling and stacking 2.3 s,
+    x264 the rest. 416x234 cells (an 832x468 mosaic, 480p class: a cell is still shown larger
+    than its pixels on a phone) at crf 28 took 13.5 s against 15.5 s for 480x270 at crf 26,
+    for a file of 16 MB against 44 MB (about 1.1 Mbit/s, far inside Slack's 1 GB per file);
+    crf 30 alone at 480x270 saved only 0.3 s. The width is 13 x 32: the sandbox's 32-block
+    time strip scales to whole pixels. x264 ``ultrafast``: ``superfast`` took 30% more CPU
+    for a file half the size, ``veryfast`` 50% more. Two frame threads per decoder: auto
+    (three on two cores) cost 20% more CPU on flat clips for no wall time; one took the same
+    CPU and 1.5 s more wall. x264 picks its own thread count (2 measured the same)."""
 
-    tile: tuple[int, int] = (480, 270)  # each camera's cell: 960x540 for 3 or 4 cameras
+    tile: tuple[int, int] = (416, 234)  # each camera's cell: 832x468 for 3 or 4 cameras
     preset: str = "ultrafast"
-    crf: int = 26
+    crf: int = 28
     threads: int = 0  # x264's threads (0: its own choice from the cores)
     decoder_threads: int = 2  # frame threads per camera's decoder
     scaler: str = "bilinear"
