@@ -52,11 +52,13 @@ def _seconds(wall: WallTime) -> int:
 def localize(day: date, wall: WallTime, tz: tzinfo, text: str) -> datetime:
     """The aware moment of a wall time on a day, refusing DST gaps and folds."""
     day = day + timedelta(days=1) if wall.next_day else day
-    naive = datetime(day.year, day.month, day.day, wall.hour, wall.minute, wall.second)  # noqa: DTZ001
-    first, second = naive.replace(tzinfo=tz), naive.replace(tzinfo=tz, fold=1)
+    # Both folds built directly: ``naive.replace(tzinfo=...)`` costs ~0.75 us a call against
+    # ~0.3 us for the constructor, and this runs once a phrase.
+    first = _lenient(day, wall, tz, next_day=False)
+    second = _lenient(day, wall, tz, next_day=False, fold=1)
     if first.utcoffset() == second.utcoffset():
         return first
-    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != first.replace(tzinfo=None):
         raise _problem(
             PhraseErrorCode.INVALID_TIME,
             f"“{text}” on {day_text(day)} never happened in {tz}: the clocks jumped forward an "
@@ -70,9 +72,15 @@ def localize(day: date, wall: WallTime, tz: tzinfo, text: str) -> datetime:
     )
 
 
-def _lenient(day: date, wall: WallTime, tz: tzinfo) -> datetime:
-    day = day + timedelta(days=1) if wall.next_day else day
-    return datetime(day.year, day.month, day.day, wall.hour, wall.minute, wall.second, tzinfo=tz)
+def _lenient(
+    day: date, wall: WallTime, tz: tzinfo, next_day: bool | None = None, fold: int = 0
+) -> datetime:
+    """The aware wall time on ``day`` (the next day when ``next_day``, by default the wall
+    time's own), with no check for DST gaps and folds."""
+    if wall.next_day if next_day is None else next_day:
+        day = day + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, wall.hour, wall.minute, wall.second,
+                    tzinfo=tz, fold=fold)  # fmt: skip
 
 
 class _Resolver:
@@ -222,7 +230,7 @@ class _Resolver:
         today = self.local_now.date()
         if not self.draft.days:
             day = today
-            if _lenient(day, replace(wall, next_day=False), self.tz).astimezone(UTC) > self.now:
+            if _lenient(day, wall, self.tz, next_day=False).astimezone(UTC) > self.now:
                 day -= timedelta(days=1)
             when = "today" if day == today else "yesterday"
             self.note(
