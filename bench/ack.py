@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import multiprocessing
+import os
 import random
 import sqlite3
 import statistics
@@ -233,6 +234,21 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
+def app_cpu_s(pid: int | None) -> float:
+    """CPU seconds (user + system) the app process has used so far, from /proc (Linux)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_now(app: AppProcess, sender: ProcessPoolExecutor) -> tuple[float, float, float]:
+    """CPU seconds so far of the app, the sender process and this one (the Slack emulator, the
+    Motive sandbox and the bench's own waiting): on two shared cores, whether previews keep pace
+    with acks is a CPU budget (at 20 in flight and a 50 ms ack, 400 commands a second)."""
+    return app_cpu_s(app.pid), sender.submit(time.process_time).result(), time.process_time()
+
+
 def clickable(sent: list[Sent], taken: set[str]) -> list[Sent]:
     """One previewed valid command per channel not used for a click yet."""
     chosen: dict[str, Sent] = {}
@@ -281,6 +297,7 @@ def main() -> None:
                 media.render()
                 media.start()
             acks, previews, drains, rest, loaded, taken = [], [], [], [], [], set[str]()
+            cpu_before = cpu_now(app, sender)
             last: list[Sent] = []
             for round_no in range(options.rounds):
                 began = time.monotonic()
@@ -303,6 +320,7 @@ def main() -> None:
                     taken |= {t.payload["channel_id"] for t in targets}
                     rest = [bench.click(t) for t in targets]
                 last = sent
+            cpu = [b - a for a, b in zip(cpu_before, cpu_now(app, sender), strict=True)]
             clicked = len(rest) + len(loaded)
             db = Path(workdir) / "recallbot.db"
             deadline = time.monotonic() + 120
@@ -330,6 +348,9 @@ def main() -> None:
     for name, times in ((name, times) for name, times in clicks if len(times) > 1):
         print(f"{name + ' (ms)':34}{p(times, 0.5):9.3g}{p(times, 0.99):9.3g}{max(times):9.3g}"
               f"   ({len(times)} clicks)")  # fmt: skip
+    per = 1000 / (options.commands * options.rounds)
+    print(f"CPU per command (ms): app {cpu[0] * per:.2f}, sender {cpu[1] * per:.2f}, emulators "
+          f"+ bench {cpu[2] * per:.2f} (all rounds, clicks too)")  # fmt: skip
     if len(answers) > 1:
         print(f"{'links answer after success (ms)':34}{p(answers, 0.5) * 1000:9.3g}"
               f"{p(answers, 0.99) * 1000:9.3g}{max(answers) * 1000:9.3g}   "
