@@ -166,6 +166,8 @@ class _Reader:
 
     def _settle_loose(self) -> None:
         """Decide what numbers no rule claimed are: a clock time, the vehicle, or extra ids."""
+        if not self.loose:  # most phrases: no list of targets to look for (~1 us each)
+            return
         draft = self.draft
         if not draft.has_time_point():
             hhmm = [i for i in self.loose if self._is_hhmm(i)]
