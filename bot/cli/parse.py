@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 
+# One encoder for every answer: ``json.dumps(..., ensure_ascii=False)`` builds a new encoder
+# each call (~0.9 us of the ~7 us an answer's JSON costs, measured over the bench's phrases).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _written(text: str, result: Reading, explain: bool) -> str:
     """A recall as ever; another question (a look, a where-was, a place) adds "intent", and
     for --explain is its JSON too (``describe`` speaks of recalls)."""
@@ -29,7 +34,7 @@ def _written(text: str, result: Reading, explain: bool) -> str:
         from bot.describe import describe
 
         return describe(text, result) + "\n"
-    return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+    return _ENCODE(result.to_json()) + "\n"
 
 
 def _arrived(stdin: TextIO) -> Iterator[list[str]]:
