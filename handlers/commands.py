@@ -57,17 +57,18 @@ def _read_phrase(deps: Deps, ack: Ack, command: dict[str, Any]) -> None:
     preview (or the error) after it; a look goes its own way."""
     desk, text = deps.desk, (command.get("text") or "").strip()
     user, now = command["user_id"], desk.clock()  # "today" is when it was typed
-    look = deps.looks.read(text, now)
-    if look is not None:
-        _look(deps, ack, command, look)
-        return
     parsed: Reading | None = None
-    if desk.zones.cached(user) is not None:
+    if desk.zones.cached(user) is not None:  # read once (a look is always now: any zone will do)
         parsed = desk.read(text, user, now=now)
-        if isinstance(parsed, PhraseError):
-            ack(**blocks.phrase_error(text, parsed).ephemeral())
-            deps.records.run(partial(desk.record_refusal, text, parsed, user))
-            return
+    else:
+        parsed = deps.looks.read(text, now)  # only whether it is a look; the rest after the ack
+    if isinstance(parsed, LookPhrase):
+        _look(deps, ack, command, parsed)
+        return
+    if isinstance(parsed, PhraseError):
+        ack(**blocks.phrase_error(text, parsed).ephemeral())
+        deps.records.run(partial(desk.record_refusal, text, parsed, user))
+        return
     ack(**blocks.checking(text).ephemeral())
     origin = Origin(surface="slack", team_id=command.get("team_id"),
                     channel_id=command["channel_id"], user_id=user)  # fmt: skip
