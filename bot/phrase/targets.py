@@ -22,14 +22,23 @@ def _listed(names: list[str]) -> str:
     return ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
 
 
+def _unnamed(draft: Draft, named_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The bare numbers of a list ("trucks 42 and 43"), and the stray ones, less any id the
+    phrase named already. Most phrases have neither: skipping the sets then saves ~1 us."""
+    if not (draft.listed_ids or draft.loose_ids):
+        return [], []
+    named = {n.casefold() for n in named_ids}
+    listed = [n for n in _distinct(draft.listed_ids) if n.casefold() not in named]
+    named |= {n.casefold() for n in listed}
+    stray = [n for n in _distinct(draft.loose_ids) if n.casefold() not in named]
+    return listed, stray
+
+
 def resolve_targets(draft: Draft, most: int) -> tuple[list[Target], list[Inference]]:
     """Every vehicle and asset a draft names, in order (at most ``most``), or the refusal
     that explains why there is none. Bare numbers are taken as vehicle numbers, said."""
     vehicles, assets = _distinct(draft.vehicles), _distinct(draft.assets)
-    named = {n.casefold() for n in vehicles + assets}
-    listed = [n for n in _distinct(draft.listed_ids) if n.casefold() not in named]
-    named |= {n.casefold() for n in listed}
-    stray = [n for n in _distinct(draft.loose_ids) if n.casefold() not in named]
+    listed, stray = _unnamed(draft, vehicles + assets)
     loose = listed + stray
     everything = vehicles + assets + loose
     if stray and len(everything) > 1:
