@@ -160,17 +160,14 @@ class Encoding:
     CPU and 1.5 s more wall. x264 picks its own thread count (2 measured the same). Each
     decoder runs 4 frames ahead on a thread of its own, so the loop's scaling and encoding
     never wait on the three decodes one after another: same CPU, 10.9 s wall against 16.8 s
-    (medians of 3 at load 6-10, so only a sign; 12 frames more in memory, about 17 MB).
-    The ``area`` scaler (an average over each cell pixel's source pixels, the right filter for a
-    3x shrink) decoded and scaled a busy clip in 3.14 s CPU against 3.32 s for ``bilinear``
-    (medians of 3 alternated, load 2); ``fast_bilinear`` is cheaper still but skips pixels."""
+    (medians of 3 at load 6-10, so only a sign; 12 frames more in memory, about 17 MB)."""
 
     tile: tuple[int, int] = (416, 234)  # each camera's cell: 832x468 for 3 or 4 cameras
     preset: str = "ultrafast"
     crf: int = 28
     threads: int = 0  # x264's threads (0: its own choice from the cores)
     decoder_threads: int = 2  # frame threads per camera's decoder
-    scaler: str = "area"
+    scaler: str = "bilinear"
     ahead: int = 4  # frames each camera's decoder runs ahead on a thread of its own (0: inline)
 
 
