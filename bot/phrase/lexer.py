@@ -59,7 +59,8 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     (
         "iso",
         r"(?P<iso_d>\d{4}-\d{1,2}-\d{1,2})[t\s](?P<iso_t>\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
-        r"(?P<iso_z>z" + _END + r"|[+-]\d{2}:?\d{2})?(?![\w:])",
+        # Not before am/pm: "2026-12-04 3:00 PM" is a date and a 12-hour clock, not 03:00.
+        r"(?P<iso_z>z" + _END + r"|[+-]\d{2}:?\d{2})?(?![\w:]|\s*" + _MER + r")",
     ),
     (
         "ymd",
