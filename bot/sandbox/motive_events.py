@@ -129,10 +129,14 @@ class SafetyEvents:
         return event
 
     def random_event(self) -> dict[str, Any]:
-        """A plausible event a minute ago on a vehicle of the fleet (``--events-every``)."""
+        """A plausible event a minute ago on a vehicle of the fleet that is on the road
+        (``--events-every``; a truck parked for the night brakes nowhere)."""
         rng = self._rng
         now = self._rules.clock.now().replace(microsecond=0)
-        vehicle = rng.choice(sorted(v.number for v in self._rules.vehicles.values()))
+        rules = self._rules
+        driving = [v.number for v in rules.vehicles.values()
+                   if rules.windows(v, now - timedelta(seconds=90), now)]  # fmt: skip
+        vehicle = rng.choice(sorted(driving or (v.number for v in rules.vehicles.values())))
         kind = rng.choice(("hard_brake", "forward_collision_warning", "crash", "hard_corner"))
         speed = round(rng.uniform(40, 110), 1)
         return self.raise_event({

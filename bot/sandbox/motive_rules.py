@@ -250,6 +250,12 @@ class MotiveRules:
             return []
         return footage(entity.recording, self.zone, self.clock.now(), start, end)
 
+    def last_recorded(self, entity: SandboxVehicle | SandboxAsset) -> datetime | None:
+        """When the entity's cameras last recorded: now while they record, else the end of the
+        last stretch (a truck parked overnight last drove at 23:00)."""
+        stretches = self.windows(entity)
+        return stretches[-1][1] if stretches else None
+
     def recall(self, recall_id: str) -> SandboxRecall:
         """A recall by id."""
         with self._lock:
