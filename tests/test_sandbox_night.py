@@ -1,45 +1,44 @@
-"""The sandbox at night: trucks parked overnight have no footage, so its alerts (the demo's
-brake, ``--events-every``) happen on the road, whatever the hour the sandbox is run at."""
+"""The sandbox at night: trucks 42 and 1207 park 23:00-05:00 (no footage), but a safety event
+proves a truck was on the road, so its alert has footage whatever the hour."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.plumbing.timefmt import iso_utc
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.motive import MotiveSandbox
 
 CHICAGO = ZoneInfo("America/Chicago")
-NIGHT = datetime(2026, 12, 5, 1, 10, tzinfo=CHICAGO)  # trucks 42 and 1207 park 23:00-05:00
-DAY = datetime(2026, 12, 4, 15, 0, tzinfo=CHICAGO)
+NIGHT = datetime(2026, 12, 5, 1, 10, tzinfo=CHICAGO)
 
 
-def sandbox_at(moment: datetime) -> MotiveSandbox:
-    return MotiveSandbox(clock=SandboxClock(start=moment), auto_webhooks=False)
+def test_a_parked_truck_has_no_footage_at_night() -> None:
+    rules = MotiveSandbox(clock=SandboxClock(start=NIGHT), auto_webhooks=False).rules
+    truck = rules.vehicle_by("42", None)
+    assert rules.windows(truck, NIGHT - timedelta(minutes=30), NIGHT) == []
+    assert rules.windows(truck)[-1][1] == datetime(2026, 12, 4, 23, 0, tzinfo=CHICAGO)
 
 
-def test_a_parked_truck_last_recorded_when_it_parked() -> None:
-    rules = sandbox_at(NIGHT).rules
-    assert rules.last_recorded(rules.vehicle_by("42", None)) == datetime(
-        2026, 12, 4, 23, 0, tzinfo=CHICAGO
-    )
+def test_a_safety_event_at_night_has_footage_an_hour_either_side() -> None:
+    sandbox = MotiveSandbox(clock=SandboxClock(start=NIGHT), auto_webhooks=False)
+    rules, brake = sandbox.rules, NIGHT - timedelta(minutes=20)
+    sandbox.events.raise_event({"vehicle_number": "42", "type": "hard_brake",
+                                "start_time": iso_utc(brake),
+                                "end_time": iso_utc(brake + timedelta(seconds=3))})  # fmt: skip
+    truck, other = rules.vehicle_by("42", None), rules.vehicle_by("1207", None)
+    ((start, end),) = rules.windows(truck, NIGHT - timedelta(minutes=90))  # from 23:40
+    assert start == brake - timedelta(hours=1)
+    assert end - NIGHT < timedelta(seconds=5)  # clipped to now: no footage from the future
+    assert rules.windows(other, NIGHT - timedelta(minutes=30), NIGHT) == [], "only the one truck"
 
 
-def test_a_truck_on_the_road_records_now() -> None:
-    rules = sandbox_at(DAY).rules
-    recorded = rules.last_recorded(rules.vehicle_by("42", None))
-    assert recorded is not None
-    assert recorded - DAY < timedelta(minutes=1)  # now, as it runs
-
-
-def test_random_events_at_night_are_on_vehicles_that_record() -> None:
-    sandbox = sandbox_at(NIGHT)
-    rules, seen = sandbox.rules, set[str]()
-    for _ in range(40):
+def test_random_events_at_night_have_footage() -> None:
+    sandbox = MotiveSandbox(clock=SandboxClock(start=NIGHT.astimezone(UTC)), auto_webhooks=False)
+    for _ in range(20):
         event = sandbox.events.random_event()
-        vehicle = rules.vehicle_by(None, str(event["vehicle_id"]))
+        vehicle = sandbox.rules.vehicle_by(None, str(event["vehicle_id"]))
         start = datetime.fromisoformat(event["start_time"])
-        assert rules.windows(vehicle, start - timedelta(minutes=1), start), vehicle.number
-        seen.add(vehicle.number)
-    assert seen
-    assert not seen & {"42", "1207"}, seen
+        window = (start - timedelta(minutes=1), start + timedelta(seconds=30))
+        assert sandbox.rules.windows(vehicle, *window) == [window]

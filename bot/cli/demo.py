@@ -217,11 +217,7 @@ def show_shared(slack: SlackSandbox, message: Posted, narrator: Narrator, folder
 def second_act(slack: SlackSandbox, motive: MotiveSandbox, events_url: str,
                narrator: Narrator, folder: Path) -> int:  # fmt: skip
     """An alert from Motive, one click, the footage in the alert's thread; files shared."""
-    # On the truck's last drive (at night it is parked: a brake then has no footage).
-    driven = motive.rules.last_recorded(motive.rules.vehicle_by("42", None))
-    if driven is None:
-        raise DemoFailed("vehicle 42 of the sandbox's fleet holds no footage")
-    start = driven.replace(microsecond=0) - timedelta(minutes=20)
+    start = motive.clock.now().replace(microsecond=0) - timedelta(minutes=20)
     event = httpx.post(f"{motive.url}/_sandbox/safety_events", json={
         "vehicle_number": "42", "type": "hard_brake", "start_time": iso_utc(start),
         "end_time": iso_utc(start + timedelta(seconds=3)), "start_speed": 92.0,

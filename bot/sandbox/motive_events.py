@@ -102,12 +102,14 @@ class SafetyEvents:
         elif body.get("vehicle_id") is None:
             raise Refusal(400, "vehicle_number (or vehicle_id) is required")
         now = self._rules.clock.now()
+        vehicle_id = vehicle["id"] if vehicle else int(body["vehicle_id"])
+        self._rules.drove(vehicle_id, start, end)
         with self._lock:
             event_id = self._next_id
             self._next_id += 1
             event: dict[str, Any] = {
                 "id": event_id, "type": kind, "driver_id": 4033173,
-                "vehicle_id": vehicle["id"] if vehicle else int(body["vehicle_id"]),
+                "vehicle_id": vehicle_id,
                 "start_time": iso_utc(start), "end_time": iso_utc(end),
                 "start_speed": body.get("start_speed"), "end_speed": body.get("end_speed"),
                 "lat": body.get("lat"), "lon": body.get("lon"), "location": body.get("location"),
@@ -129,14 +131,10 @@ class SafetyEvents:
         return event
 
     def random_event(self) -> dict[str, Any]:
-        """A plausible event a minute ago on a vehicle of the fleet that is on the road
-        (``--events-every``; a truck parked for the night brakes nowhere)."""
+        """A plausible event a minute ago on a vehicle of the fleet (``--events-every``)."""
         rng = self._rng
         now = self._rules.clock.now().replace(microsecond=0)
-        rules = self._rules
-        driving = [v.number for v in rules.vehicles.values()
-                   if rules.windows(v, now - timedelta(seconds=90), now)]  # fmt: skip
-        vehicle = rng.choice(sorted(driving or (v.number for v in rules.vehicles.values())))
+        vehicle = rng.choice(sorted(v.number for v in self._rules.vehicles.values()))
         kind = rng.choice(("hard_brake", "forward_collision_warning", "crash", "hard_corner"))
         speed = round(rng.uniform(40, 110), 1)
         return self.raise_event({

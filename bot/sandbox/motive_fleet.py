@@ -6,6 +6,7 @@ the engine off, a trailer's Omnicam only records while it is hooked up in the da
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -125,20 +126,43 @@ def camera_type(position: CameraPosition) -> str:
     return "dashcam" if position in _DASHCAM else "omnicam"
 
 
+Stretch = tuple[datetime, datetime]
+
+
 def footage(
     recording: Recording,
     zone: ZoneInfo,
     now: datetime,
     start: datetime | None = None,
     end: datetime | None = None,
-) -> list[tuple[datetime, datetime]]:
-    """The stretches with footage, oldest first, clipped to [start, end] and to now."""
+    driven: Sequence[Stretch] = (),
+) -> list[Stretch]:
+    """The stretches with footage, oldest first, clipped to [start, end] and to now; ``driven``
+    adds stretches outside the daily hours (a truck out at night records too)."""
     oldest = now - timedelta(days=recording.days)
     low = max(start or oldest, oldest)
     high = min(end or now, now)
     if low >= high:
         return []
-    windows: list[tuple[datetime, datetime]] = []
+    daily = _daily(recording, zone, low, high)
+    extra = [(max(lo, low), min(hi, high)) for lo, hi in driven if max(lo, low) < min(hi, high)]
+    return _merged(daily + extra) if extra else daily
+
+
+def _merged(stretches: list[Stretch]) -> list[Stretch]:
+    """Overlapping or touching stretches joined, oldest first."""
+    joined: list[Stretch] = []
+    for lo, hi in sorted(stretches):
+        if joined and joined[-1][1] >= lo:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], hi))
+        else:
+            joined.append((lo, hi))
+    return joined
+
+
+def _daily(recording: Recording, zone: ZoneInfo, low: datetime, high: datetime) -> list[Stretch]:
+    """The daily recording hours between ``low`` and ``high``."""
+    windows: list[Stretch] = []
     first_hour, last_hour = recording.daily
     day: date = low.astimezone(zone).date() - timedelta(days=1)
     while datetime.combine(day, time(0), zone) <= high:

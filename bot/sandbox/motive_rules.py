@@ -28,9 +28,12 @@ from bot.sandbox.motive_fleet import (
     DEMO_VEHICLES,
     SandboxAsset,
     SandboxVehicle,
+    Stretch,
     camera_type,
     footage,
 )
+
+DROVE_FOR = timedelta(hours=1)  # the footage around a safety event, either side
 
 OTHER_SHAPES: dict[str, Any] = {
     "vehicles_key": "data",
@@ -201,6 +204,7 @@ class MotiveRules:
         self._lock = threading.RLock()
         self._media_key = hashlib.sha256(settings.api_key.encode()).digest()
         self._revoked: dict[int, int] = {}  # recall id -> links expiring at or before: dead
+        self._driven: dict[int, list[Stretch]] = {}  # vehicle id -> on the road (events)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -248,13 +252,15 @@ class MotiveRules:
         """Where the entity holds footage (none at all for an asset without cameras)."""
         if not entity.positions:
             return []
-        return footage(entity.recording, self.zone, self.clock.now(), start, end)
+        with self._lock:
+            driven = list(self._driven.get(entity.id, ()))
+        return footage(entity.recording, self.zone, self.clock.now(), start, end, driven)
 
-    def last_recorded(self, entity: SandboxVehicle | SandboxAsset) -> datetime | None:
-        """When the entity's cameras last recorded: now while they record, else the end of the
-        last stretch (a truck parked overnight last drove at 23:00)."""
-        stretches = self.windows(entity)
-        return stretches[-1][1] if stretches else None
+    def drove(self, vehicle_id: int, start: datetime, end: datetime) -> None:
+        """A safety event proves the vehicle was on the road: its cameras recorded for an hour
+        either side, even in the hours it is usually parked (an alert at 1 AM has footage)."""
+        with self._lock:
+            self._driven.setdefault(vehicle_id, []).append((start - DROVE_FOR, end + DROVE_FOR))
 
     def recall(self, recall_id: str) -> SandboxRecall:
         """A recall by id."""
