@@ -23,6 +23,7 @@ from bot.recall_terms import PhraseErrorCode
 _MONTHS = {name: number for number, name in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}  # fmt: skip
 _WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
+_EXPLICIT = frozenset({DayKind.NUMERIC, DayKind.ISO, DayKind.MONTH_NAME, DayKind.DAY_OF_MONTH})
 
 
 def _read_month_name(text: str, today: date) -> date | None:
@@ -130,4 +131,4 @@ def resolve_day(spec: DaySpec, today: date, passed_today: bool) -> date:
 
 def is_explicit_date(spec: DaySpec) -> bool:
     """Whether a day names a calendar date (so a weekday beside it only checks it)."""
-    return spec.kind in {DayKind.NUMERIC, DayKind.ISO, DayKind.MONTH_NAME, DayKind.DAY_OF_MONTH}
+    return spec.kind in _EXPLICIT

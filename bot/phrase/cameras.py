@@ -12,6 +12,11 @@ _KNOWN = (
     "(left, right and rear)"
 )
 
+# The note of every phrase that names no camera (one object: an inference is immutable).
+_EVERY_CAMERA_NOTE = Inference(
+    kind=InferenceKind.CAMERAS, message="No camera named: every camera the vehicle has."
+)
+
 
 def _words(positions: tuple[CameraPosition, ...]) -> str:
     return ", ".join(CAMERA_WORDS[p] for p in positions)
@@ -45,12 +50,7 @@ def resolve_cameras(
             )
         ]
     else:
-        return None, [
-            Inference(
-                kind=InferenceKind.CAMERAS,
-                message="No camera named: every camera the vehicle has.",
-            )
-        ]
+        return None, [_EVERY_CAMERA_NOTE]
     ordered = tuple(p for p in CAMERA_ORDER if p in chosen)
     if not ordered:
         raise PhraseProblem(

@@ -16,6 +16,12 @@ from bot.recall_terms import (
     allowed_durations_text,
 )
 
+# The note of every phrase that names no type (one object: an inference is immutable).
+_REGULAR_NOTE = Inference(
+    kind=InferenceKind.RECALL_TYPE,
+    message="A regular (real-time) recall; say “timelapse” for a time-lapse of up to an hour.",
+)
+
 
 def _minutes_text(seconds: int) -> str:
     minutes = seconds / 60
@@ -35,11 +41,7 @@ def resolve_type(draft: Draft) -> tuple[RecallType, list[Inference]]:
         )
     if types:
         return types.pop(), []
-    note = Inference(
-        kind=InferenceKind.RECALL_TYPE,
-        message="A regular (real-time) recall; say “timelapse” for a time-lapse of up to an hour.",
-    )
-    return RecallType.REGULAR, [note]
+    return RecallType.REGULAR, [_REGULAR_NOTE]
 
 
 def resolve_duration(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from bot.phrase.cameras import resolve_cameras
 from bot.phrase.context import Context, borrow
@@ -43,8 +44,15 @@ def reading_zone(
         assert spec.tz is not None  # noqa: S101 - filtered above; narrows the type
         message = f"Times read in {spec.label}, as the phrase says."
         return spec.tz, spec, Inference(kind=InferenceKind.ZONE, message=message)
+    return requester, None, _zone_note(requester, whose)
+
+
+@lru_cache(maxsize=64)
+def _zone_note(requester: tzinfo, whose: str) -> Inference:
+    """ "Times read in America/Chicago, your time zone.": the same note for every phrase read
+    in one requester's zone, so it is written once (an inference is immutable)."""
     message = f"Times read in {zone_label(requester)}, {whose}."
-    return requester, None, Inference(kind=InferenceKind.ZONE, message=message)
+    return Inference(kind=InferenceKind.ZONE, message=message)
 
 
 def _ignored(draft: Draft) -> list[Inference]:

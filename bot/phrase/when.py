@@ -16,7 +16,6 @@ from bot.phrase.draft import (
     ClockStyle,
     ClockTime,
     DayKind,
-    DaySpec,
     Draft,
     PartOfDay,
     TimeRange,
@@ -54,8 +53,9 @@ def localize(day: date, wall: WallTime, tz: tzinfo, text: str) -> datetime:
     day = day + timedelta(days=1) if wall.next_day else day
     # Both folds built directly: ``naive.replace(tzinfo=...)`` costs ~0.75 us a call against
     # ~0.3 us for the constructor, and this runs once a phrase.
-    first = _lenient(day, wall, tz, next_day=False)
-    second = _lenient(day, wall, tz, next_day=False, fold=1)
+    fields = (day.year, day.month, day.day, wall.hour, wall.minute, wall.second)
+    first = datetime(*fields, tzinfo=tz)
+    second = datetime(*fields, tzinfo=tz, fold=1)
     if first.utcoffset() == second.utcoffset():
         return first
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != first.replace(tzinfo=None):
@@ -243,7 +243,9 @@ class _Resolver:
         passed = (wall.hour, wall.minute, wall.second) <= wall_now and not wall.next_day
         explicit = [d for d in self.draft.days if is_explicit_date(d)]
         # Beside a calendar date, a weekday only checks it ("Monday, Nov 16").
-        specs = [d for d in self.draft.days if not (explicit and d.kind is DayKind.WEEKDAY)]
+        specs = self.draft.days
+        if explicit:
+            specs = [d for d in specs if d.kind is not DayKind.WEEKDAY]
         days = {resolve_day(spec, today, passed) for spec in specs}
         if len(days) > 1:
             texts = " and ".join(f"“{d.text}”" for d in specs[:2])
@@ -252,8 +254,9 @@ class _Resolver:
                 f"{texts} are different days. Name one day, e.g. {_EXAMPLE}.",
             )
         day = days.pop()
-        self._check_weekdays(day, explicit)
-        if any(spec.kind is not DayKind.OFFSET for spec in specs):
+        if explicit:
+            self._check_weekdays(day)
+        if explicit or any(spec.kind is not DayKind.OFFSET for spec in specs):
             said = " ".join(spec.text for spec in specs)
             self.note(InferenceKind.DAY, f"“{said}” read as {day_text(day)}, {day.year}.")
         shown = day + timedelta(days=1) if wall.next_day else day
@@ -265,9 +268,8 @@ class _Resolver:
             )
         return day
 
-    def _check_weekdays(self, day: date, explicit: list[DaySpec]) -> None:
-        if not explicit:
-            return
+    def _check_weekdays(self, day: date) -> None:
+        """Beside a calendar date, every weekday named must be that date's."""
         for spec in self.draft.days:
             if spec.kind is DayKind.WEEKDAY and spec.weekday != day.weekday():
                 raise _problem(
