@@ -23,6 +23,17 @@ _PART_HOURS: dict[PartOfDay, frozenset[int]] = {
     PartOfDay.NIGHT: frozenset([*range(18, 24), *range(6)]),
 }
 _NIGHT_AFTER_MIDNIGHT = frozenset(range(6))
+# The forms of the lexer's ``clock`` lexeme, in its order: the groups each has for its hour,
+# its am/pm letters, minutes, seconds and "ish" (None: that form has no such part). Asking a
+# token for a group its pattern lacks raises inside ``Token.group`` (~1 us a time: two for
+# every "3pm"), so each form asks only for its own.
+_CLOCK_FORMS: tuple[tuple[str, tuple[str, ...], str | None, str | None, str | None], ...] = (
+    ("c1h", ("c1a", "c1p"), "c1m", "c1s", "c1ish"),
+    ("c2h", ("c2a",), "c2m", None, "c2ish"),
+    ("c6h", ("c6a",), "c6m", None, "c6ish"),
+    ("c3h", ("c3a", "c3p"), None, None, "c3ish"),
+    ("c4h", (), None, None, None),
+)
 
 
 def _style(hour_text: str, meridiem: str | None) -> ClockStyle:
@@ -47,14 +58,14 @@ def read_clock(token: Token, approximate: bool = False) -> ClockTime:
         return ClockTime(0, 0, 0, ClockStyle.MIDNIGHT, token.text, approximate=approximate)
     if digits := token.group("c5h"):  # "3ish": approximate by its own word
         return clock_from_digits(digits, token.text, approximate=True)
-    for prefix in ("c1", "c2", "c6", "c3", "c4"):
-        hour_text = token.group(f"{prefix}h")
+    for hour_group, letters, minute_group, second_group, ish_group in _CLOCK_FORMS:
+        hour_text = token.group(hour_group)
         if hour_text is None:
             continue
-        meridiem = _meridiem(token.group(f"{prefix}a"), token.group(f"{prefix}p"))
-        minute = token.group(f"{prefix}m") or "0"
-        second = token.group(f"{prefix}s") or "0"
-        approx = approximate or bool(token.group(f"{prefix}ish"))
+        meridiem = _meridiem(*(token.group(letter) for letter in letters))
+        minute = (minute_group and token.group(minute_group)) or "0"
+        second = (second_group and token.group(second_group)) or "0"
+        approx = approximate or bool(ish_group and token.group(ish_group))
         return ClockTime(
             int(hour_text),
             int(minute),

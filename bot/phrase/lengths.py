@@ -6,6 +6,8 @@ time-lapse spends quota differently and looks different, so only the requester m
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.phrase.draft import Draft
 from bot.phrase.result import Inference, InferenceKind, PhraseProblem
 from bot.recall_terms import (
@@ -44,6 +46,16 @@ def resolve_type(draft: Draft) -> tuple[RecallType, list[Inference]]:
     return RecallType.REGULAR, [_REGULAR_NOTE]
 
 
+@lru_cache(maxsize=len(RecallType))
+def _default_note(recall_type: RecallType, default: int) -> Inference:
+    """The note of a phrase that gives no length: one per type, written once."""
+    return Inference(
+        kind=InferenceKind.DURATION,
+        message=f"No length given: {_minutes_text(default * 60)}, the default for a "
+        f"{recall_type} recall.",
+    )
+
+
 def resolve_duration(
     draft: Draft, recall_type: RecallType, range_seconds: int | None, range_text: str | None
 ) -> tuple[int, list[Inference]]:
@@ -71,12 +83,7 @@ def resolve_duration(
                 f"A time-lapse needs a length: {allowed_durations_text(recall_type)}, e.g. "
                 f"{example}.",
             )
-        note = Inference(
-            kind=InferenceKind.DURATION,
-            message=f"No length given: {_minutes_text(default * 60)}, the default for a "
-            f"{recall_type} recall.",
-        )
-        return default, [note]
+        return default, [_default_note(recall_type, default)]
     ((seconds, text),) = said.items()
     allowed = ALLOWED_DURATIONS[recall_type]
     if seconds % 60 == 0 and seconds // 60 in allowed:
