@@ -1,8 +1,7 @@
 """The lexer's shortcuts keep its meaning: a token is matched only against the lexemes that can
-start with its first letter, so that table must hold every letter each pattern can start with;
-and a phrase whose lower case is longer than itself ("İ") is read like any other."""
+start with its first two characters, so that table must hold every two each pattern can start
+with; and a phrase whose lower case is longer than itself ("İ") is read like any other."""
 
-import string
 from re import _constants as sre
 from re import _parser as sre_parse
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.phrase import ParsedPhrase, parse_phrase
-from bot.phrase.lexer import _FIRST_LETTERS, _LEXEMES, _STARTS, tokenize
+from bot.phrase.lexer import _LEXEMES, _PREFIXES, tokenize
 from tests.phrase_table import TUE
 
 _CATEGORIES = {
@@ -37,49 +36,68 @@ def _in_set(items: list[tuple[Any, Any]], ch: str) -> bool:
     return hit != negate
 
 
-def _starts(items: Any, ch: str) -> tuple[bool, bool]:
-    """Whether a parsed pattern can start with ``ch``, and whether it can match nothing."""
+_ASCII = frozenset(map(chr, range(128)))
+_ANY_TWO = frozenset(a + b for a in _ASCII for b in _ASCII)
+
+
+def _then(heads: set[str], tails: set[str]) -> set[str]:
+    """Each of ``heads`` followed by each of ``tails``, cut to two characters."""
+    return {head if len(head) >= 2 else (head + tail)[:2] for head in heads for tail in tails}
+
+
+def _starts(items: Any) -> set[str]:
+    """The first two ASCII characters (or fewer, where a match can end) of every string a
+    parsed pattern can match, or more: a lookahead is read as matching nothing, a
+    backreference as anything; either only widens what is allowed, never narrows it."""
+    found = {""}
     for op, arg in items:
-        can, empty = _item_starts(op, arg, ch)
-        if can:
-            return True, False
-        if not empty:
-            return False, False
-    return False, True
+        found = _then(found, _item_starts(op, arg))
+    return found
 
 
-def _item_starts(op: Any, arg: Any, ch: str) -> tuple[bool, bool]:
+def _item_starts(op: Any, arg: Any) -> set[str]:
     if op is sre.LITERAL:
-        return ch == chr(arg), False
+        return {chr(arg)} & _ASCII
     if op is sre.NOT_LITERAL:
-        return ch != chr(arg), False
+        return _ASCII - {chr(arg)}
     if op is sre.IN:
-        return _in_set(arg, ch), False
+        return {ch for ch in _ASCII if _in_set(arg, ch)}
     if op is sre.ANY:
-        return True, False
-    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # a lookahead only narrows what can start
-        return False, True
+        return set(_ASCII)
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return {""}
     if op is sre.SUBPATTERN:
-        return _starts(arg[3], ch)
+        return _starts(arg[3])
     if op is sre.BRANCH:
-        found = [_starts(branch, ch) for branch in arg[1]]
-        return any(can for can, _ in found), any(empty for _, empty in found)
+        return set().union(*(_starts(branch) for branch in arg[1]))
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        can, empty = _starts(arg[2], ch)
-        return can, empty or arg[0] == 0
+        least, most, body = arg
+        once, found = _starts(body), {""}
+        for _ in range(min(least, 2)):  # cut to two characters, more repeats add nothing
+            found = _then(found, once)
+        for _ in range(2 if most > least else 0):
+            found |= _then(found, once)
+        return found
     if op is sre.GROUPREF:
-        return True, True
+        return {""} | _ASCII | _ANY_TWO
     raise AssertionError(f"a pattern element the test does not know: {op}")
 
 
+def _written(ch: str) -> str:
+    return "0" if ch.isdigit() else " " if ch.isspace() else ch
+
+
 @pytest.mark.parametrize(("kind", "pattern"), _LEXEMES, ids=[kind for kind, _ in _LEXEMES])
-def test_every_letter_a_lexeme_can_start_with_is_listed(kind: str, pattern: str) -> None:
-    if "l" not in _STARTS.get(kind, "l"):
+def test_every_two_characters_a_lexeme_can_start_with_are_listed(kind: str, pattern: str) -> None:
+    if kind not in _PREFIXES:
         return
-    parsed = sre_parse.parse(pattern)
-    can = {ch for ch in string.ascii_lowercase if _starts(parsed, ch)[0]}
-    listed = set(_FIRST_LETTERS.get(kind, string.ascii_lowercase))
-    assert can <= listed, f"add {''.join(sorted(can - listed))!r} to _FIRST_LETTERS[{kind!r}]"
+    can = set()
+    for start in _starts(sre_parse.parse(pattern)):
+        ends = {start + ch for ch in _ASCII} if len(start) == 1 else {start}  # then anything
+        can |= {_written(s[0]) + _written(s[1]) for s in ends if s[0].isalnum()}
+    listed = set(_PREFIXES[kind].split("|"))
+    missing = {s for s in can - listed if f"{s[0]}*" not in listed}
+    assert not missing, f"add {'|'.join(sorted(missing))!r} to _PREFIXES[{kind!r}]"
 
 
 def test_a_plain_word_is_a_word_and_a_keyword_is_its_lexeme() -> None:

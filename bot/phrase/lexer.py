@@ -243,51 +243,100 @@ _STARTS: dict[str, str] = {
 }  # fmt: skip
 
 
-# The (lower-case) letters a lexeme can start with, when not every letter: a token starting
-# with a letter is matched against the lexemes that can start with it only (a plain word tries
-# 4 lexemes rather than 32: most of its cost). tests/test_phrase_lexer.py derives these from
-# the patterns and names any letter missing here; a lexeme not listed is tried for every letter.
-_FIRST_LETTERS: dict[str, str] = {
-    "target": "abtuv", "mdate": "adfjmnos", "dom": "ot", "duration": "aefhmnost", "noon": "mn",
-    "midnight": "m", "day": "delty", "thispod": "t", "pod": "aeilmno", "vague": "lmnptwy",
-    "weekday": "fmstw", "month": "adfjmnos", "zone": "aceghilmopuyz", "timelapse": "t",
-    "regular": "r", "plusminus": "p", "cam_sides": "bs", "cam_narrow": "fnr", "cam_left": "dl",
-    "cam_right": "pr", "cam_driver": "cdi", "cam_front": "for", "cam_rear": "br",
-    "cam_ext": "eo", "cam_both": "bd", "cam_all": "ae", "driver_word": "d", "cam_noun": "bcmrsw",
-}  # fmt: skip
+# The first two characters each lexeme can start with, when not every two its _STARTS allows:
+# lower case, any digit written "0" and any space " ", "z*" for "z" then anything. A token is
+# matched against the lexemes that can start with its first two characters only, since every
+# lexeme a pattern holds costs a try: a plain word tries 4 to 6 rather than 32, "42 " 7 rather
+# than 13. tests/test_phrase_lexer.py derives these from the patterns and names any pair
+# missing here; a lexeme not listed is tried wherever its _STARTS allows.
+_PREFIXES: dict[str, str] = {
+    "target": "as|bu|tr|un|va|ve",
+    "iso": "00",
+    "ymd": "00",
+    "mdy": "0-|0/|00",
+    "mdate": "0 |00|0n|0r|0s|0t|ap|au|de|fe|ja|ju|ma|no|oc|se",
+    "dom": "on|th",
+    "ordinal": "00|0n|0r|0s|0t",
+    "duration": "0 |0-|0.|00|0d|0h|0m|0s|0w|a |a-|an|ei|el|fi|fo|ha|ho|hr|mi|ni|on|se|si|te|th|tw",
+    "clock": "0 |0-|0.|00|0:|0a|0i|0o|0p",
+    "noon": "00|mi|no",
+    "midnight": "00|mi",
+    "day": "da|ea|la|th|tm|to|yd|ye|ys",
+    "thispod": "th",
+    "pod": "af|at|ev|in|lu|mo|ni|ov",
+    "vague": "la|mo|ne|pa|pr|th|we|ye",
+    "weekday": "fr|mo|sa|su|th|tu|we",
+    "month": "ap|au|de|fe|ja|ju|ma|no|oc|se",
+    "zone": "af|ak|al|am|an|as|at|au|cd|ce|cs|ct|ea|ed|es|et|eu|gm|ha|hd|hs|in|lo|md|mo|ms|mt|my"
+    "|ou|pa|pd|ps|pt|ut|yo|z*",
+    "timelapse": "t/|ti|tl",
+    "regular": "re",
+    "plusminus": "pl",
+    "cam_sides": "bo|si",
+    "cam_narrow": "fo|fr|na|ro",
+    "cam_left": "dr|le",
+    "cam_right": "pa|ri",
+    "cam_driver": "ca|dr|in",
+    "cam_front": "fo|fr|ou|ro",
+    "cam_rear": "ba|re",
+    "cam_ext": "ex|om",
+    "cam_both": "bo|du",
+    "cam_all": "al|ea|ev",
+    "driver_word": "dr",
+    "cam_noun": "bu|ca|mi|ro|si|wi",
+}
+_PAIRS = {kind: frozenset(pairs.split("|")) for kind, pairs in _PREFIXES.items()}
+_CLASSES = {"digit": "d", "letter": "l", "other": "o"}
 
 
-def _can_start(kind: str, first: str) -> bool:
-    """Whether lexeme ``kind`` can start with ``first``: an ASCII letter, or "digit", "letter"
-    (any other letter) or "other"."""
-    if len(first) == 1:
-        return "l" in _STARTS.get(kind, "l") and first in _FIRST_LETTERS.get(kind, first)
-    return {"digit": "d", "letter": "l", "other": "o"}[first] in _STARTS.get(kind, "l")
+def _written(char: str) -> str:
+    """An ASCII character as _PREFIXES writes it."""
+    return "0" if char.isdigit() else " " if char.isspace() else char.lower()
+
+
+def _can_start(kind: str, start: str) -> bool:
+    """Whether lexeme ``kind`` can start with ``start``: one or two ASCII characters as
+    _PREFIXES writes them (one when the second is the phrase's end or not ASCII), or "digit",
+    "letter" (any other letter) or "other"."""
+    if start in _CLASSES:
+        return _CLASSES[start] in _STARTS.get(kind, "l")
+    first = start[0]
+    kinds = "d" if first == "0" else "l" if first.isalpha() else "o"
+    if kinds not in _STARTS.get(kind, "l"):
+        return False
+    pairs = _PAIRS.get(kind)
+    if pairs is None or not first.isalnum() or f"{first}*" in pairs:
+        return True
+    return start in pairs if len(start) == 2 else any(pair[0] == first for pair in pairs)
 
 
 @functools.cache
-def _compile(first: str, flags: int) -> re.Pattern[str]:
-    """The lexemes that can start with ``first`` as one pattern, in priority order (compiled
-    on first use: a phrase needs a few of them, and compiling all costs ~10 ms of a start)."""
-    chosen = "|".join(f"(?P<{k}>{p})" for k, p in _LEXEMES if _can_start(k, first))
+def _compile(kinds: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    """The lexemes ``kinds`` as one pattern, in priority order (compiled on first use, once for
+    all the starts that share them: a phrase needs a few, and compiling all costs ~40 ms)."""
+    chosen = "|".join(f"(?P<{k}>{p})" for k, p in _LEXEMES if k in kinds)
     # The trailing \s* moves the scan to the next token within the same call.
     return re.compile(f"(?:{chosen})\\s*", flags)
 
 
 class _Patterns(dict[str, re.Pattern[str]]):
-    """The pattern to match where a character starts a token, by that character."""
+    """The pattern to match where a token starts, by its first two characters."""
 
     def __init__(self, flags: int) -> None:
         super().__init__()
         self.flags = flags
 
-    def __missing__(self, char: str) -> re.Pattern[str]:
-        first = char.lower()
-        if not (first.isascii() and first.isalpha()):
-            first = "digit" if char.isdecimal() else "letter" if char.isalpha() else "other"
-        pattern = _compile(first, self.flags)
-        if char.isascii():  # the rest are looked up again: what the phrases hold is unbounded
-            self[char] = pattern
+    def __missing__(self, start: str) -> re.Pattern[str]:
+        char = start[0]
+        if start.isascii():
+            written = "".join(map(_written, start))
+        elif char.isascii():
+            written = _written(char)
+        else:
+            written = "digit" if char.isdecimal() else "letter" if char.isalpha() else "other"
+        pattern = _compile(tuple(k for k, _ in _LEXEMES if _can_start(k, written)), self.flags)
+        if start.isascii():  # the rest are looked up again: what the phrases hold is unbounded
+            self[start] = pattern
         return pattern
 
 
@@ -359,7 +408,7 @@ def tokenize(text: str) -> list[Token]:
     end = len(lowered)
     position = end - len(lowered.lstrip())
     while position < end:
-        match = patterns[lowered[position]].match(lowered, position)
+        match = patterns[lowered[position : position + 2]].match(lowered, position)
         if match is None or match.lastgroup is None:  # pragma: no cover - "other" matches \S
             break
         token = _new_token(Token)
