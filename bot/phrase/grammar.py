@@ -152,6 +152,8 @@ class _Reader:
     def _settle_last_week(self) -> None:
         """ "friday last week", "on friday at 3pm last week": the weekday of last week."""
         draft = self.draft
+        if not draft.vague:  # most phrases: no "last week" to look for
+            return
         weeks = [v for v in draft.vague if " ".join(v.lower().split()) in lx.LAST_WEEK]
         weekdays = [d for d in draft.days if d.kind is DayKind.WEEKDAY]
         if len(weeks) != 1 or len(weekdays) != 1:
@@ -387,17 +389,17 @@ class _Reader:
     def _duration(self, i: int) -> None:
         token = self.tokens[i]
         seconds, unit, text, after = self._duration_value(i)
-        following = self.low(after)
+        following, before = self.low(after), self.low(i - 1)
         if following in lx.AGO_WORDS:
             self.take(after)
             said = Said(seconds, f"{text} {self.tokens[after].text}")
             self._time_back(said, in_days=unit >= lx.UNIT_SECONDS["day"])
         elif following == "later" or (following == "from" and self.low(after + 1) == "now"):
             self.draft.futures.append(f"{text} {following}")
-        elif self.low(i - 1) == "in":
+        elif before == "in":
             self.draft.futures.append(f"in {text}")
-        elif self.low(i - 1) in {"last", "past", "previous"}:  # "the last 2 minutes"
-            said = Said(seconds, f"{self.low(i - 1)} {text}")
+        elif before in {"last", "past", "previous"}:  # "the last 2 minutes"
+            said = Said(seconds, f"{before} {text}")
             self.draft.relatives.append(said)
             self.draft.durations.append(said)
         elif (window := self._window_words(after)) is not None:

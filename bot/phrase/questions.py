@@ -273,7 +273,8 @@ def read_phrase(
     recall = (text, tz, now, context, max_targets, zone_words)
     used = frozenset[int]() if cue is None else cue.used
     try:
-        draft = read_draft([token for i, token in enumerate(tokens) if i not in used])
+        draft = read_draft([token for i, token in enumerate(tokens) if i not in used]
+                           if used else tokens)  # fmt: skip
         if cue is None:  # a recall, read from these tokens (lexing it again cost a fifth)
             return _parse(text, tz, now, context, max_targets, zone_words, draft)
         if cue.intent is Intent.LOOK:

@@ -186,6 +186,8 @@ class _Resolver:
     def _part(self) -> PartOfDay | None:
         named = [(p.value, p.text) for p in self.draft.parts]
         named += [(d.part, d.text) for d in self.draft.days if d.part is not None]
+        if not named:  # most phrases
+            return None
         parts = {part for part, _ in named}
         if len(parts) > 1:
             texts = " and ".join(f"“{text}”" for _, text in named[:2])
@@ -230,7 +232,7 @@ class _Resolver:
         today = self.local_now.date()
         if not self.draft.days:
             day = today
-            if _lenient(day, wall, self.tz, next_day=False).astimezone(UTC) > self.now:
+            if _lenient(day, wall, self.tz, next_day=False) > self.now:  # compared as instants
                 day -= timedelta(days=1)
             when = "today" if day == today else "yesterday"
             self.note(
