@@ -68,6 +68,8 @@ def _item_starts(op: Any, arg: Any) -> set[str]:
         return {""}
     if op is sre.SUBPATTERN:
         return _starts(arg[3])
+    if op is sre.ATOMIC_GROUP:
+        return _starts(arg)
     if op is sre.BRANCH:
         return set().union(*(_starts(branch) for branch in arg[1]))
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):

@@ -27,7 +27,7 @@ _MONTH_NOT_MAY = (
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _MONTH = r"(?:" + _MONTH_NOT_MAY + r"|may)"
-_DAYN = r"(?:3[01]|[12]\d|0?[1-9])"
+_DAYN = r"(?>3[01]|[12]\d|0?[1-9])"
 _ORD = r"(?:st|nd|rd|th)"
 _YEAR_TAIL = r"(?:,?\s+(?:19|20)\d{2}(?![\w:]))?"
 _NOT_CLOCK_AHEAD = r"(?!\d|\s*(?::\d|[ap]\.?\s?m\.?" + _END + r"|o'?\s?clock))"
@@ -35,9 +35,9 @@ _ID = r"(?=[\w-]*\d)[^\W_](?:[\w-]*[^\W_])?"
 # What cannot be a vehicle id after "truck": a clock time or a clip length ("truck 3pm",
 # "truck 2 min"); day and week units are left out so "truck 42 day before yesterday" stays whole.
 _CLOCKLIKE = (
-    r"(?:\d{1,2}(?::\d{2}|\s*" + _MER + r"|[ap]" + _END + r"|\s*o'?\s?clock)"
-    r"|\d{1,4}\s*-?\s*ish(?![\w])"
-    r"|\d+(?:\.\d+)?\s*-?\s*(?:(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)"
+    r"(?:\d{1,2}+(?::\d{2}|\s*" + _MER + r"|[ap]" + _END + r"|\s*o'?\s?clock)"
+    r"|\d{1,4}+\s*-?\s*ish(?![\w])"
+    r"|\d++(?:\.\d++)?+\s*-?\s*(?:(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)"
     + _END
     + r"|[smh]"
     + _END
@@ -69,7 +69,7 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     ),
     (
         "mdy",
-        r"(?P<n_a>\d{1,2})(?P<n_sep>[/-])(?P<n_b>\d{1,2})(?:(?P=n_sep)(?P<n_y>\d{4}|\d{2}))?"
+        r"(?P<n_a>\d{1,2}+)(?P<n_sep>[/-])(?P<n_b>\d{1,2}+)(?:(?P=n_sep)(?P<n_y>\d{4}|\d{2}))?"
         r"(?![\w:/.-]|\s*(?:" + _MER + r"|o'?\s?clock|" + _UNIT + _END + r"))",
     ),
     (
@@ -99,17 +99,17 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
         + r")",
     ),
     ("dom", r"(?:on\s+)?the\s+(?P<dom_d>\d{1,2})" + _ORD + _END),
-    ("ordinal", r"(?P<ord_d>\d{1,2})" + _ORD + _END),
+    ("ordinal", r"(?P<ord_d>\d{1,2}+)" + _ORD + _END),
     (
         "duration",
-        r"(?P<hm_h>\d{1,2})\s*h(?:rs?)?\s*(?P<hm_m>\d{1,2})\s*m(?:ins?)?"
+        r"(?P<hm_h>\d{1,2}+)\s*h(?:rs?)?\s*(?P<hm_m>\d{1,2}+)\s*m(?:ins?)?"
         + _END
-        + r"|(?P<d_amt>\d+(?:\.\d+)?)\s*-?\s*(?P<d_unit>"
+        + r"|(?P<d_amt>\d++(?:\.\d++)?+)\s*-?\s*(?P<d_unit>"
         + _UNIT
         + r")"
         + _END
         + r"(?P<d_half>\s+and\s+a\s+half)?"
-        + r"|(?P<g_amt>\d+(?:\.\d+)?)(?P<g_unit>[smhd])"
+        + r"|(?P<g_amt>\d++(?:\.\d++)?+)(?P<g_unit>[smhd])"
         + _END
         + r"|(?P<l_unit>hour|minute|min|hr)[\s-]+long"
         + _END
@@ -124,14 +124,14 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     ),
     (
         "clock",
-        r"(?P<c1h>\d{1,2}):(?P<c1m>\d{2})(?::(?P<c1s>\d{2}))?(?!\d)"
+        r"(?P<c1h>\d{1,2}+):(?P<c1m>\d{2})(?::(?P<c1s>\d{2}))?(?!\d)"
         r"(?:\s*(?P<c1a>[ap])\.?\s?m\.?" + _END + r"|(?P<c1p>[ap])" + _END + r")?"
         r"(?P<c1z>z"
         + _END
         + r")?(?P<c1ish>"
         + _ISH
         + r")"
-        + r"|(?P<c2h>\d{1,2})\.(?P<c2m>\d{2})\s*(?P<c2a>[ap])\.?\s?m\.?"
+        + r"|(?P<c2h>\d{1,2}+)\.(?P<c2m>\d{2})\s*(?P<c2a>[ap])\.?\s?m\.?"
         + _END
         + r"(?P<c2ish>"
         + _ISH
@@ -141,15 +141,15 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
         + r"(?P<c6ish>"
         + _ISH
         + r")"
-        + r"|(?P<c3h>\d{1,2})(?:\s*(?P<c3a>[ap])\.?\s?m\.?|(?P<c3p>[ap]))"
+        + r"|(?P<c3h>\d{1,2}+)(?:\s*(?P<c3a>[ap])\.?\s?m\.?|(?P<c3p>[ap]))"
         + _END
         + r"(?P<c3ish>"
         + _ISH
         + r")"
-        + r"|(?P<c4h>\d{1,2})\s*o'?\s?clock"
+        + r"|(?P<c4h>\d{1,2}+)\s*o'?\s?clock"
         + _END
         # "3ish", "3 ish", "1504-ish": an hour (or HHMM) said to be approximate
-        + r"|(?P<c5h>\d{1,4})\s*-?\s*ish"
+        + r"|(?P<c5h>\d{1,4}+)\s*-?\s*ish"
         + _END,
     ),
     ("noon", r"(?:12\s*)?(?:noon|midday|mid-day)" + _END),
@@ -229,7 +229,7 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
     ("driver_word", r"driver(?![\w'])"),
     ("cam_unknown", r"(?P<cu>[^\W_][\w°'-]*?)[\s-]*(?:cams?|cameras?)" + _END),
     ("cam_noun", r"(?P<cn>windshield|windscreen|mirrors?|roof|bumper|cargo|sideview)" + _END),
-    ("ident", r"(?!\d{1,2}(?::\d{2})?-\d)(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_][\w-]*[^\W_]"),
+    ("ident", r"(?!\d{1,2}(?::\d{2})?-\d)(?=[\w-]*\d)(?=[\d_-]*+[^\W\d_])[^\W_][\w-]*[^\W_]"),
     ("num", r"\d+(?:\.\d+)?"),
     ("word", r"[^\W\d_]+(?:'[^\W\d_]+)*"),
     ("other", r"\S"),
