@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.phrase import ParsedPhrase, parse_phrase
-from bot.phrase.lexer import _LEXEMES, _PREFIXES, tokenize
+from bot.phrase.lexer import _FORMS, _LEXEMES, _PREFIXES, tokenize
 from tests.phrase_table import TUE
 
 _CATEGORIES = {
@@ -100,6 +100,17 @@ def test_every_two_characters_a_lexeme_can_start_with_are_listed(kind: str, patt
     listed = set(_PREFIXES[kind].split("|"))
     missing = {s for s in can - listed if f"{s[0]}*" not in listed}
     assert not missing, f"add {'|'.join(sorted(missing))!r} to _PREFIXES[{kind!r}]"
+
+
+@pytest.mark.parametrize("kind", sorted(_FORMS))
+def test_a_lexeme_written_in_forms_is_all_its_forms_each_starting_as_said(kind: str) -> None:
+    forms = _FORMS[kind]
+    assert all(form in dict(_LEXEMES)[kind] for form in forms.values())
+    for led, form in forms.items():
+        firsts = {start[:1] for start in _starts(sre_parse.parse(form))}
+        test = str.isdigit if led == "d" else str.isalpha
+        assert firsts
+        assert all(first and test(first) for first in firsts), (led, firsts)
 
 
 def test_a_plain_word_is_a_word_and_a_keyword_is_its_lexeme() -> None:

@@ -46,6 +46,61 @@ _CLOCKLIKE = (
 _CAMSUF = r"(?:[\s-]*(?:cams?|cameras?|views?))?" + _END
 _FACING = r"(?:[\s-]*facing)?"
 
+# A month day ("nov 22", "22nd of nov", "3rd may"), as the forms that start with a word and
+# those that start with a number (see _FORMS).
+_MDATE_WORDS = (
+    r"(?:"
+    + _MONTH
+    + r"\.?\s*(?:the\s+)?"
+    + _DAYN
+    + _ORD
+    + r"?"
+    + _NOT_CLOCK_AHEAD
+    + _YEAR_TAIL
+    + r")"
+)
+_MDATE_NUMBERS = (
+    r"(?:"
+    + _DAYN
+    + _ORD
+    + r"?\s+(?:of\s+)?"
+    + _MONTH_NOT_MAY
+    + r"\.?"
+    + _END
+    + _YEAR_TAIL
+    + r"|"
+    + _DAYN
+    + _ORD
+    + r"\s+(?:of\s+)?may"
+    + _END
+    + _YEAR_TAIL
+    + r")"
+)
+# A length ("1h30m", "2 min", "90s"; "hour-long", "two minutes"), likewise.
+_DURATION_NUMBERS = (
+    r"(?P<hm_h>\d{1,2}+)\s*h(?:rs?)?\s*(?P<hm_m>\d{1,2}+)\s*m(?:ins?)?"
+    + _END
+    + r"|(?P<d_amt>\d++(?:\.\d++)?+)\s*-?\s*(?P<d_unit>"
+    + _UNIT
+    + r")"
+    + _END
+    + r"(?P<d_half>\s+and\s+a\s+half)?"
+    + r"|(?P<g_amt>\d++(?:\.\d++)?+)(?P<g_unit>[smhd])"
+    + _END
+)
+_DURATION_WORDS = (
+    r"(?P<l_unit>hour|minute|min|hr)[\s-]+long"
+    + _END
+    + r"|(?P<w_amt>"
+    + _NUMWORD
+    + r"|an?(?=\s+(?:minute|min|hour|hr|day|week|second|sec)))[\s-]+"
+    + r"(?P<w_unit>"
+    + _UNIT
+    + r")"
+    + _END
+    + r"(?P<w_half>\s+and\s+a\s+half)?"
+)
+
 # (kind, pattern) in priority order. Group names inside a pattern are unique across the table.
 _LEXEMES: tuple[tuple[str, str], ...] = (
     ("quoted", r'"(?P<q_text>[^"\n]{1,200})"'),
@@ -72,56 +127,10 @@ _LEXEMES: tuple[tuple[str, str], ...] = (
         r"(?P<n_a>\d{1,2}+)(?P<n_sep>[/-])(?P<n_b>\d{1,2}+)(?:(?P=n_sep)(?P<n_y>\d{4}|\d{2}))?"
         r"(?![\w:/.-]|\s*(?:" + _MER + r"|o'?\s?clock|" + _UNIT + _END + r"))",
     ),
-    (
-        "mdate",
-        r"(?:"
-        + _MONTH
-        + r"\.?\s*(?:the\s+)?"
-        + _DAYN
-        + _ORD
-        + r"?"
-        + _NOT_CLOCK_AHEAD
-        + _YEAR_TAIL
-        + r"|"
-        + _DAYN
-        + _ORD
-        + r"?\s+(?:of\s+)?"
-        + _MONTH_NOT_MAY
-        + r"\.?"
-        + _END
-        + _YEAR_TAIL
-        + r"|"
-        + _DAYN
-        + _ORD
-        + r"\s+(?:of\s+)?may"
-        + _END
-        + _YEAR_TAIL
-        + r")",
-    ),
+    ("mdate", r"(?:" + _MDATE_WORDS + r"|" + _MDATE_NUMBERS + r")"),
     ("dom", r"(?:on\s+)?the\s+(?P<dom_d>\d{1,2})" + _ORD + _END),
     ("ordinal", r"(?P<ord_d>\d{1,2}+)" + _ORD + _END),
-    (
-        "duration",
-        r"(?P<hm_h>\d{1,2}+)\s*h(?:rs?)?\s*(?P<hm_m>\d{1,2}+)\s*m(?:ins?)?"
-        + _END
-        + r"|(?P<d_amt>\d++(?:\.\d++)?+)\s*-?\s*(?P<d_unit>"
-        + _UNIT
-        + r")"
-        + _END
-        + r"(?P<d_half>\s+and\s+a\s+half)?"
-        + r"|(?P<g_amt>\d++(?:\.\d++)?+)(?P<g_unit>[smhd])"
-        + _END
-        + r"|(?P<l_unit>hour|minute|min|hr)[\s-]+long"
-        + _END
-        + r"|(?P<w_amt>"
-        + _NUMWORD
-        + r"|an?(?=\s+(?:minute|min|hour|hr|day|week|second|sec)))[\s-]+"
-        + r"(?P<w_unit>"
-        + _UNIT
-        + r")"
-        + _END
-        + r"(?P<w_half>\s+and\s+a\s+half)?",
-    ),
+    ("duration", _DURATION_NUMBERS + r"|" + _DURATION_WORDS),
     (
         "clock",
         r"(?P<c1h>\d{1,2}+):(?P<c1m>\d{2})(?::(?P<c1s>\d{2}))?(?!\d)"
@@ -286,6 +295,14 @@ _PREFIXES: dict[str, str] = {
     "cam_noun": "bu|ca|mi|ro|si|wi",
 }
 _PAIRS = {kind: frozenset(pairs.split("|")) for kind, pairs in _PREFIXES.items()}
+
+# Lexemes whose forms that start with a digit ("d") and those that start with a letter ("l")
+# are written apart: a pattern holds only the forms that can start its tokens, since compiling
+# each form costs (a length's in full ~0.7 ms, in the ten patterns of words it is in).
+_FORMS: dict[str, dict[str, str]] = {
+    "mdate": {"d": _MDATE_NUMBERS, "l": _MDATE_WORDS},
+    "duration": {"d": _DURATION_NUMBERS, "l": _DURATION_WORDS},
+}
 _CLASSES = {"digit": "d", "letter": "l", "other": "o"}
 
 
@@ -294,27 +311,34 @@ def _written(char: str) -> str:
     return "0" if char.isdigit() else " " if char.isspace() else char.lower()
 
 
+def _led(start: str) -> str:
+    """What ``start`` (as _can_start takes it) begins with, as _STARTS writes it."""
+    if start in _CLASSES:
+        return _CLASSES[start]
+    return "d" if start[0] == "0" else "l" if start[0].isalpha() else "o"
+
+
 def _can_start(kind: str, start: str) -> bool:
     """Whether lexeme ``kind`` can start with ``start``: one or two ASCII characters as
     _PREFIXES writes them (one when the second is the phrase's end or not ASCII), or "digit",
     "letter" (any other letter) or "other"."""
-    if start in _CLASSES:
-        return _CLASSES[start] in _STARTS.get(kind, "l")
-    first = start[0]
-    kinds = "d" if first == "0" else "l" if first.isalpha() else "o"
-    if kinds not in _STARTS.get(kind, "l"):
+    if _led(start) not in _STARTS.get(kind, "l"):
         return False
+    first = start[0]
     pairs = _PAIRS.get(kind)
-    if pairs is None or not first.isalnum() or f"{first}*" in pairs:
+    if start in _CLASSES or pairs is None or not first.isalnum() or f"{first}*" in pairs:
         return True
     return start in pairs if len(start) == 2 else any(pair[0] == first for pair in pairs)
 
 
 @functools.cache
-def _compile(kinds: tuple[str, ...], flags: int) -> re.Pattern[str]:
-    """The lexemes ``kinds`` as one pattern, in priority order (compiled on first use, once for
-    all the starts that share them: a phrase needs a few, and compiling all costs ~40 ms)."""
-    chosen = "|".join(f"(?P<{k}>{p})" for k, p in _LEXEMES if k in kinds)
+def _compile(kinds: tuple[str, ...], led: str, flags: int) -> re.Pattern[str]:
+    """The lexemes ``kinds`` as one pattern, in priority order, each in its forms that start
+    with ``led`` (see _FORMS). Compiled on first use, once for all the starts that share it: a
+    phrase needs a few, and compiling all costs ~30 ms."""
+    chosen = "|".join(
+        f"(?P<{k}>{_FORMS.get(k, {}).get(led, p)})" for k, p in _LEXEMES if k in kinds
+    )
     # The trailing \s* moves the scan to the next token within the same call.
     return re.compile(f"(?:{chosen})\\s*", flags)
 
@@ -334,7 +358,8 @@ class _Patterns(dict[str, re.Pattern[str]]):
             written = _written(char)
         else:
             written = "digit" if char.isdecimal() else "letter" if char.isalpha() else "other"
-        pattern = _compile(tuple(k for k, _ in _LEXEMES if _can_start(k, written)), self.flags)
+        kinds = tuple(k for k, _ in _LEXEMES if _can_start(k, written))
+        pattern = _compile(kinds, _led(written), self.flags)
         if start.isascii():  # the rest are looked up again: what the phrases hold is unbounded
             self[start] = pattern
         return pattern
