@@ -144,13 +144,12 @@ def footage(
     high = min(end or now, now)
     if low >= high:
         return []
-    daily = _daily(recording, zone, low, high)
     extra = [(max(lo, low), min(hi, high)) for lo, hi in driven if max(lo, low) < min(hi, high)]
-    return _merged(daily + extra) if extra else daily
+    return _merged(_daily(recording, zone, low, high) + extra)
 
 
 def _merged(stretches: list[Stretch]) -> list[Stretch]:
-    """Overlapping or touching stretches joined, oldest first."""
+    """Overlapping or touching stretches joined, oldest first (one stretch across midnight)."""
     joined: list[Stretch] = []
     for lo, hi in sorted(stretches):
         if joined and joined[-1][1] >= lo:
@@ -161,7 +160,7 @@ def _merged(stretches: list[Stretch]) -> list[Stretch]:
 
 
 def _daily(recording: Recording, zone: ZoneInfo, low: datetime, high: datetime) -> list[Stretch]:
-    """The daily recording hours between ``low`` and ``high``."""
+    """The daily recording hours between ``low`` and ``high``, a stretch a day."""
     windows: list[Stretch] = []
     first_hour, last_hour = recording.daily
     day: date = low.astimezone(zone).date() - timedelta(days=1)
@@ -170,9 +169,6 @@ def _daily(recording: Recording, zone: ZoneInfo, low: datetime, high: datetime) 
         closes = datetime.combine(day, time(0), zone) + timedelta(hours=last_hour)
         lo, hi = max(opens, low), min(closes, high)
         if lo < hi:
-            if windows and windows[-1][1] >= lo:  # recording across midnight: one stretch
-                windows[-1] = (windows[-1][0], hi)
-            else:
-                windows.append((lo, hi))
+            windows.append((lo, hi))  # recording across midnight: joined by _merged
         day += timedelta(days=1)
     return windows
