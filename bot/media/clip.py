@@ -155,49 +155,58 @@ class Encoding:
     for a file of 16 MB against 44 MB (about 1.1 Mbit/s, far inside Slack's 1 GB per file);
     crf 30 alone at 480x270 saved only 0.3 s. The width is 13 x 32: the sandbox's 32-block
     time strip scales to whole pixels. x264 ``ultrafast``: ``superfast`` took 30% more CPU
-    for a file half the size, ``veryfast`` 50% more. Two frame threads per decoder: auto
-    (three on two cores) cost 20% more CPU on flat clips for no wall time; one took the same
-    CPU and 1.5 s more wall. x264 picks its own thread count (2 measured the same). Each
-    decoder runs 4 frames ahead on a thread of its own, so the loop's scaling and encoding
-    never wait on the three decodes one after another: same CPU, 10.9 s wall against 16.8 s
-    (medians of 3 at load 6-10, so only a sign; 12 frames more in memory, about 17 MB)."""
+    for a file half the size, ``veryfast`` 50% more. x264 picks its own thread count (2
+    measured the same). Each camera is decoded and scaled to its tile on a thread of its own,
+    4 frames ahead of the loop (PyAV lets go of the GIL in both), so three cameras keep both
+    cores busy while the loop stacks and encodes; the frames queued are tiles, 150 kB each.
+    Scaling there rather than in the graph, and one decoding thread per camera rather than two
+    frame threads: 14.8 s of CPU down to 13.2 s busy, 6.5 s down to 5.2 s flat (medians of 3,
+    alternated, at load 2-9). ``FAST_BILINEAR`` saved 0.8 s more but aliased the busy texture
+    into a file twice the size (37 MB)."""
 
     tile: tuple[int, int] = (416, 234)  # each camera's cell: 832x468 for 3 or 4 cameras
     preset: str = "ultrafast"
     crf: int = 28
     threads: int = 0  # x264's threads (0: its own choice from the cores)
-    decoder_threads: int = 2  # frame threads per camera's decoder
-    scaler: str = "bilinear"
+    decoder_threads: int = 1  # frame threads per camera's decoder (its reader thread is one)
+    scaler: str = "BILINEAR"  # a name of PyAV's Interpolation
     ahead: int = 4  # frames each camera's decoder runs ahead on a thread of its own (0: inline)
 
 
-def _graph(streams: list[Any], rate: Fraction, encoding: Encoding) -> tuple[Any, list[Any], Any]:
-    """A filter graph taking one buffer source per camera (frames stamped in output frame
-    numbers), each scaled to a tile in YUV, stacked in a grid (black where no camera is);
-    the graph (held while it is used: its filters go with it), its sources and its sink."""
+def _graph(count: int, rate: Fraction, tile: tuple[int, int]) -> tuple[Any, list[Any], Any]:
+    """A filter graph taking one buffer source per camera (tiles in YUV 4:2:0, stamped in
+    output frame numbers), stacked in a grid (black where no camera is); the graph (held while
+    it is used: its filters go with it), its sources and its sink."""
     import av
 
-    columns = _grid(len(streams))[0]
-    width, height = encoding.tile
+    columns = _grid(count)[0]
+    width, height = tile
     graph = av.filter.Graph()
-    stack = graph.add("xstack", inputs=str(len(streams)), fill="black", layout="|".join(
-        f"{k % columns * width}_{k // columns * height}" for k in range(len(streams))))  # fmt: skip
+    stack = graph.add("xstack", inputs=str(count), fill="black", layout="|".join(
+        f"{k % columns * width}_{k // columns * height}" for k in range(count)))  # fmt: skip
     sources = []
-    for k, stream in enumerate(streams):
-        codec = stream.codec_context
-        source = graph.add_buffer(width=codec.width, height=codec.height, format=codec.format,
+    for k in range(count):
+        source = graph.add_buffer(width=width, height=height, format=av.VideoFormat("yuv420p"),
                                   time_base=1 / rate, name=f"camera{k}")  # fmt: skip
-        scale = graph.add("scale", width=str(width), height=str(height),
-                          flags=encoding.scaler)  # fmt: skip
-        convert = graph.add("format", pix_fmts="yuv420p")
-        source.link_to(scale)
-        scale.link_to(convert)
-        convert.link_to(stack, 0, k)
+        source.link_to(stack, 0, k)
         sources.append(source)
     sink = graph.add("buffersink")
     stack.link_to(sink)
     graph.configure()
     return graph, sources, sink
+
+
+def _tiles(frames: Iterator[Any], encoding: Encoding) -> Iterator[Any]:
+    """Each frame scaled to its tile in YUV 4:2:0 by one scaler kept for the camera (a new one
+    per frame costs more than the scaling), on the thread that decodes it: swscale lets go of
+    the GIL, so the cameras scale side by side instead of one after another in the graph."""
+    from av.video.reformatter import VideoReformatter
+
+    reformatter = VideoReformatter()
+    width, height = encoding.tile
+    for frame in frames:
+        yield reformatter.reformat(frame, width, height, "yuv420p",
+                                   interpolation=encoding.scaler, threads=1)  # fmt: skip
 
 
 def all_angles(
@@ -221,8 +230,10 @@ def all_angles(
             stream.codec_context.thread_type = "FRAME"
             stream.codec_context.thread_count = encoding.decoder_threads
         rate = Fraction(round(max(float(s.average_rate or 1) for s in streams)))
-        graph, sources, sink = _graph(streams, rate, encoding)
-        decoders: list[Iterator[Any]] = [c.decode(s) for c, s in zip(inputs, streams, strict=True)]
+        graph, sources, sink = _graph(len(streams), rate, encoding.tile)
+        decoders: list[Iterator[Any]] = [
+            _tiles(c.decode(s), encoding) for c, s in zip(inputs, streams, strict=True)
+        ]
         if encoding.ahead:
             readers = [_Ahead(d, encoding.ahead) for d in decoders]
             decoders = [iter(r) for r in readers]
@@ -280,7 +291,8 @@ def _encode(sink: Any, stream: Any, container: Any) -> None:
 
 
 class _Ahead:
-    """A decoder run on a thread of its own, ``depth`` frames ahead of its reader."""
+    """A decoder (and its scaler) run on a thread of its own, ``depth`` frames ahead of its
+    reader."""
 
     def __init__(self, frames: Iterator[Any], depth: int) -> None:
         self._frames = frames
