@@ -3,6 +3,12 @@
 The grammar fills a ``Draft`` from tokens; resolution (``when``, ``cameras``, ``parser``) turns
 it into a request. Keeping the two apart means every decision that needs "now" or a time zone
 is made in one place, where it can also be reported as an inference.
+
+The values a phrase said (a clock time, a range, a day, a zone, ``Said``; and ``WallTime`` and
+``Moment`` after them) are named tuples: immutable as frozen dataclasses are, but built by one
+generated ``__new__`` rather than an ``__init__`` that sets each field through
+``object.__setattr__`` (a seven-field one ~1.4 us against ~0.5, a few a phrase). Each field is
+still declared once; a changed copy is ``_replace``.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from bot.recall_terms import CameraPosition, RecallType
 
@@ -35,8 +41,7 @@ class ClockStyle(StrEnum):
     MIDNIGHT = "midnight"
 
 
-@dataclass(frozen=True, slots=True)
-class ClockTime:
+class ClockTime(NamedTuple):
     """A wall-clock time as written; values are checked when it is resolved."""
 
     hour: int
@@ -58,8 +63,7 @@ class ClockTime:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TimeRange:
+class TimeRange(NamedTuple):
     """Two clock times that bound the window ("3:00-3:02pm")."""
 
     start: ClockTime
@@ -78,8 +82,7 @@ class DayKind(StrEnum):
     DAY_OF_MONTH = "day_of_month"  # the 20th
 
 
-@dataclass(frozen=True, slots=True)
-class DaySpec:
+class DaySpec(NamedTuple):
     """A day as said; ``calendar.resolve_day`` turns it into a date."""
 
     kind: DayKind
@@ -91,8 +94,7 @@ class DaySpec:
     part: PartOfDay | None = None  # implied by the day word: "last night", "this morning"
 
 
-@dataclass(frozen=True, slots=True)
-class ZoneSpec:
+class ZoneSpec(NamedTuple):
     """A time zone named in the phrase."""
 
     tz: tzinfo | None  # None: "our time", "local time": the requester's own zone
@@ -104,8 +106,7 @@ class ZoneSpec:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Said(Generic[T]):
+class Said(NamedTuple, Generic[T]):
     """A value with the words that said it, so messages can quote the requester."""
 
     value: T

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 
@@ -104,7 +103,7 @@ def _centred(
             f"{allowed_durations_text(recall_type)}. The nearest windows around that time: "
             f"{_nearest_windows(moment.instant, said.value, allowed, tz)}.",
         )
-    return replace(moment, instant=moment.instant - timedelta(seconds=said.value / 2)), said
+    return moment._replace(instant=moment.instant - timedelta(seconds=said.value / 2)), said
 
 
 def _nearest_windows(centre: datetime, seconds: int, allowed: tuple[int, ...], tz: tzinfo) -> str:

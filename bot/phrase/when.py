@@ -7,8 +7,8 @@ that happened twice). Every choice the phrase did not make outright becomes an i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from bot.phrase.calendar import is_explicit_date, resolve_day
 from bot.phrase.clock import WallTime, check_values, to_wall_time
@@ -30,8 +30,7 @@ _DAY = 86400
 _EXAMPLE = "“truck 42 yesterday 3pm 2 min”"
 
 
-@dataclass(frozen=True, slots=True)
-class Moment:
+class Moment(NamedTuple):
     """The instant a phrase names, and how the window hangs on it."""
 
     instant: datetime
@@ -306,7 +305,7 @@ class _Resolver:
             end_wall = self._wall(end_clock, part)
             start_wall = _latest_before(start_clock, _seconds(end_wall))
             if end_wall.next_day and _seconds(start_wall) < _seconds(end_wall) - _DAY:
-                start_wall = replace(start_wall, next_day=True)  # both after midnight
+                start_wall = start_wall._replace(next_day=True)  # both after midnight
         else:
             start_wall = self._wall(start_clock, part)
             end_wall = (
