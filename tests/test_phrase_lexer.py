@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.phrase import ParsedPhrase, parse_phrase
-from bot.phrase.lexer import _FORMS, _LEXEMES, _PREFIXES, tokenize
+from bot.phrase.lexer import _FORMS, _GENERIC, _LEXEMES, _PREFIXES, tokenize
 from tests.phrase_table import TUE
 
 _CATEGORIES = {
@@ -127,3 +127,10 @@ def test_a_phrase_whose_lower_case_is_longer_reads_like_any_other(phrase: str) -
     assert isinstance(result, ParsedPhrase), result
     assert isinstance(plain, ParsedPhrase)
     assert result.requests == plain.requests
+
+
+def test_the_generic_lexemes_close_the_order() -> None:
+    """They are matched after the rest (``lexer._GENERIC``): that is only the order's own
+    answer while none of the rest comes after them."""
+    tail = [kind for kind, _ in _LEXEMES[-len(_GENERIC) :]]
+    assert set(tail) == _GENERIC

@@ -343,14 +343,25 @@ def _compile(kinds: tuple[str, ...], led: str, flags: int) -> re.Pattern[str]:
     return re.compile(f"(?:{chosen})\\s*", flags)
 
 
-class _Patterns(dict[str, re.Pattern[str]]):
-    """The pattern to match where a token starts, by its first two characters."""
+# The lexemes that close the order (an unknown camera, a camera's place, an id, a number, a
+# word, any other character): most can start most tokens, so every pattern would hold them and
+# each compile pay for them again (~0.2 ms, in about 30 patterns a process). They are matched
+# as patterns of their own, one per set of them a start allows, where the lexemes before them
+# did not match: the first alternative that matches wins either way, so the tokens are the
+# same, and a token that falls through costs a second, short match (tests/test_phrase_lexer.py
+# checks that they close the order).
+_GENERIC = frozenset({"cam_unknown", "cam_noun", "ident", "num", "word", "other"})
+
+
+class _Patterns(dict[str, tuple[re.Pattern[str] | None, re.Pattern[str]]]):
+    """The patterns to match where a token starts, by its first two characters: its specific
+    lexemes (None: no lexeme but the generic ones can start there), then its generic ones."""
 
     def __init__(self, flags: int) -> None:
         super().__init__()
         self.flags = flags
 
-    def __missing__(self, start: str) -> re.Pattern[str]:
+    def __missing__(self, start: str) -> tuple[re.Pattern[str] | None, re.Pattern[str]]:
         char = start[0]
         if start.isascii():
             written = "".join(map(_written, start))
@@ -358,11 +369,17 @@ class _Patterns(dict[str, re.Pattern[str]]):
             written = _written(char)
         else:
             written = "digit" if char.isdecimal() else "letter" if char.isalpha() else "other"
-        kinds = tuple(k for k, _ in _LEXEMES if _can_start(k, written))
-        pattern = _compile(kinds, _led(written), self.flags)
+        kinds = [k for k, _ in _LEXEMES if _can_start(k, written)]
+        led = _led(written)
+        specific = tuple(k for k in kinds if k not in _GENERIC)
+        generic = tuple(k for k in kinds if k in _GENERIC)
+        patterns = (
+            _compile(specific, led, self.flags) if specific else None,
+            _compile(generic, led, self.flags),
+        )
         if start.isascii():  # the rest are looked up again: what the phrases hold is unbounded
-            self[start] = pattern
-        return pattern
+            self[start] = patterns
+        return patterns
 
 
 # Case-sensitive matching of lower-cased text is faster than IGNORECASE; the latter is kept for
@@ -433,7 +450,8 @@ def tokenize(text: str) -> list[Token]:
     end = len(lowered)
     position = end - len(lowered.lstrip())
     while position < end:
-        match = patterns[lowered[position : position + 2]].match(lowered, position)
+        specific, generic = patterns[lowered[position : position + 2]]
+        match = (specific and specific.match(lowered, position)) or generic.match(lowered, position)
         if match is None or match.lastgroup is None:  # pragma: no cover - "other" matches \S
             break
         token = _new_token(Token)
