@@ -28,6 +28,7 @@ from bot.phrase.result import (
     PhraseError,
     PhraseProblem,
     Target,
+    utc_json,
 )
 from bot.phrase.spelling import check_words
 from bot.phrase.targets import resolve_targets
@@ -49,10 +50,6 @@ dispatcher asking where a truck was at 3pm wants what it saw just before and jus
 
 def _targets_json(targets: tuple[Target, ...]) -> list[dict[str, str | None]]:
     return [{"vehicle_number": t.vehicle_number, "asset_name": t.asset_name} for t in targets]
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -91,7 +88,7 @@ class WherePhrase:
             "ok": True,
             "intent": Intent.WHERE.value,
             "target": {"vehicle_number": self.vehicle, "asset_name": None},
-            "at": _utc(self.at),
+            "at": utc_json(self.at),
             "inferred": [inference.to_json() for inference in self.inferred],
         }
 
@@ -128,9 +125,9 @@ class PlacePhrase:
             "ok": True,
             "intent": Intent.AT_PLACE.value,
             "place": self.place,
-            "at": _utc(self.at),
+            "at": utc_json(self.at),
             "window": {
-                "start_time": _utc(window.start_time),
+                "start_time": utc_json(window.start_time),
                 "duration": window.duration,
                 "recall_type": window.recall_type.value,
                 "camera_positions": None
