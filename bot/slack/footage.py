@@ -27,7 +27,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import partial
@@ -278,24 +278,32 @@ class FootageDesk:
         too_large = [_words(p) for (p, _), c in zip(cameras, got, strict=True) if c is None]
         comment = _comment(job, held, too_large)
         angles = self.settings.upload == "clips" and media.AVAILABLE and len(ready) >= 2
+        with ThreadPoolExecutor(1, thread_name_prefix="recallbot-angles") as pool:
+            grid = pool.submit(self._all_angles, job, ready, scratch) if angles else None
+            return self._post(job, ready, comment, grid)
+
+    def _post(
+        self, job: FootageJob, ready: list[_Camera], comment: str, grid: Future[Upload] | None
+    ) -> Outcome:
+        """The thread's messages: the stills and clips first, then All angles (``grid``,
+        encoding since the clips were checked, so it runs while the first message uploads)."""
         files = list(job.shared)
         if not job.shared:
             first = self._uploads(job, ready)
-            if angles and job.first_shared is None:  # one message: All angles comes with it
-                first.append(self._all_angles(job, ready, scratch))
-                angles = False
+            if grid is not None and job.first_shared is None:  # one message: All angles in it
+                first.append(grid.result())
+                grid = None
             if not first:
                 self.poster.post(job.channel, blocks.notice(comment), job.thread_ts)
                 return Outcome("skipped", comment)
             files += self._send(job, first, comment)
-            if angles and job.first_shared is not None:
+            if grid is not None and job.first_shared is not None:
                 checkpoint("after_first_shared")
                 job.first_shared(files)
-        if angles:
-            grid = self._all_angles(job, ready, scratch)
+        if grid is not None:
             *others, last = [_words(c.position) for c in ready]
             said = f"All angles, in sync: {', '.join(others)} and {last}."
-            files += self._send(job, [grid], said)
+            files += self._send(job, [grid.result()], said)
         return Outcome("done", comment, tuple(files))
 
     def _camera(self, job: FootageJob, scratch: Path, camera: tuple[str, str]) -> _Camera | None:
