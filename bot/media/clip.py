@@ -155,10 +155,12 @@ class Encoding:
     for a file of 16 MB against 44 MB (about 1.1 Mbit/s, far inside Slack's 1 GB per file);
     crf 30 alone at 480x270 saved only 0.3 s. The width is 13 x 32: the sandbox's 32-block
     time strip scales to whole pixels. x264 ``ultrafast``: ``superfast`` took 30% more CPU
-    for a file half the size, ``veryfast`` 50% more. x264 picks its own thread count (2
-    measured the same). Each camera is decoded and scaled to its tile on a thread of its own,
-    4 frames ahead of the loop (PyAV lets go of the GIL in both), so three cameras keep both
-    cores busy while the loop stacks and encodes; the frames queued are tiles, 150 kB each.
+    for a file half the size, ``veryfast`` 50% more. x264 on one thread, the loop's own: the
+    readers keep the second core busy, and its own threads cost 0.3 s more CPU busy (13.3 s
+    against 13.0 s, 3 runs alternated) for no wall time. Each camera is decoded and scaled to
+    its tile on a thread of its own, 4 frames ahead of the loop (PyAV lets go of the GIL in
+    both), so three cameras keep both cores busy while the loop stacks and encodes; the frames
+    queued are tiles, 150 kB each.
     Scaling there rather than in the graph, and one decoding thread per camera rather than two
     frame threads: 14.8 s of CPU down to 13.2 s busy, 6.5 s down to 5.2 s flat (medians of 3,
     alternated, at load 2-9). ``FAST_BILINEAR`` saved 0.8 s more but aliased the busy texture
@@ -167,7 +169,7 @@ class Encoding:
     tile: tuple[int, int] = (416, 234)  # each camera's cell: 832x468 for 3 or 4 cameras
     preset: str = "ultrafast"
     crf: int = 28
-    threads: int = 0  # x264's threads (0: its own choice from the cores)
+    threads: int = 1  # x264's threads (0: its own choice from the cores)
     decoder_threads: int = 1  # frame threads per camera's decoder (its reader thread is one)
     scaler: str = "BILINEAR"  # a name of PyAV's Interpolation
     ahead: int = 4  # frames each camera's decoder runs ahead on a thread of its own (0: inline)
