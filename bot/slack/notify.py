@@ -19,7 +19,6 @@ from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -28,6 +27,7 @@ from bot.plumbing.striped import StripedLocks
 from bot.slack.blocks import Message, answer, notice, progress_message
 from bot.slack.blocks.group import group_progress
 from bot.slack.errors import Reach, WorkspaceStanding, classify
+from bot.slack.hooks import ResponseUrls
 from bot.store import Origin, TrackedRecall
 from bot.store.rows import asker
 from bot.tracking.notifier import DeliveryRefused, Notifier
@@ -52,7 +52,7 @@ class SlackPoster:
         self._response_urls = response_urls
         self._limiters: dict[str, RateLimiter] = {}
         self._lock = threading.Lock()
-        self._hooks = httpx.Client(timeout=30, transport=httpx.HTTPTransport(retries=1))
+        self._hooks = ResponseUrls(timeout_s=30)
 
     def close(self) -> None:
         """Close the response_url connections."""
@@ -124,11 +124,11 @@ class SlackPoster:
             _log.warning("not answering a response_url outside %s", self._response_urls)
             return
         answer = self._hooks.post(
-            response_url, json=message.ephemeral(replace_original=replace_original)
+            response_url, message.ephemeral(replace_original=replace_original)
         )
         if answer.is_error:
-            _log.warning("a response_url refused the answer: %s %s", answer.status_code,
-                         answer.text[:200])  # fmt: skip
+            _log.warning("a response_url refused the answer: %s %s", answer.status,
+                         answer.body[:200].decode(errors="replace"))  # fmt: skip
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> tuple[str, str]:
         """Open a modal; its id and hash (for updating it later)."""
