@@ -86,8 +86,8 @@ def send_all(
     ``time.monotonic`` is the system's monotonic clock, comparable across processes.
 
     Bodies are encoded and signed before the first is sent, and sent over kept-alive stdlib
-    connections: at 20 in flight an httpx post's ~1.5 ms of CPU held the sender's own GIL long
-    enough to be most of the ack it timed (Slack's servers do not share recallbot's cores)."""
+    connections: at 20 in flight an httpx post's ~1.6 ms of CPU held the sender's own GIL long
+    enough to be part of the ack it timed (Slack's servers do not share recallbot's cores)."""
     target = urlsplit(url)
     signed = []
     for payload in payloads:
