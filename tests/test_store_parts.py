@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +12,7 @@ from bot.store.connection import Connection
 from bot.store.drafts import Drafts
 from bot.store.fleet_facts import FleetFacts
 from bot.store.inbound import InboundEvents
+from bot.store.rows import Origin
 
 NOW = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
 
@@ -31,6 +33,23 @@ def test_a_draft_is_used_once_and_only_by_its_requester(connection: Connection) 
     used = drafts.get(draft.id)
     assert used is not None
     assert used.used_at == NOW
+
+
+def test_a_draft_as_added_is_the_draft_read_back(connection: Connection) -> None:
+    """``add`` answers the draft it built without reading it back: every column it writes
+    (origin, moment, several requests, a clock in another zone) must read back the same."""
+    drafts, chicago = Drafts(connection), ZoneInfo("America/Chicago")
+    first = RecallRequest(vehicle_number="42", start_time=NOW - timedelta(days=1), duration=2)
+    second = first.model_copy(update={"vehicle_number": "1207"})
+    moment = (NOW - timedelta(hours=2)).astimezone(chicago)
+    origin = Origin(surface="slack", team_id="T1", channel_id="C1", thread_ts="1.2",
+                    user_id="U1", moment=moment)  # fmt: skip
+    draft = drafts.add(first, "U1", NOW.astimezone(chicago), "trucks 42 and 1207", origin,
+                       "https://hooks.slack.test/r/1", more=[second])  # fmt: skip
+    assert drafts.get(draft.id) == draft
+    assert draft.every == (first, second)
+    assert draft.created_at.tzinfo == UTC
+    assert draft.origin_for("U1", None).moment == origin.moment
 
 
 def test_the_audit_log_appends_in_order(connection: Connection) -> None:
