@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -82,3 +85,97 @@ def test_a_refusal_is_answered_not_raised(slack: tuple[str, type[_Slack]]) -> No
         refused = hooks.post(url.replace("/abc", "/expired"), {"text": "late"})
     assert refused.is_error
     assert refused.body == b"expired_url"
+
+
+class _Proxy(BaseHTTPRequestHandler):
+    """A forward proxy: passes on a POST for a whole http URL; refuses every CONNECT (so a
+    test sees the tunnel asked for without needing a certificate)."""
+
+    protocol_version = "HTTP/1.1"
+    seen: ClassVar[list[tuple[str, str, str | None]]] = []  # method, target, Proxy-Authorization
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).seen.append(("POST", self.path, self.headers["Proxy-Authorization"]))
+        target = urlsplit(self.path)
+        onward = HTTPConnection(target.hostname or "", target.port or 80, timeout=5)
+        onward.request("POST", target.path, body, {"Content-Type": self.headers["Content-Type"]})
+        answer = onward.getresponse()
+        content = answer.read()
+        onward.close()
+        self.send_response(answer.status)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def do_CONNECT(self) -> None:
+        type(self).seen.append(("CONNECT", self.path, self.headers["Proxy-Authorization"]))
+        self.send_response(403)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy() -> Iterator[tuple[str, type[_Proxy]]]:
+    handler = type("Proxy", (_Proxy,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}", handler
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_the_environments_proxy_carries_the_answer_with_its_credentials(
+    slack: tuple[str, type[_Slack]], proxy: tuple[str, type[_Proxy]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A deployment whose only way out is a proxy (as slack_sdk's calls take) gets its
+    previews: http answers are asked of the proxy as whole URLs, with its credentials."""
+    (url, handler), (address, seen_by_proxy) = slack, proxy
+    monkeypatch.setenv("HTTP_PROXY", f"http://recallbot:s%3Acret@{address}")
+    with ResponseUrls(timeout_s=5) as hooks:
+        answer = hooks.post(url, {"text": "through the proxy"})
+    assert answer.status == 200
+    assert [json.loads(body)["text"] for _, body, _ in handler.seen] == ["through the proxy"]
+    credentials = "Basic " + base64.b64encode(b"recallbot:s:cret").decode()
+    assert seen_by_proxy.seen == [("POST", url, credentials)]
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_no_proxy_names_the_hosts_reached_directly(
+    slack: tuple[str, type[_Slack]], proxy: tuple[str, type[_Proxy]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    (url, handler), (address, seen_by_proxy) = slack, proxy
+    monkeypatch.setenv("HTTP_PROXY", f"http://{address}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with ResponseUrls(timeout_s=5) as hooks:
+        assert hooks.post(url, {"text": "direct"}).status == 200
+    assert len(handler.seen) == 1
+    assert seen_by_proxy.seen == []
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_https_answers_tunnel_through_the_proxy(
+    proxy: tuple[str, type[_Proxy]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TLS runs to Slack itself through a CONNECT tunnel; a proxy that refuses the tunnel is
+    an error the caller sees (and logs), never a request sent around the proxy."""
+    address, seen_by_proxy = proxy
+    monkeypatch.setenv("HTTPS_PROXY", f"http://{address}")
+    with ResponseUrls(timeout_s=5) as hooks, pytest.raises(OSError, match="403"):
+        hooks.post("https://hooks.slack.test/actions/T1/1/abc", {"text": "tunnelled"})
+    assert seen_by_proxy.seen == [("CONNECT", "hooks.slack.test:443", None)] * 2  # tried twice

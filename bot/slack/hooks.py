@@ -5,25 +5,37 @@ posts. httpx spent ~0.9 ms of CPU on each (URL and header models, cookies, h11, 
 every pooled connection), ``http.client`` ~0.4 ms: preview throughput. The pool keeps
 httpx's rules: a kept-alive connection the server has closed is dropped before it is used
 (a request is never sent twice), a connection that cannot be made is tried once more, TLS
-trusts what httpx trusts (its own context), and no proxy is used (the httpx client given its
-own transport used none either).
+trusts what httpx trusts (its own context). A proxy named in the environment (``HTTPS_PROXY``,
+``HTTP_PROXY``, ``NO_PROXY``, read as the standard library reads them) carries the answers, as
+it carries slack_sdk's Web API calls: a deployment whose way out is a proxy would otherwise get
+no preview at all (https through a CONNECT tunnel, http as a request for the whole URL).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import select
 import ssl
 import threading
 from http.client import HTTPConnection, HTTPSConnection
 from typing import Any, NamedTuple
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpx
 
 from bot.plumbing.closing import ClosedOnExit
 
-_Key = tuple[str, str, int]
+
+class _Key(NamedTuple):
+    """Where a connection leads: the target's scheme, host and port, and the proxy it goes
+    through ("" for none)."""
+
+    scheme: str
+    host: str
+    port: int
+    proxy: str
 
 
 class HookAnswer(NamedTuple):
@@ -38,9 +50,21 @@ class HookAnswer(NamedTuple):
         return self.status >= 400
 
 
-def _key(target: SplitResult) -> _Key:
-    default = 443 if target.scheme == "https" else 80
-    return target.scheme, target.hostname or "", target.port or default
+def _port(target: SplitResult) -> int:
+    return target.port or (443 if target.scheme == "https" else 80)
+
+
+def _proxy_url(proxy: str) -> SplitResult:
+    """A proxy setting as a URL ("proxy:3128" is read as http://proxy:3128)."""
+    return urlsplit(proxy if "//" in proxy else f"http://{proxy}")
+
+
+def _proxy_auth(proxy: SplitResult) -> dict[str, str]:
+    """The Proxy-Authorization header for a proxy URL's user and password, if it has them."""
+    if proxy.username is None:
+        return {}
+    pair = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}".encode()
+    return {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
 
 
 def _closed_by_server(connection: HTTPConnection) -> bool:
@@ -62,17 +86,21 @@ class ResponseUrls(ClosedOnExit):
         self._idle: dict[_Key, list[HTTPConnection]] = {}
         self._lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None  # made at the first https answer
+        self._proxies = getproxies()  # the environment's, read once
 
     def post(self, url: str, payload: dict[str, Any]) -> HookAnswer:
         """POST ``payload`` as JSON (the bytes httpx's ``json=`` sends) and read the answer."""
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         target = urlsplit(url)
+        key = self._key(target)
         path = (target.path or "/") + (f"?{target.query}" if target.query else "")
-        key = _key(target)
+        headers = {"Content-Type": "application/json"}
+        if key.proxy and key.scheme == "http":  # the proxy is asked for the whole URL
+            path = f"http://{target.netloc.rpartition('@')[2]}{path}"
+            headers |= _proxy_auth(_proxy_url(key.proxy))
         connection = self._reusable(key) or self._connect(key)
         try:
-            connection.request("POST", path, body.encode(),
-                               {"Content-Type": "application/json"})  # fmt: skip
+            connection.request("POST", path, body.encode(), headers)
             answer = connection.getresponse()
             content = answer.read()
         except BaseException:
@@ -83,6 +111,15 @@ class ResponseUrls(ClosedOnExit):
         else:
             self._give_back(key, connection)
         return HookAnswer(answer.status, content)
+
+    def _key(self, target: SplitResult) -> _Key:
+        """Where ``target``'s connection leads: straight there, or through the environment's
+        proxy for its scheme (unless NO_PROXY names the host)."""
+        host = target.hostname or ""
+        proxy = self._proxies.get(target.scheme, "")
+        if proxy and proxy_bypass(host):
+            proxy = ""
+        return _Key(target.scheme, host, _port(target), proxy)
 
     def _reusable(self, key: _Key) -> HTTPConnection | None:
         """An idle connection the server has not closed, or None."""
@@ -99,14 +136,8 @@ class ResponseUrls(ClosedOnExit):
     def _connect(self, key: _Key) -> HTTPConnection:
         """A new connection, made now (tried once more if it cannot be made, like httpx's
         ``retries=1``: nothing was sent on it)."""
-        scheme, host, port = key
         for attempt in (1, 2):
-            connection: HTTPConnection
-            if scheme == "https":
-                connection = HTTPSConnection(host, port, timeout=self._timeout_s,
-                                             context=self._context())  # fmt: skip
-            else:
-                connection = HTTPConnection(host, port, timeout=self._timeout_s)
+            connection = self._connection(key)
             try:
                 connection.connect()
             except OSError:
@@ -116,6 +147,18 @@ class ResponseUrls(ClosedOnExit):
                 continue
             return connection
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connection(self, key: _Key) -> HTTPConnection:
+        """A connection for ``key``, not yet made: to the target, or to the proxy (for https,
+        with a CONNECT tunnel to the target; TLS then runs to the target through it)."""
+        proxy = _proxy_url(key.proxy) if key.proxy else None
+        host, port = (proxy.hostname or "", proxy.port or 80) if proxy else (key.host, key.port)
+        if key.scheme != "https":
+            return HTTPConnection(host, port, timeout=self._timeout_s)
+        connection = HTTPSConnection(host, port, timeout=self._timeout_s, context=self._context())
+        if proxy:
+            connection.set_tunnel(key.host, key.port, headers=_proxy_auth(proxy))
+        return connection
 
     def _context(self) -> ssl.SSLContext:
         if self._tls is None:
