@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
@@ -40,16 +41,25 @@ class _Slack(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def slack() -> Iterator[tuple[str, type[_Slack]]]:
-    handler = type("Slack", (_Slack,), {"seen": [], "close_after_answer": False})
+@contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """``handler`` served on a loopback port of its own (the port), until the block ends."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/response/T1/abc", handler
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def slack() -> Iterator[tuple[str, type[_Slack]]]:
+    handler = type("Slack", (_Slack,), {"seen": [], "close_after_answer": False})
+    with _serving(handler) as port:
+        yield f"http://127.0.0.1:{port}/response/T1/abc", handler
 
 
 def test_posts_the_json_httpx_sent_and_keeps_the_connection(
@@ -121,13 +131,8 @@ class _Proxy(BaseHTTPRequestHandler):
 @pytest.fixture
 def proxy() -> Iterator[tuple[str, type[_Proxy]]]:
     handler = type("Proxy", (_Proxy,), {"seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}", handler
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with _serving(handler) as port:
+        yield f"127.0.0.1:{port}", handler
 
 
 @pytest.fixture
