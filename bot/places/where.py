@@ -3,12 +3,19 @@
 A moment is answered by the breadcrumb nearest to it within ``_NEAREST`` (Motive records
 about one a minute while driving, a few an hour while parked); a window is "parked with the
 engine off" when the breadcrumbs on both sides of it and every one inside it say so.
+
+Every function takes the breadcrumbs oldest first (as ``LocationHistory.around`` gives them)
+and finds a moment's neighbours by bisection: a preview asks about one window of one or two
+days of breadcrumbs, and scanning them all (each step an aware-datetime comparison) was a
+sixth of the app's CPU per ``/recall`` under a burst (bench/ack.py).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from bot.motive import Geofence, LocationPoint
 from bot.places.geometry import contains, map_link
@@ -85,10 +92,25 @@ class WhereUnknown:
         )
 
 
+_LOCATED = attrgetter("located_at")
+
+
 def nearest(points: list[LocationPoint], at: datetime) -> LocationPoint | None:
-    """The breadcrumb closest to ``at`` within half an hour (the earlier one on a tie)."""
-    close = [p for p in points if abs(p.located_at - at) <= _NEAREST]
-    return min(close, key=lambda p: (abs(p.located_at - at), p.located_at), default=None)
+    """The breadcrumb closest to ``at`` within half an hour (the earlier one on a tie; of two
+    taken at the same instant, the first)."""
+    found = _nearest_index(points, at)
+    return None if found is None else points[found]
+
+
+def _nearest_index(points: list[LocationPoint], at: datetime) -> int | None:
+    after = bisect_left(points, at, key=_LOCATED)  # the first taken at or after ``at``
+    candidates = []
+    if after > 0:  # the last taken before ``at``, the first of its instant
+        candidates.append(bisect_left(points, points[after - 1].located_at, 0, after, key=_LOCATED))
+    if after < len(points):
+        candidates.append(after)
+    close = [i for i in candidates if abs(points[i].located_at - at) <= _NEAREST]
+    return min(close, key=lambda i: abs(points[i].located_at - at), default=None)
 
 
 def whereabouts(
@@ -106,13 +128,14 @@ def whereabouts(
 def parked_engine_off(points: list[LocationPoint], start: datetime, end: datetime) -> bool:
     """Whether the breadcrumbs say the vehicle stood with its engine off for all of [start,
     end]: the one before, every one inside and the one after (when there is one yet)."""
-    before = [p for p in points if p.located_at <= start and start - p.located_at <= _NEAREST]
-    inside = [p for p in points if start < p.located_at < end]
-    after = [p for p in points if p.located_at >= end][:1]
-    if not before:
+    first_after_start = bisect_right(points, start, key=_LOCATED)
+    if first_after_start == 0 or start - points[first_after_start - 1].located_at > _NEAREST:
         return False
+    first_at_end = max(first_after_start, bisect_left(points, end, key=_LOCATED))
+    inside = points[first_after_start:first_at_end]
+    after = points[first_at_end : first_at_end + 1]
     return all(p.engine_on is False and (p.kph or 0.0) < _MOVING_KPH
-               for p in (before[-1], *inside, *after))  # fmt: skip
+               for p in (points[first_after_start - 1], *inside, *after))  # fmt: skip
 
 
 def stay(
@@ -120,10 +143,9 @@ def stay(
 ) -> tuple[datetime, datetime | None] | None:
     """When the vehicle entered and left ``place`` around ``at`` (left None: still inside at
     its last breadcrumb), or None when it was not inside at ``at``."""
-    point = nearest(points, at)
-    if point is None or not contains(place, point.lat, point.lon):
+    index = _nearest_index(points, at)
+    if index is None or not contains(place, points[index].lat, points[index].lon):
         return None
-    index = points.index(point)
     first = index
     while first > 0 and contains(place, points[first - 1].lat, points[first - 1].lon):
         first -= 1
