@@ -16,6 +16,7 @@ from itertools import chain
 from zoneinfo import ZoneInfo
 
 from bot.motive import LocationPoint, MotiveClient
+from bot.places.where import located_at
 from bot.plumbing.ttl import TtlCache
 
 _NEAR_MIDNIGHT = timedelta(hours=3)
@@ -53,14 +54,10 @@ class LocationHistory:
         if missing:
             fetched = self._client.vehicle_locations(vehicle_id, missing[0], missing[-1])
             by_day: dict[date, list[LocationPoint]] = {}
-            for point in sorted(fetched, key=_located):
+            for point in sorted(fetched, key=located_at):
                 by_day.setdefault(point.located_at.astimezone(self._zone).date(), []).append(point)
             for n in range((missing[-1] - missing[0]).days + 1):
                 day = missing[0] + timedelta(days=n)
                 kept[day] = fresh = tuple(by_day.get(day, ()))
                 self._days.put((vehicle_id, day), fresh)
         return list(chain.from_iterable(kept[day] or () for day in days))
-
-
-def _located(point: LocationPoint) -> datetime:
-    return point.located_at

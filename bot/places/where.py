@@ -92,7 +92,8 @@ class WhereUnknown:
         )
 
 
-_LOCATED = attrgetter("located_at")
+located_at = attrgetter("located_at")
+"""A breadcrumb's time: the key its lists are kept in order by."""
 
 
 def nearest(points: list[LocationPoint], at: datetime) -> LocationPoint | None:
@@ -103,10 +104,12 @@ def nearest(points: list[LocationPoint], at: datetime) -> LocationPoint | None:
 
 
 def _nearest_index(points: list[LocationPoint], at: datetime) -> int | None:
-    after = bisect_left(points, at, key=_LOCATED)  # the first taken at or after ``at``
+    """Where ``nearest``'s breadcrumb is in ``points`` (``stay`` walks on from there)."""
+    after = bisect_left(points, at, key=located_at)  # the first taken at or after ``at``
     candidates = []
     if after > 0:  # the last taken before ``at``, the first of its instant
-        candidates.append(bisect_left(points, points[after - 1].located_at, 0, after, key=_LOCATED))
+        last_before = points[after - 1].located_at
+        candidates.append(bisect_left(points, last_before, 0, after, key=located_at))
     if after < len(points):
         candidates.append(after)
     close = [i for i in candidates if abs(points[i].located_at - at) <= _NEAREST]
@@ -128,10 +131,10 @@ def whereabouts(
 def parked_engine_off(points: list[LocationPoint], start: datetime, end: datetime) -> bool:
     """Whether the breadcrumbs say the vehicle stood with its engine off for all of [start,
     end]: the one before, every one inside and the one after (when there is one yet)."""
-    first_after_start = bisect_right(points, start, key=_LOCATED)
+    first_after_start = bisect_right(points, start, key=located_at)
     if first_after_start == 0 or start - points[first_after_start - 1].located_at > _NEAREST:
         return False
-    first_at_end = max(first_after_start, bisect_left(points, end, key=_LOCATED))
+    first_at_end = max(first_after_start, bisect_left(points, end, key=located_at))
     inside = points[first_after_start:first_at_end]
     after = points[first_at_end : first_at_end + 1]
     return all(p.engine_on is False and (p.kph or 0.0) < _MOVING_KPH
