@@ -18,6 +18,7 @@ from bot.sandbox.motive import MotiveSandbox
 from bot.sandbox.motive_rules import SandboxSettings
 from bot.store import Store
 from tests import leaks
+from tests.loopback_http import Proxy, serving
 from tests.processes import ROOT, SPEED
 
 FLEET_TZ = ZoneInfo("America/Chicago")
@@ -122,3 +123,19 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store(tmp_path / "recallbot.db")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[tuple[str, type[Proxy]]]:
+    """A forward proxy on loopback: its address, and its handler class (what it saw)."""
+    handler = type("Proxy", (Proxy,), {"seen": []})
+    with serving(handler) as port:
+        yield f"127.0.0.1:{port}", handler
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy setting from the environment the tests run in."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)

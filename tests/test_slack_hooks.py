@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.client import HTTPConnection
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 import pytest
 
 from bot.slack.hooks import ResponseUrls
+from tests.loopback_http import Proxy, serving
 
 
 class _Slack(BaseHTTPRequestHandler):
@@ -41,24 +38,10 @@ class _Slack(BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
-    """``handler`` served on a loopback port of its own (the port), until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture
 def slack() -> Iterator[tuple[str, type[_Slack]]]:
     handler = type("Slack", (_Slack,), {"seen": [], "close_after_answer": False})
-    with _serving(handler) as port:
+    with serving(handler) as port:
         yield f"http://127.0.0.1:{port}/response/T1/abc", handler
 
 
@@ -97,54 +80,9 @@ def test_a_refusal_is_answered_not_raised(slack: tuple[str, type[_Slack]]) -> No
     assert refused.body == b"expired_url"
 
 
-class _Proxy(BaseHTTPRequestHandler):
-    """A forward proxy: passes on a POST for a whole http URL; refuses every CONNECT (so a
-    test sees the tunnel asked for without needing a certificate)."""
-
-    protocol_version = "HTTP/1.1"
-    seen: ClassVar[list[tuple[str, str, str | None]]] = []  # method, target, Proxy-Authorization
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).seen.append(("POST", self.path, self.headers["Proxy-Authorization"]))
-        target = urlsplit(self.path)
-        onward = HTTPConnection(target.hostname or "", target.port or 80, timeout=5)
-        onward.request("POST", target.path, body, {"Content-Type": self.headers["Content-Type"]})
-        answer = onward.getresponse()
-        content = answer.read()
-        onward.close()
-        self.send_response(answer.status)
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
-
-    def do_CONNECT(self) -> None:
-        type(self).seen.append(("CONNECT", self.path, self.headers["Proxy-Authorization"]))
-        self.send_response(403)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def proxy() -> Iterator[tuple[str, type[_Proxy]]]:
-    handler = type("Proxy", (_Proxy,), {"seen": []})
-    with _serving(handler) as port:
-        yield f"127.0.0.1:{port}", handler
-
-
-@pytest.fixture
-def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-
-
 @pytest.mark.usefixtures("no_proxy_settings")
 def test_the_environments_proxy_carries_the_answer_with_its_credentials(
-    slack: tuple[str, type[_Slack]], proxy: tuple[str, type[_Proxy]],
+    slack: tuple[str, type[_Slack]], proxy: tuple[str, type[Proxy]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     """A deployment whose only way out is a proxy (as slack_sdk's calls take) gets its
@@ -161,7 +99,7 @@ def test_the_environments_proxy_carries_the_answer_with_its_credentials(
 
 @pytest.mark.usefixtures("no_proxy_settings")
 def test_no_proxy_names_the_hosts_reached_directly(
-    slack: tuple[str, type[_Slack]], proxy: tuple[str, type[_Proxy]],
+    slack: tuple[str, type[_Slack]], proxy: tuple[str, type[Proxy]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     (url, handler), (address, seen_by_proxy) = slack, proxy
@@ -175,7 +113,7 @@ def test_no_proxy_names_the_hosts_reached_directly(
 
 @pytest.mark.usefixtures("no_proxy_settings")
 def test_https_answers_tunnel_through_the_proxy(
-    proxy: tuple[str, type[_Proxy]], monkeypatch: pytest.MonkeyPatch
+    proxy: tuple[str, type[Proxy]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """TLS runs to Slack itself through a CONNECT tunnel; a proxy that refuses the tunnel is
     an error the caller sees (and logs), never a request sent around the proxy."""

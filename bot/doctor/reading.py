@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from bot.plumbing.http_transport import KeptAliveTransport
+
 
 class WriteRefused(httpx.TransportError):
     """Doctor tried to send something other than a GET (a bug: nothing was sent)."""
@@ -37,7 +39,7 @@ class ReadOnlyTransport(httpx.BaseTransport):
     """Sends GETs, refuses everything else, and keeps each answer in ``answers``."""
 
     def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
-        self._inner = inner or httpx.HTTPTransport()
+        self._inner = inner or KeptAliveTransport(max_connections=4)
         self.answers: list[Answer] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -1,0 +1,169 @@
+"""httpx's client over kept-alive ``http.client`` connections (``bot.plumbing.http_transport``):
+the request as httpx built it, the answer as httpx reads it, and httpx's errors where a
+create's safety depends on them (nothing sent, or maybe sent)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from typing import ClassVar
+
+import httpx
+import pytest
+
+from bot.plumbing.http_transport import KeptAliveTransport
+from bot.sandbox.motive import MotiveSandbox
+from tests.conftest import client_for
+from tests.loopback_http import Proxy, serving
+
+
+class _Server(BaseHTTPRequestHandler):
+    """Answers ``/echo`` with what it was sent (gzipped when the path says so), hangs up on
+    ``/hangup`` after reading the request, and answers ``/slow`` after a second."""
+
+    protocol_version = "HTTP/1.1"
+    connections: ClassVar[list[int]] = []
+    arrived: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self._answer(b"")
+
+    def do_POST(self) -> None:
+        self._answer(self.rfile.read(int(self.headers["Content-Length"])))
+
+    def _answer(self, body: bytes) -> None:
+        type(self).connections.append(id(self.connection))
+        type(self).arrived.append(self.path)
+        if self.path.startswith("/hangup"):
+            self.close_connection = True
+            return
+        if self.path.startswith("/slow"):
+            time.sleep(1.0)
+        seen = {"method": self.command, "path": self.path, "body": body.decode(),
+                "headers": {k.lower(): v for k, v in self.headers.items()}}  # fmt: skip
+        content = json.dumps(seen).encode()
+        self.send_response(201, "Made")
+        if self.path.startswith("/echo/gzip"):
+            content = gzip.compress(content)
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, type[_Server]]]:
+    handler = type("Server", (_Server,), {"connections": [], "arrived": []})
+    with serving(handler) as port:
+        yield f"http://127.0.0.1:{port}", handler
+
+
+def _client(base: str, transport: KeptAliveTransport, **timeouts: float) -> httpx.Client:
+    timeout = httpx.Timeout(timeouts.get("read", 5.0), pool=timeouts.get("pool", 5.0))
+    return httpx.Client(base_url=base, transport=transport, timeout=timeout, trust_env=False)
+
+
+def test_the_request_goes_as_httpx_built_it_and_the_answer_reads_as_httpx_reads_it(
+    server: tuple[str, type[_Server]],
+) -> None:
+    base, handler = server
+    with _client(base, KeptAliveTransport(max_connections=2)) as client:
+        posted = client.post("/echo?a=1&b=%C3%A9", json={"vehicle": "42"},
+                             headers={"Authorization": "Bearer k"})  # fmt: skip
+        zipped = client.get("/echo/gzip", params={"number": "TX 4471"})
+    answer = (posted.status_code, posted.reason_phrase, posted.http_version)
+    assert answer == (201, "Made", "HTTP/1.1")
+    seen = posted.json()
+    assert (seen["method"], seen["path"]) == ("POST", "/echo?a=1&b=%C3%A9")
+    assert json.loads(seen["body"]) == {"vehicle": "42"}
+    assert seen["headers"]["host"] == base.removeprefix("http://")
+    assert seen["headers"]["authorization"] == "Bearer k"
+    assert seen["headers"]["content-type"] == "application/json"
+    assert zipped.json()["path"] == "/echo/gzip?number=TX+4471"  # decoded by httpx as ever
+    assert handler.connections[0] == handler.connections[1]  # one kept-alive connection
+
+
+def test_a_connection_the_server_closed_is_not_used(server: tuple[str, type[_Server]]) -> None:
+    """The server hangs up once; the next request goes on a new connection, never failing
+    (and never sent twice)."""
+    base, handler = server
+    with _client(base, KeptAliveTransport(max_connections=2)) as client:
+        client.get("/echo")
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.get("/hangup")
+        time.sleep(0.1)
+        assert client.get("/echo").status_code == 201
+    assert handler.arrived == ["/echo", "/hangup", "/echo"]
+
+
+def test_nothing_listening_is_a_connect_error_nothing_was_sent() -> None:
+    with serving(_Server) as port:
+        pass  # the port is free again: nothing listens there
+    with (
+        _client(f"http://127.0.0.1:{port}", KeptAliveTransport(max_connections=1)) as client,
+        pytest.raises(httpx.ConnectError),
+    ):
+        client.get("/echo")
+
+
+def test_an_answer_that_never_comes_is_a_read_timeout(server: tuple[str, type[_Server]]) -> None:
+    base, handler = server
+    with (
+        _client(base, KeptAliveTransport(max_connections=1), read=0.2) as client,
+        pytest.raises(httpx.ReadTimeout),
+    ):
+        client.get("/slow")
+    assert handler.arrived == ["/slow"]  # it was sent: a create here may have arrived
+
+
+def test_no_more_than_max_connections_at_once_then_a_pool_timeout(
+    server: tuple[str, type[_Server]],
+) -> None:
+    """A request waits for a slot as long as the pool timeout, and says so if none comes."""
+    base, handler = server
+    transport = KeptAliveTransport(max_connections=1)
+    with _client(base, transport, pool=0.2) as client:
+        slow = threading.Thread(target=client.get, args=("/slow",))
+        slow.start()
+        time.sleep(0.2)
+        with pytest.raises(httpx.PoolTimeout):
+            client.get("/echo")
+        slow.join()
+        assert client.get("/echo").status_code == 201  # the slot came back
+    assert handler.arrived == ["/slow", "/echo"]
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_motives_calls_take_the_environments_proxy_with_its_credentials(
+    sandbox: MotiveSandbox, proxy: tuple[str, type[Proxy]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment whose only way out is a proxy reaches Motive through it (the client's
+    own environment reading is off: it would send around this transport)."""
+    address, seen_by_proxy = proxy
+    monkeypatch.setenv("HTTP_PROXY", f"http://recallbot:s%3Acret@{address}")
+    with client_for(sandbox) as client:
+        assert client.quota().quota_info
+    credentials = "Basic " + base64.b64encode(b"recallbot:s:cret").decode()
+    assert seen_by_proxy.seen == [("GET", f"{sandbox.api_url}/video_recall_requests/quota",
+                                   credentials)]  # fmt: skip
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+def test_no_proxy_names_motive_reached_directly(
+    sandbox: MotiveSandbox, proxy: tuple[str, type[Proxy]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address, seen_by_proxy = proxy
+    monkeypatch.setenv("ALL_PROXY", f"http://{address}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with client_for(sandbox) as client:
+        assert client.quota().quota_info
+    assert seen_by_proxy.seen == []
