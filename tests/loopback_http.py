@@ -4,8 +4,9 @@ The fixtures ``proxy`` and ``no_proxy_settings`` (conftest.py) use them."""
 
 from __future__ import annotations
 
+import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,53 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def raw_serving(answer: Callable[[socket.socket], None]) -> Iterator[int]:
+    """A server that hands each accepted connection to ``answer`` (bytes as a test writes
+    them, for answers http.server would not give), on a loopback port of its own."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # the listener closed: the block ended
+                return
+            with connection:
+                answer(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        done.set()
+        listener.close()
+        thread.join(timeout=5)
+
+
+def read_request(connection: socket.socket) -> bytes:
+    """One request's head and body as sent (b"" once the client has closed): up to the blank
+    line, then its Content-Length's bytes or its chunks up to the last one."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        more = connection.recv(65536)
+        if not more:
+            return data
+        data += more
+    head, _, body = data.partition(b"\r\n\r\n")
+    lowered = head.lower()
+    if b"transfer-encoding: chunked" in lowered:
+        while not body.endswith(b"0\r\n\r\n"):
+            body += connection.recv(65536)
+    elif b"content-length:" in lowered:
+        length = int(lowered.split(b"content-length:")[1].split(b"\r\n")[0])
+        while len(body) < length:
+            body += connection.recv(65536)
+    return head + b"\r\n\r\n" + body
 
 
 class Proxy(BaseHTTPRequestHandler):

@@ -7,9 +7,10 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
@@ -19,7 +20,7 @@ import pytest
 from bot.plumbing.http_transport import KeptAliveTransport
 from bot.sandbox.motive import MotiveSandbox
 from tests.conftest import client_for
-from tests.loopback_http import Proxy, serving
+from tests.loopback_http import Proxy, raw_serving, read_request, serving
 
 
 class _Server(BaseHTTPRequestHandler):
@@ -167,3 +168,86 @@ def test_no_proxy_names_motive_reached_directly(
     with client_for(sandbox) as client:
         assert client.quota().quota_info
     assert seen_by_proxy.seen == []
+
+
+def _answering(*answers: bytes) -> Callable[[socket.socket], None]:
+    """A raw server's way with a connection: each request in turn gets the next of
+    ``answers`` (sent as they are), until the client closes; what arrived is kept in
+    ``arrived`` of the returned function."""
+    arrived: list[bytes] = []
+
+    def answer(connection: socket.socket) -> None:
+        while request := read_request(connection):
+            arrived.append(request)
+            connection.sendall(answers[min(len(arrived), len(answers)) - 1])
+
+    answer.arrived = arrived  # type: ignore[attr-defined]
+    return answer
+
+
+def _raw_client(port: int) -> httpx.Client:
+    return _client(f"http://127.0.0.1:{port}", KeptAliveTransport(max_connections=1), read=2.0)
+
+
+def test_an_interim_answer_is_never_taken_for_the_answer_nor_left_for_the_next_request() -> None:
+    """103 Early Hints then the create's 201: http.client cannot read past it, so the request
+    reads as sent with its answer lost (a create is then reconciled), and the connection, with
+    the 201 still on it, is closed rather than handed to the next request."""
+    created = b'{"id":"recall-1"}'
+    answer = _answering(
+        b"HTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n"
+        b"HTTP/1.1 201 Created\r\nContent-Length: 17\r\n\r\n" + created,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n" + b'{"mine":true}',
+    )
+    with raw_serving(answer) as port, _raw_client(port) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="103"):
+            client.post("/v1/video_recall_requests", json={"vehicle_number": "42"})
+        assert client.get("/v1/video_recall_requests/other").json() == {"mine": True}
+
+
+def test_the_answer_reads_as_it_came_header_bytes_and_version() -> None:
+    answer = _answering(b"HTTP/1.0 200 OK\r\nX-Depot: Caf\xe9 Nord\r\nContent-Length: 2\r\n\r\nok")
+    with raw_serving(answer) as port, _raw_client(port) as client:
+        got = client.get("/")
+    assert got.headers.raw[0] == (b"X-Depot", b"Caf\xe9 Nord")
+    assert (got.http_version, got.text) == ("HTTP/1.0", "ok")
+
+
+def test_a_streamed_body_goes_in_chunks() -> None:
+    answer = _answering(b"HTTP/1.1 204 No Content\r\n\r\n")
+    with raw_serving(answer) as port, _raw_client(port) as client:
+        assert client.post("/", content=iter([b"hello ", b"world"])).status_code == 204
+    (sent,) = answer.arrived  # type: ignore[attr-defined]
+    assert sent.lower().endswith(b"\r\n\r\nb\r\nhello world\r\n0\r\n\r\n")  # 11 bytes, then none
+
+
+def test_a_header_that_cannot_be_sent_is_refused_without_quoting_it(
+    server: tuple[str, type[_Server]],
+) -> None:
+    """An API key read from a file with its line end: a protocol error the client's rules
+    read as such, whose text (and chain) does not carry the key."""
+    base, handler = server
+    with (
+        _client(base, KeptAliveTransport(max_connections=1)) as client,
+        pytest.raises(httpx.LocalProtocolError) as refused,
+    ):
+        client.get("/echo", headers={"X-Api-Key": "k-secret\n"})
+    assert "k-secret" not in str(refused.value)
+    assert refused.value.__cause__ is None
+    assert refused.value.__suppress_context__  # the ValueError quoting it is not shown
+    assert handler.arrived == []
+
+
+@pytest.mark.usefixtures("no_proxy_settings")
+@pytest.mark.parametrize("setting", ["socks5://127.0.0.1:1080", "https://127.0.0.1:3129"])
+def test_a_proxy_not_spoken_to_over_http_is_refused_before_anything_is_sent(
+    server: tuple[str, type[_Server]], setting: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, handler = server
+    monkeypatch.setenv("ALL_PROXY", setting)
+    with (
+        _client(base, KeptAliveTransport(max_connections=1)) as client,
+        pytest.raises(httpx.ConnectError, match=r"over http:// only"),
+    ):
+        client.get("/echo")
+    assert handler.arrived == []

@@ -64,11 +64,13 @@ class KeptAliveTransport(httpx.BaseTransport):
         answer, content = self._connections.use(where, connection, talk)
         return httpx.Response(
             answer.status,
-            headers=answer.getheaders(),
+            # http.client decoded the header bytes as latin-1: the same bytes again, as httpx
+            # takes them (its own str reading is ASCII only)
+            headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.msg.raw_items()],
             content=content,
             extensions={
-                "http_version": b"HTTP/1.1",
-                "reason_phrase": answer.reason.encode("ascii", "replace"),
+                "http_version": b"HTTP/1.0" if answer.version == 10 else b"HTTP/1.1",
+                "reason_phrase": answer.reason.encode("latin-1", "replace"),
             },
         )
 
@@ -79,7 +81,8 @@ class KeptAliveTransport(httpx.BaseTransport):
             return self._connections.take(where, timeout_s)
         except TimeoutError as exc:
             raise httpx.ConnectTimeout(str(exc) or "timed out", request=request) from exc
-        except OSError as exc:  # refused, unreachable, DNS, TLS, a proxy refusing the tunnel
+        except (OSError, HTTPException, ValueError) as exc:  # refused, unreachable, DNS, TLS,
+            # a proxy refusing the tunnel or answering it with nonsense, a proxy not http://
             raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from exc
 
     @staticmethod
@@ -104,11 +107,20 @@ class KeptAliveTransport(httpx.BaseTransport):
             if where.proxy and where.scheme == "http":
                 for header, text in proxy_auth(where.proxy).items():
                     connection.putheader(header, text)
-            connection.endheaders(request.read() or None)
+            body = request.read()
+            if "transfer-encoding" in request.headers:  # httpx's chunked body: framed here
+                connection.endheaders([body] if body else [], encode_chunked=True)
+            else:
+                connection.endheaders(body or None)
         except TimeoutError as exc:
             raise httpx.WriteTimeout(str(exc) or "timed out", request=request) from exc
         except HTTPException as exc:  # the connection was not ready for a request: a bug here
             raise httpx.LocalProtocolError(str(exc), request=request) from exc
+        except ValueError:  # a line break in a header's value; its text may be a key: not said
+            raise httpx.LocalProtocolError(
+                "a header's value cannot be sent (it holds a line break or a control character)",
+                request=request,
+            ) from None
         except OSError as exc:
             raise httpx.WriteError(str(exc) or type(exc).__name__, request=request) from exc
 
@@ -121,7 +133,7 @@ class KeptAliveTransport(httpx.BaseTransport):
             if connection.sock is not None:
                 connection.sock.settimeout(timeout_s)
             answer = connection.getresponse()
-            return answer, answer.read()
+            content = answer.read()
         except TimeoutError as exc:
             raise httpx.ReadTimeout(str(exc) or "timed out", request=request) from exc
         except HTTPException as exc:  # hung up without answering, or an answer that breaks
@@ -129,6 +141,15 @@ class KeptAliveTransport(httpx.BaseTransport):
             raise httpx.RemoteProtocolError(reason, request=request) from exc
         except OSError as exc:
             raise httpx.ReadError(str(exc) or type(exc).__name__, request=request) from exc
+        if 100 <= answer.status < 200:
+            # An interim answer other than 100 (103 Early Hints): http.client reads past 100
+            # only, and the final answer after it may already sit in a buffer it let go of. The
+            # connection is closed (never pooled with an answer still to come) and the request
+            # reads as sent with its answer lost: a read is retried, a create reconciled.
+            raise httpx.RemoteProtocolError(
+                f"an interim {answer.status} answer recallbot cannot read past", request=request
+            )
+        return answer, content
 
     def close(self) -> None:
         """Close the idle connections."""

@@ -38,9 +38,21 @@ class Destination(NamedTuple):
     proxy: str
 
 
+class ProxyUnsupported(OSError):
+    """The environment names a proxy spoken to other than over plain http (https://, socks5://):
+    nothing is sent, rather than sent to it as if it were one."""
+
+
 def _proxy_url(proxy: str) -> SplitResult:
     """A proxy setting as a URL ("proxy:3128" is read as http://proxy:3128)."""
-    return urlsplit(proxy if "//" in proxy else f"http://{proxy}")
+    url = urlsplit(proxy if "//" in proxy else f"http://{proxy}")
+    if url.scheme != "http":
+        raise ProxyUnsupported(
+            f"the proxy setting names a {url.scheme}:// proxy, and recallbot reaches proxies "
+            "over http:// only (https through a CONNECT tunnel): e.g. HTTPS_PROXY=http://"
+            f"{url.hostname or 'proxy'}:{url.port or 3128}"
+        )
+    return url
 
 
 def proxy_auth(proxy: str) -> dict[str, str]:
