@@ -7,6 +7,9 @@ the sandbox's share included), and a preview makes two or three: under a burst o
 the app is CPU-bound, so that is preview throughput (docs/benchmarks.md: app CPU per command
 -7%, preview p50 -7%).
 
+A proxy http.client cannot speak to (``https://``, ``socks5://``) is left to httpx's own
+transport, as before.
+
 The errors are httpx's, raised where httpcore raises them, because the client decides on them
 whether a create may have reached Motive: a connection that could not be made (or a slot in
 the pool that did not come free in time) is ``ConnectError``, ``ConnectTimeout`` or
@@ -23,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from bot.plumbing.kept_alive import Destination, KeptAlive, proxy_auth
+from bot.plumbing.kept_alive import Destination, KeptAlive, plain_http, proxy_auth
 
 
 def _seconds(timeouts: dict[str, Any], name: str) -> float | None:
@@ -41,6 +44,9 @@ class KeptAliveTransport(httpx.BaseTransport):
         # made is tried once, the caller's retries decide the rest.
         self._connections = KeptAlive(None, keep=max_connections, connect_attempts=1)
         self._slots = threading.BoundedSemaphore(max_connections)
+        self._most = max_connections
+        self._httpcore: dict[str, httpx.HTTPTransport] = {}  # by proxy, for the ones below
+        self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` and read its whole answer."""
@@ -55,6 +61,8 @@ class KeptAliveTransport(httpx.BaseTransport):
     def _exchange(self, request: httpx.Request, timeouts: dict[str, Any]) -> httpx.Response:
         url = request.url
         where = self._connections.destination(url.scheme, url.host, url.port)
+        if where.proxy and not plain_http(where.proxy):
+            return self._through(where.proxy, request).handle_request(request)
         connection = self._connect(request, where, _seconds(timeouts, "connect"))
 
         def talk(connection: HTTPConnection) -> tuple[HTTPResponse, bytes]:
@@ -73,6 +81,19 @@ class KeptAliveTransport(httpx.BaseTransport):
                 "reason_phrase": answer.reason.encode("latin-1", "replace"),
             },
         )
+
+    def _through(self, proxy: str, request: httpx.Request) -> httpx.HTTPTransport:
+        """httpx's own transport for a proxy http.client cannot speak to (TLS to the proxy,
+        socks5 with httpx's extra): rare, and as httpx did before this transport."""
+        with self._lock:
+            if proxy not in self._httpcore:
+                limits = httpx.Limits(max_connections=self._most,
+                                      max_keepalive_connections=self._most)  # fmt: skip
+                try:
+                    self._httpcore[proxy] = httpx.HTTPTransport(proxy=proxy, limits=limits)
+                except ImportError as exc:  # socks5 without socksio: said, nothing sent
+                    raise httpx.ConnectError(str(exc), request=request) from exc
+            return self._httpcore[proxy]
 
     def _connect(
         self, request: httpx.Request, where: Destination, timeout_s: float | None
@@ -154,3 +175,7 @@ class KeptAliveTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Close the idle connections."""
         self._connections.close()
+        with self._lock:
+            through, self._httpcore = list(self._httpcore.values()), {}
+        for transport in through:
+            transport.close()

@@ -43,10 +43,15 @@ class ProxyUnsupported(OSError):
     nothing is sent, rather than sent to it as if it were one."""
 
 
+def plain_http(proxy: str) -> bool:
+    """Whether a proxy setting names a proxy this pool speaks to: over plain http."""
+    return urlsplit(proxy if "//" in proxy else f"http://{proxy}").scheme == "http"
+
+
 def _proxy_url(proxy: str) -> SplitResult:
     """A proxy setting as a URL ("proxy:3128" is read as http://proxy:3128)."""
     url = urlsplit(proxy if "//" in proxy else f"http://{proxy}")
-    if url.scheme != "http":
+    if not plain_http(proxy):
         raise ProxyUnsupported(
             f"the proxy setting names a {url.scheme}:// proxy, and recallbot reaches proxies "
             "over http:// only (https through a CONNECT tunnel): e.g. HTTPS_PROXY=http://"
