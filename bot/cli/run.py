@@ -30,6 +30,16 @@ _log = logging.getLogger("recallbot.run")
 # media workers are spawned processes and keep the default (their threads are CPU-bound).
 _GIL_SWITCH_S = 0.001
 
+# Threads running the WSGI app (Bolt's acks, the Motive webhook, health). Every listener acks
+# and hands off (a few answer a response_url first), so a thread is never held for long; more
+# threads only add runnable threads for the GIL while a burst of /recall arrives, and a Request
+# click's job, back from each commit and call, waits behind all of them. bench/ack.py, 6 against
+# 16 threads, 12 runs each in three interleaved sets (medians): Request -> status message under
+# the burst p99 120 -> 88 ms, preview p50/p99 0.60/0.76 -> 0.56/0.69 s; paid for by the acks
+# queueing a little (ack p99 53 -> 59 ms, the click's p50 under the burst 7 -> 16 ms). 4 and 8
+# threads: 72 and 112 ms for the click's p99.
+_FRONT_THREADS = 6
+
 
 def run_app(args: argparse.Namespace, out: TextIO) -> int:
     """Serve until SIGTERM or Ctrl-C (or until the process that started it ends, when it
@@ -89,7 +99,7 @@ def _require_settings(settings: Settings, socket_mode: bool) -> None:
 def _serve(app: RecallbotApp, settings: Settings, host: str, port: int) -> Served:
     """The HTTP front on ``host:port``; a port that cannot be had is a ``SetupError``."""
     try:
-        return serve_in_background(app.wsgi(), host, port, threads=16,
+        return serve_in_background(app.wsgi(), host, port, threads=_FRONT_THREADS,
                                    limits=settings.http_front())  # fmt: skip
     except OSError as exc:
         raise SetupError(
