@@ -103,7 +103,7 @@ class KeptAliveTransport(httpx.BaseTransport):
         except TimeoutError as exc:
             raise httpx.ConnectTimeout(str(exc) or "timed out", request=request) from exc
         except (OSError, HTTPException, ValueError) as exc:  # refused, unreachable, DNS, TLS,
-            # a proxy refusing the tunnel or answering it with nonsense, a proxy not http://
+            # a proxy refusing the tunnel or answering it with nonsense
             raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from exc
 
     @staticmethod
