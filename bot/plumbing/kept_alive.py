@@ -1,5 +1,5 @@
 """Kept-alive ``http.client`` connections, shared by the two hot HTTP paths (the answers to
-response_urls, ``bot.slack.hooks``, and Motive's calls, ``bot.motive._transport``).
+response_urls, ``bot.slack.hooks``, and Motive's calls, ``bot.plumbing.http_transport``).
 
 Under a burst of ``/recall`` the app is CPU-bound, and httpx's own pool (httpcore and h11, a
 poll of every pooled connection per request) cost ~0.3 ms of CPU a request where
