@@ -115,7 +115,7 @@ class KeptAliveTransport(httpx.BaseTransport):
     ) -> None:
         """The request line, httpx's headers as they are (Host among them) and the body."""
         target = request.url.raw_path
-        if where.proxy and where.scheme == "http":  # the proxy is asked for the whole URL
+        if where.whole_url:
             target = b"http://" + request.url.netloc + target
         try:
             if connection.sock is not None:
@@ -125,7 +125,7 @@ class KeptAliveTransport(httpx.BaseTransport):
             )
             for name, value in request.headers.raw:
                 connection.putheader(name, value)
-            if where.proxy and where.scheme == "http":
+            if where.whole_url:
                 for header, text in proxy_auth(where.proxy).items():
                     connection.putheader(header, text)
             body = request.read()

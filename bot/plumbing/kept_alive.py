@@ -37,21 +37,32 @@ class Destination(NamedTuple):
     port: int
     proxy: str
 
+    @property
+    def whole_url(self) -> bool:
+        """Whether a request is sent to the proxy with the whole URL as its target (plain
+        http through a proxy; https goes through a CONNECT tunnel instead)."""
+        return bool(self.proxy) and self.scheme == "http"
+
 
 class ProxyUnsupported(OSError):
     """The environment names a proxy spoken to other than over plain http (https://, socks5://):
     nothing is sent, rather than sent to it as if it were one."""
 
 
+def _as_url(proxy: str) -> SplitResult:
+    """A proxy setting as a URL ("proxy:3128" is read as http://proxy:3128)."""
+    return urlsplit(proxy if "//" in proxy else f"http://{proxy}")
+
+
 def plain_http(proxy: str) -> bool:
     """Whether a proxy setting names a proxy this pool speaks to: over plain http."""
-    return urlsplit(proxy if "//" in proxy else f"http://{proxy}").scheme == "http"
+    return _as_url(proxy).scheme == "http"
 
 
 def _proxy_url(proxy: str) -> SplitResult:
-    """A proxy setting as a URL ("proxy:3128" is read as http://proxy:3128)."""
-    url = urlsplit(proxy if "//" in proxy else f"http://{proxy}")
-    if not plain_http(proxy):
+    """A proxy setting as a URL this pool can speak to, or ``ProxyUnsupported``."""
+    url = _as_url(proxy)
+    if url.scheme != "http":
         raise ProxyUnsupported(
             f"the proxy setting names a {url.scheme}:// proxy, and recallbot reaches proxies "
             "over http:// only (https through a CONNECT tunnel): e.g. HTTPS_PROXY=http://"

@@ -45,7 +45,7 @@ class ResponseUrls(ClosedOnExit):
         where = self._connections.destination(target.scheme, target.hostname or "", target.port)
         path = (target.path or "/") + (f"?{target.query}" if target.query else "")
         headers = {"Content-Type": "application/json"}
-        if where.proxy and where.scheme == "http":  # the proxy is asked for the whole URL
+        if where.whole_url:
             path = f"http://{target.netloc.rpartition('@')[2]}{path}"
             headers |= proxy_auth(where.proxy)
         def talk(connection: HTTPConnection) -> tuple[HTTPResponse, bytes]:
