@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.plumbing.closing import ClosedOnExit
 from bot.store.alerts import AlertOutcome, AlertRow, Alerts, AutoDecision
-from bot.store.audit import AuditLog
+from bot.store.audit import AuditLine, AuditLog
 from bot.store.captures import Captures, CaptureState, TrackedCapture
 from bot.store.connection import Connection
 from bot.store.drafts import Drafts
@@ -39,6 +39,7 @@ __all__ = [
     "AlertOutcome",
     "AlertRow",
     "AuditEntry",
+    "AuditLine",
     "AutoDecision",
     "CaptureState",
     "Delivery",
