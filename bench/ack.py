@@ -313,6 +313,8 @@ def main() -> None:
     parser.add_argument("--media", type=int, default=0, help="heavy footage jobs beside it")
     parser.add_argument("--media-workers", type=int, default=None,
                         help="RECALLBOT_MEDIA_WORKERS (default: recallbot's)")  # fmt: skip
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for recallbot's process (e.g. RECALLBOT_SLACK_WORKERS=8)")
     options = parser.parse_args()
 
     limits = SandboxSettings(rate_limit_per_minute=1_000_000, quota_regular_minutes=100_000)
@@ -330,6 +332,7 @@ def main() -> None:
                     "RECALLBOT_UPLOAD_DRIVER_FACING": "true"}  # fmt: skip
         if options.media_workers:
             settings["RECALLBOT_MEDIA_WORKERS"] = str(options.media_workers)
+        settings |= dict(setting.split("=", 1) for setting in options.setting)
         with (
             AppProcess(motive, slack, Path(workdir), port, 60, settings) as app,
             ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as sender,
