@@ -285,9 +285,10 @@ class RecallService:
         checkpoint("after_accept")
         now = self.clock()
         first_check = now + timedelta(seconds=self.policy.schedule.next_gap(0))
-        submitted = self.store.recalls.mark_submitted(recall.id, details, now, first_check)
-        action = "adopted" if adopted else "submitted"
-        self.store.audit.add(actor, action, recall.id, motive_id=details.id)
+        with self.store.together():
+            submitted = self.store.recalls.mark_submitted(recall.id, details, now, first_check)
+            action = "adopted" if adopted else "submitted"
+            self.store.audit.add(actor, action, recall.id, motive_id=details.id)
         return submitted
 
     def _learned(self, request: RecallRequest, error: MotiveError) -> MotiveError:
@@ -338,11 +339,12 @@ class RecallService:
         now = self.clock()
         later = min(now + self.policy.settle_after(recall.attempts), recall.deadline_at)
         reason = error.motive_message or str(error)
-        if not self.store.recalls.record_check_failure(recall.id, reason, now, later):
-            return self.store.recalls.must(recall.id)  # settled meanwhile (a tracker, a webhook)
-        self.store.audit.add(
-            actor, "create_deferred", recall.id, status=error.status, reason=reason
-        )
+        with self.store.together():
+            if not self.store.recalls.record_check_failure(recall.id, reason, now, later):
+                return self.store.recalls.must(recall.id)  # settled meanwhile (a webhook)
+            self.store.audit.add(
+                actor, "create_deferred", recall.id, status=error.status, reason=reason
+            )
         _log.warning("recall %s: Motive's answer settled nothing (%s); asking again at %s",
                      recall.id, reason, later.isoformat())  # fmt: skip
         return self.store.recalls.must(recall.id)
@@ -357,8 +359,10 @@ class RecallService:
                 f"({reason}). recallbot cannot tell whether the first request reached Motive: "
                 "check Motive's dashboard before asking again."
             )
-        self.store.recalls.mark_ended(recall.id, state, reason, self.clock())
-        self.store.audit.add(actor, str(state), recall.id, status=error.status, reason=reason)
+        with self.store.together():
+            self.store.recalls.mark_ended(recall.id, state, reason, self.clock())
+            self.store.audit.add(actor, str(state), recall.id, status=error.status,
+                                 reason=reason)  # fmt: skip
 
     def _footage(
         self, request: RecallRequest, kind: TargetKind

@@ -241,6 +241,50 @@ def test_an_answers_audit_line_is_written_with_its_end_and_only_by_its_claimant(
     )
 
 
+def test_changes_made_together_are_seen_together_and_undone_together(store: Store) -> None:
+    """A state and its audit line inside ``together()``: another thread's reader sees neither
+    until the block ends, and an error inside it undoes both."""
+    recall, _ = add(store)
+    seen: list[tuple[str, int]] = []
+
+    def look() -> None:
+        seen.append((store.recalls.must(recall.id).state, len(store.audit.entries())))
+
+    with store.together():
+        store.recalls.mark_ended(recall.id, RecallState.EXPIRED, "too long", NOW)
+        store.audit.add("recallbot", "expired", recall.id)
+        reader = threading.Thread(target=look)
+        reader.start()
+        reader.join()
+    assert seen == [("submitting", 0)]
+    look()
+    assert seen[-1] == ("expired", 1)
+
+    other, _ = add(store, REQUEST.model_copy(update={"duration": 1}))
+
+    def end_then_fail() -> None:
+        with store.together():
+            store.recalls.mark_ended(other.id, RecallState.EXPIRED, "too long", NOW)
+            store.audit.add("recallbot", "expired", other.id)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        end_then_fail()
+    assert store.recalls.must(other.id).state == "submitting"
+    assert [e.recall_id for e in store.audit.entries()] == [recall.id]
+
+
+def test_a_durable_write_cannot_join_another_transaction(store: Store) -> None:
+    """Its fsync comes with its own commit: inside another write it would not be durable."""
+    def add_inside() -> None:
+        with store.together():
+            add(store)
+
+    with pytest.raises(RuntimeError, match="durable"):
+        add_inside()
+    assert store.recalls.recent(5) == []
+
+
 def test_a_finished_recall_is_never_moved_back_by_a_late_check(store: Store) -> None:
     recall, _ = add(store)
     store.recalls.mark_submitted(recall.id, details("processing"), NOW, NOW)

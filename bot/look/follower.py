@@ -156,9 +156,10 @@ class CaptureFollower:
                 self._tell(self.service.settle(capture), now)
             elif now >= capture.deadline_at:
                 words = outcomes.expired(TargetKind(capture.kind), capture.target)
-                ended = self.store.captures.mark_ended(capture.id, CaptureState.EXPIRED,
-                                                       outcomes.EXPIRED, words, now)  # fmt: skip
-                self.store.audit.add("recallbot", "expired", capture=capture.id)
+                with self.store.together():
+                    ended = self.store.captures.mark_ended(
+                        capture.id, CaptureState.EXPIRED, outcomes.EXPIRED, words, now)
+                    self.store.audit.add("recallbot", "expired", capture=capture.id)
                 self._tell(ended, now)
             else:
                 self._poll(capture, now)

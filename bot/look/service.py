@@ -152,10 +152,11 @@ class LookService:
             return self._refused(capture, kind, error)
         checkpoint("capture_after_accept")
         now = self.clock()
-        sent = self.store.captures.mark_sent(capture.id, made, now,
-                                             now + self.timing.next_check(0))  # fmt: skip
-        self.store.audit.add("recallbot", "submitted", capture=capture.id,
-                             motive_id=str(made.request_id))  # fmt: skip
+        with self.store.together():
+            sent = self.store.captures.mark_sent(capture.id, made, now,
+                                                 now + self.timing.next_check(0))  # fmt: skip
+            self.store.audit.add("recallbot", "submitted", capture=capture.id,
+                                 motive_id=str(made.request_id))  # fmt: skip
         self.wake()
         return sent
 
@@ -189,9 +190,10 @@ class LookService:
         self, capture: TrackedCapture, state: CaptureState, code: str, words: str,
         status: int | None = None,
     ) -> TrackedCapture:
-        ended = self.store.captures.mark_ended(capture.id, state, code, words, self.clock())
-        self.store.audit.add("recallbot", str(state), capture=capture.id, code=code,
-                             reason=words, status=status)  # fmt: skip
+        with self.store.together():
+            ended = self.store.captures.mark_ended(capture.id, state, code, words, self.clock())
+            self.store.audit.add("recallbot", str(state), capture=capture.id, code=code,
+                                 reason=words, status=status)  # fmt: skip
         self.wake()
         return ended
 

@@ -249,9 +249,10 @@ class AlertDesk:
         except Exception as exc:
             self._media_failed(row, attempt, exc)
             return
-        self.store.alerts.media_done(row.id, attempt, row.media_wanted)
-        self.store.audit.add(AUTO_ACTOR, f"alert_media_{outcome.state}", event=row.id,
-                             note=outcome.note)  # fmt: skip
+        with self.store.together():
+            self.store.alerts.media_done(row.id, attempt, row.media_wanted)
+            self.store.audit.add(AUTO_ACTOR, f"alert_media_{outcome.state}", event=row.id,
+                                 note=outcome.note)  # fmt: skip
 
     def _in_dashboard(self, event: SafetyEvent) -> str:
         url = self.settings.motive_event_url.replace("{id}", event.id)
@@ -284,8 +285,9 @@ class AlertDesk:
             except Exception as said:
                 _log.warning("could not say in the thread that the clip failed: %s",
                              classify(said) or type(said).__name__)  # fmt: skip
-        self.store.alerts.media_done(row.id, attempt, row.media_wanted, note=why)
-        self.store.audit.add(AUTO_ACTOR, "alert_media_failed", event=row.id, note=why)
+        with self.store.together():
+            self.store.alerts.media_done(row.id, attempt, row.media_wanted, note=why)
+            self.store.audit.add(AUTO_ACTOR, "alert_media_failed", event=row.id, note=why)
 
 
 @dataclass

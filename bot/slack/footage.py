@@ -194,10 +194,11 @@ class FootageDesk:
                 self._failed(recall, attempt, exc)
                 return
             checkpoint("after_files_shared")
-            self.store.media.finish(recall.id, attempt, outcome.state, outcome.note,
-                                    list(outcome.files))  # fmt: skip
-            self.store.audit.add("recallbot", f"footage_{outcome.state}", recall.id,
-                                 files=list(outcome.files), note=outcome.note)  # fmt: skip
+            with self.store.together():
+                self.store.media.finish(recall.id, attempt, outcome.state, outcome.note,
+                                        list(outcome.files))  # fmt: skip
+                self.store.audit.add("recallbot", f"footage_{outcome.state}", recall.id,
+                                     files=list(outcome.files), note=outcome.note)  # fmt: skip
 
     def _failed(self, recall: TrackedRecall, attempt: str, exc: Exception) -> None:
         """Try again later; or, after the last try, say so in the thread and end 'failed'. A
@@ -225,8 +226,9 @@ class FootageDesk:
                     "kept failing). The links above still work."), origin.thread_ts)  # fmt: skip
             except Exception:
                 _log.exception("could not say in the thread that the footage failed")
-        self.store.media.finish(recall.id, attempt, "failed", why, None, tries)
-        self.store.audit.add("recallbot", "footage_failed", recall.id, note=why)
+        with self.store.together():
+            self.store.media.finish(recall.id, attempt, "failed", why, None, tries)
+            self.store.audit.add("recallbot", "footage_failed", recall.id, note=why)
 
     def post(self, recall: TrackedRecall, attempt: str) -> Outcome:
         """Fetch, check, make and share this recall's footage under the claim ``attempt``;

@@ -7,11 +7,14 @@ One module per thing kept, each a small class of named queries over one shared
 opening). Callers ask the part they need: ``store.recalls.claim_due(...)``,
 ``store.audit.add(...)``. Where one change spans two parts (a draft used by the recall it
 becomes, a webhook recorded once), the part that owns the change calls the other's
-``*_in(db, ...)`` function inside its own transaction.
+``*_in(db, ...)`` function inside its own transaction; a caller that changes several parts at
+once (a recall's state, then its audit line) does so inside ``store.together()``, whose
+transaction the parts' own writes join.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from bot.plumbing.closing import ClosedOnExit
@@ -74,6 +77,12 @@ class Store(ClosedOnExit):
         self.media = MediaRecords(self.connection, self.recalls)
         self.alerts = Alerts(self.connection)
         self.captures = Captures(self.connection)
+
+    def together(self) -> AbstractContextManager[object]:
+        """One transaction for the changes made inside it, whichever parts make them (a
+        recall's new state and its audit line): whoever reads one finds the other, and a crash
+        keeps both or neither."""
+        return self.connection.write()
 
     def schema_version(self) -> int:
         """The schema version the file is at."""

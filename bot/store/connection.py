@@ -222,10 +222,13 @@ class Connection:
         ``durable``: fsynced before it returns (with every commit before it), for rows that
         must outlive a power loss because something irreversible follows them."""
         with self.lock:
+            depth = self._depth()
+            if depth:
+                yield from self._joined(depth, durable)
+                return
             connection = self.db.conn
             if durable:
                 connection.execute("PRAGMA synchronous = FULL")
-            depth = self._depth()
             self._writing.depth = depth + 1
             try:
                 connection.execute("BEGIN IMMEDIATE")
@@ -242,6 +245,19 @@ class Connection:
                 self._writing.depth = depth
                 if durable:
                     connection.execute("PRAGMA synchronous = NORMAL")
+
+    def _joined(self, depth: int, durable: bool) -> Iterator[Database]:
+        """A ``write`` inside this thread's ``write``: part of the outer transaction, committed
+        or rolled back with it, so the changes of several parts (a state and its audit line)
+        are seen together or not at all. A durable write must be the outer one (its fsync
+        comes with its own commit)."""
+        if durable:
+            raise RuntimeError("a durable write cannot join another transaction")
+        self._writing.depth = depth + 1
+        try:
+            yield self.db
+        finally:
+            self._writing.depth = depth
 
     def writable(self, timeout_s: float = 0.25) -> str | None:
         """None when a write could start now, else why not (for health checks).

@@ -304,8 +304,9 @@ class Tracker:
             f"Motive had not finished recall {recall.motive_id} after "
             f"{self.policy.deadline}; recallbot stopped following it."
         )
-        self.store.recalls.mark_ended(recall.id, RecallState.EXPIRED, reason, now)
-        self.store.audit.add("recallbot", "expired", recall.id, motive_id=recall.motive_id)
+        with self.store.together():
+            self.store.recalls.mark_ended(recall.id, RecallState.EXPIRED, reason, now)
+            self.store.audit.add("recallbot", "expired", recall.id, motive_id=recall.motive_id)
 
     def _maybe_notify_status(self, recall: TrackedRecall, now: datetime) -> None:
         """Tell the requester the recall moved on, at most once per throttle period (a final
