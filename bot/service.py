@@ -222,17 +222,18 @@ class RecallService:
         (each checked for a duplicate on its own), in the order given."""
         now = self.clock()
         policy = self.policy
-        recorded = self.store.recalls.add_submitting_many(
-            requests, requested_by, origin, now, now + policy.deadline,
-            now - policy.dedup_window, now + policy.submit_grace, draft_id,
-        )  # fmt: skip
-        for recall, new in recorded:
-            if new:
-                self.store.audit.add(requested_by, "requested", recall.id,
-                                     request=recall.request.model_dump(mode="json"))  # fmt: skip
-            else:
-                self.store.audit.add(requested_by, "duplicate", recall.id,
-                                     fingerprint=recall.fingerprint)  # fmt: skip
+        with self.store.together(durable=True):  # each row's audit line with it
+            recorded = self.store.recalls.add_submitting_many(
+                requests, requested_by, origin, now, now + policy.deadline,
+                now - policy.dedup_window, now + policy.submit_grace, draft_id,
+            )  # fmt: skip
+            for recall, new in recorded:
+                if new:
+                    self.store.audit.add(requested_by, "requested", recall.id,
+                                         request=recall.request.model_dump(mode="json"))
+                else:
+                    self.store.audit.add(requested_by, "duplicate", recall.id,
+                                         fingerprint=recall.fingerprint)  # fmt: skip
         if any(new for _, new in recorded):
             checkpoint("after_row")
         return [Submission(recall, new) for recall, new in recorded]
@@ -257,8 +258,9 @@ class RecallService:
                 "recallbot could not confirm with Motive whether this request arrived before "
                 "its deadline; check Motive's dashboard before asking again"
             )
-            self.store.recalls.mark_ended(recall.id, RecallState.UNKNOWN, reason, now)
-            self.store.audit.add("recallbot", "unknown", recall.id, reason=reason)
+            with self.store.together():
+                self.store.recalls.mark_ended(recall.id, RecallState.UNKNOWN, reason, now)
+                self.store.audit.add("recallbot", "unknown", recall.id, reason=reason)
             return self.store.recalls.must(recall.id)
         try:
             return self._create(recall, "recallbot", settling=True)

@@ -274,8 +274,9 @@ def test_changes_made_together_are_seen_together_and_undone_together(store: Stor
     assert [e.recall_id for e in store.audit.entries()] == [recall.id]
 
 
-def test_a_durable_write_cannot_join_another_transaction(store: Store) -> None:
-    """Its fsync comes with its own commit: inside another write it would not be durable."""
+def test_a_durable_write_joins_only_a_durable_transaction(store: Store) -> None:
+    """Its fsync comes with the outer commit: inside a write that is not durable it would not
+    be fsynced, so it refuses, and nothing is written."""
     def add_inside() -> None:
         with store.together():
             add(store)
@@ -283,6 +284,10 @@ def test_a_durable_write_cannot_join_another_transaction(store: Store) -> None:
     with pytest.raises(RuntimeError, match="durable"):
         add_inside()
     assert store.recalls.recent(5) == []
+    with store.together(durable=True):
+        recall, _ = add(store)
+        store.audit.add("U1", "requested", recall.id)
+    assert [e.recall_id for e in store.audit.entries()] == [recall.id]
 
 
 def test_a_finished_recall_is_never_moved_back_by_a_late_check(store: Store) -> None:

@@ -97,14 +97,15 @@ class LookService:
             return refused
         assert isinstance(found, Match)  # noqa: S101 - _refusal said so
         now, policy = self.clock(), self.timing.policy
-        rows = self.store.captures.add_submitting(
-            [(found.kind.value, found.name, p) for p in wanted], requested_by, origin, now,
-            now + policy.deadline, now + policy.submit_grace,
-        )  # fmt: skip
-        for capture in rows:
-            self.store.audit.add(requested_by, "requested", capture=capture.id,
-                                 look=capture.look_id, target=f"{capture.kind}:{capture.target}",
-                                 camera=capture.position.value)  # fmt: skip
+        with self.store.together(durable=True):  # each row's audit line with it
+            rows = self.store.captures.add_submitting(
+                [(found.kind.value, found.name, p) for p in wanted], requested_by, origin, now,
+                now + policy.deadline, now + policy.submit_grace,
+            )  # fmt: skip
+            for capture in rows:
+                self.store.audit.add(requested_by, "requested", capture=capture.id,
+                                     look=capture.look_id, camera=capture.position.value,
+                                     target=f"{capture.kind}:{capture.target}")  # fmt: skip
         checkpoint("capture_after_row")
         return rows
 

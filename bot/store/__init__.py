@@ -78,11 +78,12 @@ class Store(ClosedOnExit):
         self.alerts = Alerts(self.connection)
         self.captures = Captures(self.connection)
 
-    def together(self) -> AbstractContextManager[object]:
+    def together(self, durable: bool = False) -> AbstractContextManager[object]:
         """One transaction for the changes made inside it, whichever parts make them (a
         recall's new state and its audit line): whoever reads one finds the other, and a crash
-        keeps both or neither."""
-        return self.connection.write()
+        keeps both or neither. ``durable``: fsynced when it ends, as a part's durable write
+        inside it must be."""
+        return self.connection.write(durable)
 
     def schema_version(self) -> int:
         """The schema version the file is at."""

@@ -230,6 +230,7 @@ class Connection:
             if durable:
                 connection.execute("PRAGMA synchronous = FULL")
             self._writing.depth = depth + 1
+            self._writing.durable = durable
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
@@ -249,10 +250,10 @@ class Connection:
     def _joined(self, depth: int, durable: bool) -> Iterator[Database]:
         """A ``write`` inside this thread's ``write``: part of the outer transaction, committed
         or rolled back with it, so the changes of several parts (a state and its audit line)
-        are seen together or not at all. A durable write must be the outer one (its fsync
-        comes with its own commit)."""
-        if durable:
-            raise RuntimeError("a durable write cannot join another transaction")
+        are seen together or not at all. A durable write joins only a durable one (the fsync
+        comes with the outer commit)."""
+        if durable and not self._writing.durable:
+            raise RuntimeError("a durable write cannot join a transaction that is not durable")
         self._writing.depth = depth + 1
         try:
             yield self.db
