@@ -152,13 +152,21 @@ class ParsedPhrase:
         repeats it, and an inference's JSON is remembered, since most are the same for many
         phrases (the zone, the recall type). Writing the whole object was a fifth of
         ``recallbot parse --jsonl``'s time a line."""
-        window = encode_json(self._window())[1:]  # its members and closing brace
+        window = self._window_text()
         every = [f'{{"vehicle_number": {_text_or_null(t.vehicle_number)}, "asset_name": '
                  f"{_text_or_null(t.asset_name)}, {window}" for t in self.targets]  # fmt: skip
         request = every[0] if len(every) == 1 else "null"
         inferred = ", ".join(map(_inference_text, self.inferred))
         return (f'{{"ok": true, "request": {request}, "requests": [{", ".join(every)}], '
                 f'"inferred": [{inferred}]}}')  # fmt: skip
+
+    def _window_text(self) -> str:
+        """``_window()``'s members as JSON and the closing brace: its values are numbers and
+        fixed identifiers (an instant, recallbot's own enum values), nothing to escape."""
+        positions = self.camera_positions
+        cameras = "null" if positions is None else '["' + '", "'.join(positions) + '"]'
+        return (f'"start_time": "{utc_json(self.start_time)}", "duration": {self.duration}, '
+                f'"recall_type": "{self.recall_type}", "camera_positions": {cameras}}}')
 
     def _window(self) -> dict[str, Any]:
         """What every target's request shares, as ``to_json`` writes it."""
@@ -175,7 +183,7 @@ class ParsedPhrase:
 # ``recallbot parse``'s one encoder: ``json.dumps(..., ensure_ascii=False)`` builds a new one each
 # call (~0.9 us); an answer is a tree built fresh, never a cycle, so no check for one (~0.8 us).
 encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-_INFERENCE_TEXTS: dict[tuple[str, str], str] = {}
+_INFERENCE_TEXTS: dict[str, tuple[InferenceKind, str]] = {}  # message: (its kind, its JSON)
 _INFERENCE_TEXTS_KEPT = 1024  # bounded: a long --jsonl run meets ever new messages
 
 
@@ -184,13 +192,14 @@ def _text_or_null(value: str | None) -> str:
 
 
 def _inference_text(inference: Inference) -> str:
-    """An inference's JSON, remembered by its kind and message."""
-    key = (inference.kind.value, inference.message)
-    text = _INFERENCE_TEXTS.get(key)
-    if text is None:
-        if len(_INFERENCE_TEXTS) >= _INFERENCE_TEXTS_KEPT:
-            _INFERENCE_TEXTS.clear()
-        text = _INFERENCE_TEXTS[key] = encode_json(inference.to_json())
+    """An inference's JSON, remembered by its message (and written anew for another kind)."""
+    known = _INFERENCE_TEXTS.get(inference.message)
+    if known is not None and known[0] is inference.kind:
+        return known[1]
+    if len(_INFERENCE_TEXTS) >= _INFERENCE_TEXTS_KEPT:
+        _INFERENCE_TEXTS.clear()
+    text = encode_json(inference.to_json())
+    _INFERENCE_TEXTS[inference.message] = (inference.kind, text)
     return text
 
 
