@@ -3,6 +3,7 @@ it must be exactly what encoding ``to_json()`` writes, for every shape an answer
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -51,3 +52,16 @@ def test_remembered_inferences_are_bounded_and_keyed_by_kind_and_message() -> No
     for kind in (InferenceKind.DAY, InferenceKind.ZONE):
         note = Inference(kind, same)
         assert json.loads(result_module._inference_text(note))["kind"] == kind.value
+
+
+def test_a_long_note_is_not_remembered_and_no_cameras_is_an_empty_list() -> None:
+    """A note quoting a long phrase would make the remembered texts large; an empty camera
+    choice (the parser refuses one, a caller may build it) is written as the encoder would."""
+    noise = "blah " * 200
+    parsed = parse_phrase(f"truck 42 yesterday 3pm {noise}", ZONE, NOW)
+    assert isinstance(parsed, ParsedPhrase)
+    assert parsed.json_text() == encode_json(parsed.to_json())
+    assert all(len(m) <= result_module._INFERENCE_LONGEST_KEPT
+               for m in result_module._INFERENCE_TEXTS)  # fmt: skip
+    none = dataclasses.replace(parsed, camera_positions=())
+    assert none.json_text() == encode_json(none.to_json())

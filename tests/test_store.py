@@ -1,5 +1,6 @@
 """The store: durable, private, migrated, and safe when threads and processes race."""
 
+import logging
 import os
 import sqlite3
 import threading
@@ -272,6 +273,63 @@ def test_changes_made_together_are_seen_together_and_undone_together(store: Stor
         end_then_fail()
     assert store.recalls.must(other.id).state == "submitting"
     assert [e.recall_id for e in store.audit.entries()] == [recall.id]
+
+
+def test_a_joined_write_that_fails_is_undone_alone(store: Store) -> None:
+    """Its own savepoint: an error caught inside the block undoes that write only."""
+    recall, _ = add(store)
+    with store.together():
+        store.audit.add("U1", "kept", recall.id)
+        try:
+            with store.connection.write() as db:
+                db.execute("INSERT INTO audit (at, actor, action, detail) "
+                           "VALUES ('x', 'U1', 'undone', '{}')")  # fmt: skip
+                raise ValueError("the inner write fails")
+        except ValueError:
+            pass
+        store.audit.add("U1", "kept too", recall.id)
+    assert [e.action for e in store.audit.entries()] == ["kept", "kept too"]
+
+
+def test_a_transaction_sqlite_ended_inside_never_commits_what_follows(store: Store) -> None:
+    """When SQLite rolls the whole transaction back (a full disk), the block cannot go on
+    writing one statement at a time as if it were still inside it."""
+    recall, _ = add(store)
+
+    def ended_by_sqlite() -> None:
+        with store.together():
+            store.audit.add("U1", "lost", recall.id)
+            try:
+                with store.connection.write() as db:
+                    db.execute("ROLLBACK")  # what SQLite does itself on SQLITE_FULL
+                    raise sqlite3.OperationalError("database or disk is full")
+            except sqlite3.OperationalError:
+                pass
+            store.audit.add("U1", "after", recall.id)
+
+    with pytest.raises(StoreError, match="rolled this transaction back"):
+        ended_by_sqlite()
+    assert store.audit.entries() == []
+    store.audit.add("U1", "later", recall.id)  # the store goes on
+    assert [e.action for e in store.audit.entries()] == ["later"]
+
+
+def test_an_audit_line_is_logged_once_committed_and_never_when_rolled_back(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    recall, _ = add(store)
+    caplog.set_level(logging.INFO, logger="recallbot.audit")
+
+    def rolled_back() -> None:
+        with store.together():
+            store.audit.add("recallbot", "expired", recall.id)
+            raise RuntimeError("before the commit")
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
+    assert [r.getMessage() for r in caplog.records] == []
+    store.audit.add("recallbot", "expired", recall.id)
+    assert [r.getMessage() for r in caplog.records] == ["expired by recallbot {}"]
 
 
 def test_a_durable_write_joins_only_a_durable_transaction(store: Store) -> None:

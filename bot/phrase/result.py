@@ -164,7 +164,12 @@ class ParsedPhrase:
         """``_window()``'s members as JSON and the closing brace: its values are numbers and
         fixed identifiers (an instant, recallbot's own enum values), nothing to escape."""
         positions = self.camera_positions
-        cameras = "null" if positions is None else '["' + '", "'.join(positions) + '"]'
+        if positions is None:
+            cameras = "null"
+        elif positions:
+            cameras = '["' + '", "'.join(positions) + '"]'
+        else:
+            cameras = "[]"
         return (f'"start_time": "{utc_json(self.start_time)}", "duration": {self.duration}, '
                 f'"recall_type": "{self.recall_type}", "camera_positions": {cameras}}}')
 
@@ -185,6 +190,7 @@ class ParsedPhrase:
 encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 _INFERENCE_TEXTS: dict[str, tuple[InferenceKind, str]] = {}  # message: (its kind, its JSON)
 _INFERENCE_TEXTS_KEPT = 1024  # bounded: a long --jsonl run meets ever new messages
+_INFERENCE_LONGEST_KEPT = 240  # a note quoting a long phrase ("Ignored …") is not remembered
 
 
 def _text_or_null(value: str | None) -> str:
@@ -196,10 +202,11 @@ def _inference_text(inference: Inference) -> str:
     known = _INFERENCE_TEXTS.get(inference.message)
     if known is not None and known[0] is inference.kind:
         return known[1]
-    if len(_INFERENCE_TEXTS) >= _INFERENCE_TEXTS_KEPT:
-        _INFERENCE_TEXTS.clear()
     text = encode_json(inference.to_json())
-    _INFERENCE_TEXTS[inference.message] = (inference.kind, text)
+    if len(inference.message) <= _INFERENCE_LONGEST_KEPT:
+        if len(_INFERENCE_TEXTS) >= _INFERENCE_TEXTS_KEPT:
+            _INFERENCE_TEXTS.clear()
+        _INFERENCE_TEXTS[inference.message] = (inference.kind, text)
     return text
 
 

@@ -25,17 +25,18 @@ class AuditLine(NamedTuple):
     detail: dict[str, Any]
 
 
-def add_in(db: Database, line: AuditLine) -> None:
-    """Append ``line`` inside the caller's transaction, so it is written if and only if the
-    change it tells of is (an answer recorded delivered, or given up); the same line goes to
-    the log at INFO, so the log tells each recall's story."""
+def add_in(connection: Connection, db: Database, line: AuditLine) -> None:
+    """Append ``line`` inside the caller's transaction on ``connection``, so it is written if
+    and only if the change it tells of is (an answer recorded delivered, or given up); once
+    that commits, the same line goes to the log at INFO, so the log tells each recall's story
+    (and never of a change rolled back)."""
     detail_json = json.dumps(line.detail, default=str, sort_keys=True)
-    _log.info("%s by %s %s", line.action, line.actor, detail_json,
-              extra={"recall_id": line.recall_id})  # fmt: skip
     db.execute(
         "INSERT INTO audit (at, actor, action, recall_id, detail) VALUES (?, ?, ?, ?, ?)",
         (ts(datetime.now(UTC)), line.actor, line.action, line.recall_id, detail_json),
     )
+    connection.on_commit(lambda: _log.info("%s by %s %s", line.action, line.actor, detail_json,
+                                           extra={"recall_id": line.recall_id}))  # fmt: skip
 
 
 class AuditLog:
@@ -51,7 +52,7 @@ class AuditLog:
     def append(self, line: AuditLine) -> None:
         """Append ``line`` in a transaction of its own."""
         with self._connection.write() as db:
-            add_in(db, line)
+            add_in(self._connection, db, line)
 
     def prune_routine(self, before: datetime, batch: int = 1000) -> int:
         """Remove up to ``batch`` routine lines (``ROUTINE_AUDIT``) older than ``before``; how

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -221,6 +221,7 @@ class Connection:
 
         ``durable``: fsynced before it returns (with every commit before it), for rows that
         must outlive a power loss because something irreversible follows them."""
+        committed: list[Callable[[], None]] = []
         with self.lock:
             depth = self._depth()
             if depth:
@@ -231,10 +232,15 @@ class Connection:
                 connection.execute("PRAGMA synchronous = FULL")
             self._writing.depth = depth + 1
             self._writing.durable = durable
+            self._writing.broken = False
+            self._writing.committed = committed
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
                     yield self.db
+                    if self._writing.broken:
+                        raise StoreError("SQLite rolled this transaction back after an error "
+                                         "inside it; nothing of it was written")  # fmt: skip
                     connection.execute("COMMIT")
                 except BaseException:
                     # A failed COMMIT (a full disk, a lock) leaves the transaction open: roll
@@ -246,19 +252,43 @@ class Connection:
                 self._writing.depth = depth
                 if durable:
                     connection.execute("PRAGMA synchronous = NORMAL")
+        for told in committed:  # after the lock: a slow log never holds the writer
+            told()
 
     def _joined(self, depth: int, durable: bool) -> Iterator[Database]:
         """A ``write`` inside this thread's ``write``: part of the outer transaction, committed
-        or rolled back with it, so the changes of several parts (a state and its audit line)
-        are seen together or not at all. A durable write joins only a durable one (the fsync
-        comes with the outer commit)."""
+        with it, so the changes of several parts (a state and its audit line) are seen together
+        or not at all. Its own savepoint undoes it alone when it fails; when SQLite has ended
+        the whole transaction instead (a full disk), the outer one is marked broken and will
+        not commit, and no later write joins it. A durable write joins only a durable one (the
+        fsync comes with the outer commit). Never yield inside a write: the thread stays in it."""
         if durable and not self._writing.durable:
             raise RuntimeError("a durable write cannot join a transaction that is not durable")
+        if self._writing.broken:
+            raise StoreError("SQLite rolled this transaction back after an error inside it")
+        connection, savepoint = self.db.conn, f"joined_{depth}"
+        connection.execute(f"SAVEPOINT {savepoint}")
         self._writing.depth = depth + 1
         try:
             yield self.db
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute(f"ROLLBACK TO {savepoint}")
+                connection.execute(f"RELEASE {savepoint}")
+            else:
+                self._writing.broken = True
+            raise
+        else:
+            connection.execute(f"RELEASE {savepoint}")
         finally:
             self._writing.depth = depth
+
+    def on_commit(self, told: Callable[[], None]) -> None:
+        """Call ``told`` once this thread's outermost write has committed, after the writer's
+        lock is let go (never when it rolls back): a log line about what was written."""
+        if not self._depth():
+            raise RuntimeError("on_commit outside a write")
+        self._writing.committed.append(told)
 
     def writable(self, timeout_s: float = 0.25) -> str | None:
         """None when a write could start now, else why not (for health checks).

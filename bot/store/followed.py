@@ -127,7 +127,7 @@ class Followed:
                 (*values, item_id, attempt),
             ).rowcount)  # fmt: skip
             if held and audit is not None:
-                add_in(db, audit)
+                add_in(self._connection, db, audit)
             return held
 
     def record_status_notified(self, item_id: str, state: str, now: datetime) -> None:
