@@ -126,14 +126,7 @@ class PlacePhrase:
             "intent": Intent.AT_PLACE.value,
             "place": self.place,
             "at": utc_json(self.at),
-            "window": {
-                "start_time": utc_json(window.start_time),
-                "duration": window.duration,
-                "recall_type": window.recall_type.value,
-                "camera_positions": None
-                if window.camera_positions is None
-                else [position.value for position in window.camera_positions],
-            },
+            "window": window.window_json(),
             "inferred": [inference.to_json() for inference in self.inferred],
         }
 

@@ -134,7 +134,7 @@ class ParsedPhrase:
     def to_json(self) -> dict[str, Any]:
         """The ``recallbot parse`` object for an understood phrase (a contract other tools use):
         each request exactly as ``RecallRequest.model_dump(mode="json")`` writes it."""
-        window = self._window()
+        window = self.window_json()
         every = [
             {"vehicle_number": t.vehicle_number, "asset_name": t.asset_name, **window}
             for t in self.targets
@@ -161,7 +161,7 @@ class ParsedPhrase:
                 f'"inferred": [{inferred}]}}')  # fmt: skip
 
     def _window_text(self) -> str:
-        """``_window()``'s members as JSON and the closing brace: its values are numbers and
+        """``window_json()``'s members as JSON and the closing brace: its values are numbers and
         fixed identifiers (an instant, recallbot's own enum values), nothing to escape."""
         positions = self.camera_positions
         if positions is None:
@@ -173,8 +173,9 @@ class ParsedPhrase:
         return (f'"start_time": "{utc_json(self.start_time)}", "duration": {self.duration}, '
                 f'"recall_type": "{self.recall_type}", "camera_positions": {cameras}}}')
 
-    def _window(self) -> dict[str, Any]:
-        """What every target's request shares, as ``to_json`` writes it."""
+    def window_json(self) -> dict[str, Any]:
+        """What every target's request shares, as ``to_json`` writes it (a place question's
+        window too)."""
         return {
             "start_time": utc_json(self.start_time),
             "duration": self.duration,
