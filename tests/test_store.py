@@ -275,20 +275,24 @@ def test_changes_made_together_are_seen_together_and_undone_together(store: Stor
     assert [e.recall_id for e in store.audit.entries()] == [recall.id]
 
 
-def test_a_joined_write_that_fails_is_undone_alone(store: Store) -> None:
-    """Its own savepoint: an error caught inside the block undoes that write only."""
+def test_a_joined_write_that_fails_is_undone_alone(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its own savepoint: an error caught inside the block undoes that write only, and its
+    audit line is neither kept nor logged."""
     recall, _ = add(store)
+    caplog.set_level(logging.INFO, logger="recallbot.audit")
     with store.together():
         store.audit.add("U1", "kept", recall.id)
         try:
-            with store.connection.write() as db:
-                db.execute("INSERT INTO audit (at, actor, action, detail) "
-                           "VALUES ('x', 'U1', 'undone', '{}')")  # fmt: skip
+            with store.connection.write():
+                store.audit.add("U1", "undone", recall.id)
                 raise ValueError("the inner write fails")
         except ValueError:
             pass
         store.audit.add("U1", "kept too", recall.id)
     assert [e.action for e in store.audit.entries()] == ["kept", "kept too"]
+    assert [r.getMessage() for r in caplog.records] == ["kept by U1 {}", "kept too by U1 {}"]
 
 
 def test_a_transaction_sqlite_ended_inside_never_commits_what_follows(store: Store) -> None:

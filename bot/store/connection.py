@@ -220,7 +220,8 @@ class Connection:
         """A write transaction that holds the database's write lock from its first statement.
 
         ``durable``: fsynced before it returns (with every commit before it), for rows that
-        must outlive a power loss because something irreversible follows them."""
+        must outlive a power loss because something irreversible follows them. Inside this
+        thread's own write it joins that transaction (``_joined``)."""
         committed: list[Callable[[], None]] = []
         with self.lock:
             depth = self._depth()
@@ -269,9 +270,11 @@ class Connection:
         connection, savepoint = self.db.conn, f"joined_{depth}"
         connection.execute(f"SAVEPOINT {savepoint}")
         self._writing.depth = depth + 1
+        told_before = len(self._writing.committed)
         try:
             yield self.db
         except BaseException:
+            del self._writing.committed[told_before:]  # nothing to tell of what is undone
             if connection.in_transaction:
                 connection.execute(f"ROLLBACK TO {savepoint}")
                 connection.execute(f"RELEASE {savepoint}")
