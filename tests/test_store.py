@@ -11,7 +11,7 @@ import pytest
 
 from bot.motive import RecallDetails
 from bot.recall import RecallRequest
-from bot.store import AuditLine, Origin, RecallState, Store, StoreError
+from bot.store import Origin, RecallState, Store, StoreError
 from bot.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
@@ -222,20 +222,23 @@ def test_a_failed_delivery_waits_for_its_next_try_then_may_end_undeliverable(
 def test_an_answers_audit_line_is_written_with_its_end_and_only_by_its_claimant(
     store: Store, end: str
 ) -> None:
-    """Whoever sees the answer's end finds its audit line: one transaction holds both, and an
-    attempt that no longer holds the claim writes neither."""
+    """Whoever sees the answer's end finds its audit line: one transaction holds both (as
+    ``DeliverOnce`` writes them), and an attempt that no longer holds the claim writes neither."""
     recall, _ = add(store)
     store.recalls.mark_submitted(recall.id, details("success"), NOW, NOW)
     store.recalls.claim_delivery(recall.id, "a1", NOW, NOW - timedelta(minutes=1))
-    ended = getattr(store.recalls, end)
     second = NOW if end == "record_delivery" else "Slack refused (is_archived)"
 
-    def line(attempt: str) -> AuditLine:
-        return AuditLine("recallbot", end, recall.id, {"attempt": attempt})
+    def ended(attempt: str) -> bool:
+        with store.together():
+            done: bool = getattr(store.recalls, end)(recall.id, attempt, second)
+            if done:
+                store.audit.add("recallbot", end, recall.id, attempt=attempt)
+        return done
 
-    assert not ended(recall.id, "a2", second, audit=line("a2"))
+    assert not ended("a2")
     assert store.audit.entries() == []
-    assert ended(recall.id, "a1", second, audit=line("a1"))
+    assert ended("a1")
     (written,) = store.audit.entries()
     assert (written.action, written.recall_id, written.detail) == (
         end, recall.id, {"attempt": "a1"}

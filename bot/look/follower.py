@@ -33,7 +33,7 @@ from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallStatus
 from bot.plumbing import logs
 from bot.plumbing.sweeper import Sweeper
 from bot.plumbing.timefmt import utcnow
-from bot.store import AuditLine, CaptureState, Store, TrackedCapture
+from bot.store import CaptureState, Store, TrackedCapture
 from bot.tracking.delivering import DeliverOnce
 from bot.tracking.notifier import DeliveryRefused
 
@@ -63,9 +63,9 @@ class CaptureFollower:
         self._delivering = DeliverOnce(
             self.store.captures, self.timing.policy, self._answer,
             lambda capture, reason: self.notifier.undeliverable(capture, reason),
-            lambda action, capture, **detail: AuditLine(
-                "recallbot", action, None, {"capture": capture.id, **detail}),
-            self.store.audit.append,
+            lambda action, capture, **detail: self.store.audit.add(
+                "recallbot", action, capture=capture.id, **detail),
+            self.store.together,
             lambda: self._clock(), noun="capture",
         )  # fmt: skip
         self._stopping = threading.Event()

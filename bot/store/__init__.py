@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.plumbing.closing import ClosedOnExit
 from bot.store.alerts import AlertOutcome, AlertRow, Alerts, AutoDecision
-from bot.store.audit import AuditLine, AuditLog
+from bot.store.audit import AuditLog
 from bot.store.captures import Captures, CaptureState, TrackedCapture
 from bot.store.connection import Connection
 from bot.store.drafts import Drafts
@@ -42,7 +42,6 @@ __all__ = [
     "AlertOutcome",
     "AlertRow",
     "AuditEntry",
-    "AuditLine",
     "AutoDecision",
     "CaptureState",
     "Delivery",

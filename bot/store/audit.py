@@ -5,38 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
-
-from sqlite_utils import Database
+from typing import Any
 
 from bot.store.connection import Connection, placeholders, ts
 from bot.store.rows import AuditEntry
 from bot.store.schema import ROUTINE_AUDIT
 
 _log = logging.getLogger("recallbot.audit")
-
-
-class AuditLine(NamedTuple):
-    """One line to append: who did what to which recall, and the details."""
-
-    actor: str
-    action: str
-    recall_id: str | None
-    detail: dict[str, Any]
-
-
-def add_in(connection: Connection, db: Database, line: AuditLine) -> None:
-    """Append ``line`` inside the caller's transaction on ``connection``, so it is written if
-    and only if the change it tells of is (an answer recorded delivered, or given up); once
-    that commits, the same line goes to the log at INFO, so the log tells each recall's story
-    (and never of a change rolled back)."""
-    detail_json = json.dumps(line.detail, default=str, sort_keys=True)
-    db.execute(
-        "INSERT INTO audit (at, actor, action, recall_id, detail) VALUES (?, ?, ?, ?, ?)",
-        (ts(datetime.now(UTC)), line.actor, line.action, line.recall_id, detail_json),
-    )
-    connection.on_commit(lambda: _log.info("%s by %s %s", line.action, line.actor, detail_json,
-                                           extra={"recall_id": line.recall_id}))  # fmt: skip
 
 
 class AuditLog:
@@ -46,13 +21,17 @@ class AuditLog:
         self._connection = connection
 
     def add(self, actor: str, action: str, recall_id: str | None = None, **detail: Any) -> None:
-        """Append one line (who did what to which recall, and the details)."""
-        self.append(AuditLine(actor, action, recall_id, detail))
-
-    def append(self, line: AuditLine) -> None:
-        """Append ``line`` in a transaction of its own."""
+        """Append one line (who did what to which recall, and the details), in the caller's
+        ``store.together()`` when there is one; once that commits, the same line goes to the
+        log at INFO, so the log tells each recall's story (and never of a change rolled back)."""
+        detail_json = json.dumps(detail, default=str, sort_keys=True)
         with self._connection.write() as db:
-            add_in(self._connection, db, line)
+            db.execute(
+                "INSERT INTO audit (at, actor, action, recall_id, detail) VALUES (?, ?, ?, ?, ?)",
+                (ts(datetime.now(UTC)), actor, action, recall_id, detail_json),
+            )
+            self._connection.on_commit(lambda: _log.info(
+                "%s by %s %s", action, actor, detail_json, extra={"recall_id": recall_id}))
 
     def prune_routine(self, before: datetime, batch: int = 1000) -> int:
         """Remove up to ``batch`` routine lines (``ROUTINE_AUDIT``) older than ``before``; how

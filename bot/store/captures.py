@@ -19,7 +19,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from bot.motive import ImageCapture
 from bot.recall import CameraPosition
-from bot.store.audit import AuditLine
 from bot.store.connection import Connection, placeholders, ts
 from bot.store.errors import StoreError
 from bot.store.followed import Followed
@@ -341,18 +340,15 @@ class Captures:
         return self.get(capture_id) if claimed else None
 
     def record_delivery(
-        self, capture_id: str, attempt: str, now: datetime, answer_ts: str | None = None,
-        audit: AuditLine | None = None,
+        self, capture_id: str, attempt: str, now: datetime, answer_ts: str | None = None
     ) -> bool:
         """The answer reached the requester (only the attempt holding the claim counts)."""
-        return self._followed.record_delivery(capture_id, attempt, now, answer_ts, audit)
+        return self._followed.record_delivery(capture_id, attempt, now, answer_ts)
 
     def retry_delivery(self, capture_id: str, attempt: str, note: str, at: datetime) -> bool:
         """The attempt holding the claim failed: tried again at ``at``."""
         return self._followed.retry_delivery(capture_id, attempt, note, at)
 
-    def give_up_delivery(
-        self, capture_id: str, attempt: str, note: str, audit: AuditLine | None = None
-    ) -> bool:
+    def give_up_delivery(self, capture_id: str, attempt: str, note: str) -> bool:
         """The attempt holding the claim met a refusal for good: 'undeliverable'."""
-        return self._followed.give_up_delivery(capture_id, attempt, note, audit)
+        return self._followed.give_up_delivery(capture_id, attempt, note)

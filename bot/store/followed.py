@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.store.audit import AuditLine, add_in
 from bot.store.connection import Connection, placeholders, ts
 
 
@@ -84,14 +83,13 @@ class Followed:
             ).rowcount)  # fmt: skip
 
     def record_delivery(
-        self, item_id: str, attempt: str, now: datetime, answer_ts: str | None = None,
-        audit: AuditLine | None = None,
+        self, item_id: str, attempt: str, now: datetime, answer_ts: str | None = None
     ) -> bool:
         """The answer reached the requester (only the attempt that holds the claim counts);
-        ``answer_ts``: the message that holds it; ``audit``: appended with the change."""
+        ``answer_ts``: the message that holds it."""
         return self._holding(
             "delivery = 'delivered', delivered_at = ?, answer_ts = ?, delivery_next_at = NULL",
-            (ts(now), answer_ts), item_id, attempt, audit,
+            (ts(now), answer_ts), item_id, attempt,
         )  # fmt: skip
 
     def retry_delivery(self, item_id: str, attempt: str, note: str, at: datetime) -> bool:
@@ -102,33 +100,21 @@ class Followed:
             "delivery_note = ?", (ts(at), note), item_id, attempt,
         )  # fmt: skip
 
-    def give_up_delivery(
-        self, item_id: str, attempt: str, note: str, audit: AuditLine | None = None
-    ) -> bool:
+    def give_up_delivery(self, item_id: str, attempt: str, note: str) -> bool:
         """The attempt holding the claim met a refusal for good: the answer ends
-        'undeliverable', saying why (False when this attempt no longer held the claim);
-        ``audit``: appended with the change."""
+        'undeliverable', saying why (False when this attempt no longer held the claim)."""
         return self._holding(
             "delivery = 'undeliverable', delivery_tries = delivery_tries + 1, "
-            "delivery_next_at = NULL, delivery_note = ?", (note,), item_id, attempt, audit,
+            "delivery_next_at = NULL, delivery_note = ?", (note,), item_id, attempt,
         )  # fmt: skip
 
-    def _holding(
-        self, changes: str, values: tuple[Any, ...], item_id: str, attempt: str,
-        audit: AuditLine | None = None,
-    ) -> bool:
-        """Change the row if ``attempt`` still holds its claim, with ``audit`` in the same
-        transaction: whoever reads the row's new state finds its audit line too, and a crash
-        keeps both or neither."""
+    def _holding(self, changes: str, values: tuple[Any, ...], item_id: str, attempt: str) -> bool:
         with self._connection.write() as db:
-            held = bool(db.execute(
+            return bool(db.execute(
                 f"UPDATE {self._table} SET {changes} "
                 "WHERE id = ? AND delivery = 'claimed' AND delivery_attempt = ?",
                 (*values, item_id, attempt),
             ).rowcount)  # fmt: skip
-            if held and audit is not None:
-                add_in(self._connection, db, audit)
-            return held
 
     def record_status_notified(self, item_id: str, state: str, now: datetime) -> None:
         """The requester was shown this state."""

@@ -16,7 +16,6 @@ from typing import Any
 
 from bot.motive import RecallDetails
 from bot.recall import RecallRequest
-from bot.store.audit import AuditLine
 from bot.store.connection import Connection, placeholders, ts
 from bot.store.drafts import release_in, use_in
 from bot.store.errors import StoreError
@@ -324,23 +323,20 @@ class Recalls:
         return self.get(recall_id) if claimed else None
 
     def record_delivery(
-        self, recall_id: str, attempt: str, now: datetime, answer_ts: str | None = None,
-        audit: AuditLine | None = None,
+        self, recall_id: str, attempt: str, now: datetime, answer_ts: str | None = None
     ) -> bool:
         """The answer reached the requester (only the attempt that holds the claim counts);
         ``answer_ts``: the message that holds it, the only one whose Refresh may refresh it."""
-        return self._followed.record_delivery(recall_id, attempt, now, answer_ts, audit)
+        return self._followed.record_delivery(recall_id, attempt, now, answer_ts)
 
     def retry_delivery(self, recall_id: str, attempt: str, note: str, at: datetime) -> bool:
         """The attempt holding the claim failed: give the claim back, to be tried at ``at``."""
         return self._followed.retry_delivery(recall_id, attempt, note, at)
 
-    def give_up_delivery(
-        self, recall_id: str, attempt: str, note: str, audit: AuditLine | None = None
-    ) -> bool:
+    def give_up_delivery(self, recall_id: str, attempt: str, note: str) -> bool:
         """The attempt holding the claim met a refusal for good: the answer ends
         'undeliverable', saying why."""
-        return self._followed.give_up_delivery(recall_id, attempt, note, audit)
+        return self._followed.give_up_delivery(recall_id, attempt, note)
 
     def undelivered(self, stale_before: datetime, now: datetime) -> list[TrackedRecall]:
         """Finished recalls whose answer is owed now (never claimed, or a stale claim, and any

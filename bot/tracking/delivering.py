@@ -5,8 +5,8 @@ called and recorded after, so a crash between the two repeats an answer at most 
 loses it. A try that fails is tried again after a back-off kept in the store; a refusal for
 good (the channel archived or gone) ends the answer 'undeliverable' after
 ``delivery_refusals`` tries, audited once, and the requester is told some other way. The audit
-line of a delivery, or of giving up, is written in the transaction that records it: whoever
-sees the answer's end sees its line.
+line of a delivery, or of giving up, is written in the transaction that records it
+(``together``): whoever sees the answer's end sees its line.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from bot.plumbing import logs
 from bot.plumbing.crashpoints import checkpoint
-from bot.store import AuditLine, Origin
+from bot.store import Origin
 from bot.tracking.notifier import DeliveryRefused
 from bot.tracking.schedule import TrackingPolicy
 
@@ -63,18 +64,15 @@ class Deliveries(Protocol[Item_co]):
         """The item, claimed for ``attempt``; None when someone else holds it."""
 
     def record_delivery(
-        self, item_id: str, attempt: str, now: datetime, answer_ts: str | None = None,
-        audit: AuditLine | None = None,
+        self, item_id: str, attempt: str, now: datetime, answer_ts: str | None = None
     ) -> bool:
-        """Delivered (``audit`` appended with it)."""
+        """Delivered."""
 
     def retry_delivery(self, item_id: str, attempt: str, note: str, at: datetime) -> bool:
         """Failed: try again at ``at``."""
 
-    def give_up_delivery(
-        self, item_id: str, attempt: str, note: str, audit: AuditLine | None = None
-    ) -> bool:
-        """Refused for good: ended (``audit`` appended with it)."""
+    def give_up_delivery(self, item_id: str, attempt: str, note: str) -> bool:
+        """Refused for good: ended."""
 
 
 @dataclass
@@ -85,8 +83,8 @@ class DeliverOnce(Generic[Item]):
     policy: TrackingPolicy
     send: Callable[[Item, str], str | None]  # (item, attempt) -> the answer's message id
     tell_elsewhere: Callable[[Item, str], None]  # the notifier's ``undeliverable``
-    line: Callable[..., AuditLine]  # (action, item, **detail): an audit line about the item
-    audit: Callable[[AuditLine], None]  # the store's audit log, for a line on its own
+    audit: Callable[..., None]  # (action, item, **detail): the store's audit, about the item
+    together: Callable[[], AbstractContextManager[object]]  # the store's one transaction
     clock: Callable[[], datetime]
     noun: str = "recall"  # for log lines
 
@@ -112,10 +110,10 @@ class DeliverOnce(Generic[Item]):
             self._refused(claimed, attempt, DeliveryRefused(f"{type(exc).__name__}: {exc}"))
             return None
         checkpoint("after_deliver")
-        line = self.line("delivered", claimed, attempt=attempt, state=claimed.state,
-                         to=_where(claimed))  # fmt: skip
-        if not self.part.record_delivery(item.id, attempt, self.clock(), answer_ts, line):
-            self.audit(line)  # delivered all the same, though the claim went stale meanwhile
+        with self.together():
+            self.part.record_delivery(item.id, attempt, self.clock(), answer_ts)
+            self.audit("delivered", claimed, attempt=attempt, state=claimed.state,
+                       to=_where(claimed))  # fmt: skip
         return claimed
 
     def _refused(self, item: Item, attempt: str, refused: DeliveryRefused) -> None:
@@ -134,9 +132,12 @@ class DeliverOnce(Generic[Item]):
 
     def _give_up(self, item: Item, attempt: str, reason: str, tries: int) -> None:
         """End the answer 'undeliverable' (audited once), and tell the requester elsewhere."""
-        line = self.line("undeliverable", item, attempt=attempt, reason=reason, tries=tries,
-                         to=_where(item))  # fmt: skip
-        if not self.part.give_up_delivery(item.id, attempt, reason, line):
+        with self.together():
+            ended = self.part.give_up_delivery(item.id, attempt, reason)
+            if ended:
+                self.audit("undeliverable", item, attempt=attempt, reason=reason, tries=tries,
+                           to=_where(item))  # fmt: skip
+        if not ended:
             return  # the claim went stale and another attempt holds it
         _log.warning("answer of %s %s given up after %d tries: %s", self.noun, item.id, tries,
                      reason)  # fmt: skip

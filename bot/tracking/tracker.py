@@ -33,7 +33,7 @@ from bot.motive import MotiveClient, MotiveError, MotiveNotFound, RecallDetails,
 from bot.plumbing import logs
 from bot.plumbing.metrics import DELIVERIES
 from bot.plumbing.timefmt import utcnow
-from bot.store import AuditLine, RecallState, Store, TrackedRecall, WebhookOutcome
+from bot.store import RecallState, Store, TrackedRecall, WebhookOutcome
 from bot.tracking.delivering import DeliverOnce
 from bot.tracking.notifier import DeliveryRefused, Notifier
 from bot.tracking.schedule import CheckSchedule, TrackingPolicy
@@ -82,8 +82,9 @@ class Tracker:
         self._delivering = DeliverOnce(
             store.recalls, policy, lambda recall, attempt: self.notifier.deliver(recall, attempt),
             lambda recall, reason: self.notifier.undeliverable(recall, reason),
-            lambda action, recall, **detail: AuditLine("recallbot", action, recall.id, detail),
-            store.audit.append,
+            lambda action, recall, **detail: store.audit.add("recallbot", action, recall.id,
+                                                             **detail),
+            store.together,
             lambda: self._clock(),
         )  # fmt: skip
 
