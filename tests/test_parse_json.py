@@ -3,7 +3,6 @@ it must be exactly what encoding ``to_json()`` writes, for every shape an answer
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -63,5 +62,5 @@ def test_a_long_note_is_not_remembered_and_no_cameras_is_an_empty_list() -> None
     assert parsed.json_text() == encode_json(parsed.to_json())
     assert all(len(m) <= result_module._INFERENCE_LONGEST_KEPT
                for m in result_module._INFERENCE_TEXTS)  # fmt: skip
-    none = dataclasses.replace(parsed, camera_positions=())
+    none = parsed._replace(camera_positions=())
     assert none.json_text() == encode_json(none.to_json())

@@ -8,8 +8,8 @@ Each thing taken is reported, like any other inference.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from typing import NamedTuple
 
 from bot.phrase.draft import Draft
 from bot.phrase.grammar import read_draft
@@ -24,8 +24,7 @@ _TIME = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """The message a phrase answers: its text, when it was written, and how to name it."""
 
     text: str
@@ -76,4 +75,4 @@ def borrow(
             message=f"The time (“{_time_words(root)}”) taken from {context.where}, read as of "
             f"when it was posted ({posted}).",
         ))  # fmt: skip
-    return replace(draft, **taken), reading_now, notes  # type: ignore[arg-type]
+    return draft.replaced(**taken), reading_now, notes

@@ -9,9 +9,8 @@ and what could not be used is said.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from bot.phrase.calendar import resolve_day
 from bot.phrase.cameras import resolve_cameras
@@ -29,8 +28,7 @@ from bot.recall_terms import CameraPosition, RecallType
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class SaidFields:
+class SaidFields(NamedTuple):
     """Each field a message said, resolved (None where it said nothing usable)."""
 
     vehicle_number: str | None = None

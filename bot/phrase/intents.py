@@ -11,8 +11,8 @@ asked of Motive's list. The cue's words are taken out before the grammar reads t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot.phrase import lexicon as lx
 from bot.phrase.lexer import Token
@@ -27,8 +27,7 @@ class Intent(StrEnum):
     AT_PLACE = "at_place"
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     """The words that asked the question (token indices, taken out before the grammar
     reads the phrase) and, for a place, its name as typed."""
 

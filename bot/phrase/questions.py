@@ -10,9 +10,8 @@ function of the text, the requester's zone and "now".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.phrase.cameras import resolve_cameras
 from bot.phrase.context import Context, borrow
@@ -52,8 +51,7 @@ def _targets_json(targets: tuple[Target, ...]) -> list[dict[str, str | None]]:
     return [{"vehicle_number": t.vehicle_number, "asset_name": t.asset_name} for t in targets]
 
 
-@dataclass(frozen=True)
-class LookPhrase:
+class LookPhrase(NamedTuple):
     """ "look truck 42": a still from each camera of each target, now."""
 
     targets: tuple[Target, ...]
@@ -71,8 +69,7 @@ class LookPhrase:
         }
 
 
-@dataclass(frozen=True)
-class WherePhrase:
+class WherePhrase(NamedTuple):
     """ "where was truck 42 yesterday 3pm": one vehicle, one moment."""
 
     vehicle: str
@@ -93,8 +90,7 @@ class WherePhrase:
         }
 
 
-@dataclass(frozen=True)
-class PlacePhrase:
+class PlacePhrase(NamedTuple):
     """ "trucks at the Elm St yard yesterday 3pm 2 min": a place's name as typed, and the
     window a recall of the vehicles inside it would take (``window`` names no target)."""
 
@@ -115,8 +111,8 @@ class PlacePhrase:
         """The recall of ``numbers`` for the window (``notes``: what the core found, said
         first)."""
         found = tuple(Inference(kind=InferenceKind.TARGET, message=note) for note in notes)
-        return replace(self.window, targets=tuple(Target(vehicle_number=n) for n in numbers),
-                       inferred=(*found, *self.window.inferred))  # fmt: skip
+        return self.window._replace(targets=tuple(Target(vehicle_number=n) for n in numbers),
+                                     inferred=(*found, *self.window.inferred))  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         """The ``recallbot parse`` object of a place question."""
