@@ -2,13 +2,14 @@
 start with its first two characters, so that table must hold every two each pattern can start
 with; and a phrase whose lower case is longer than itself ("İ") is read like any other."""
 
+import re
 from re import _constants as sre
 from re import _parser as sre_parse
 from typing import Any
 
 import pytest
 
-from bot.phrase import ParsedPhrase, parse_phrase
+from bot.phrase import ParsedPhrase, lexer, parse_phrase
 from bot.phrase.lexer import _FORMS, _GENERIC, _LEXEMES, _PREFIXES, tokenize
 from tests.phrase_table import TUE
 
@@ -134,3 +135,34 @@ def test_the_generic_lexemes_close_the_order() -> None:
     answer while none of the rest comes after them."""
     tail = [kind for kind, _ in _LEXEMES[-len(_GENERIC) :]]
     assert set(tail) == _GENERIC
+
+
+_CAMERA_TALK = [
+    "truck 42 yesterday 3pm dock cam", "unit 7 2h ago yard camera and front", "van 7 dashcam 3pm",
+    "TX-4471 at 3 the scam cams", "truck 42 camper 3pm", "pls grab truck 42 yesterday 3pm",
+    "customer complaint - backed into dock door truck 1207 nov 22 2:30pm 2 min front only",
+    "asset \"Yard Jockey 3\" last friday 6:10 pm everything except driver", "#42 120s roof cam",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("phrase", _CAMERA_TALK)
+def test_a_phrase_without_cam_reads_the_same_without_the_unknown_camera_lexeme(
+    phrase: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lexer._LOWERED_NO_CAM`` leaves the unknown camera out where the phrase cannot hold one:
+    the tokens are those of the whole table, and a phrase with "cam" still finds it."""
+    tokens = [(t.kind, t.text) for t in tokenize(phrase)]
+    monkeypatch.setattr(lexer, "_LOWERED_NO_CAM", lexer._LOWERED)
+    assert tokens == [(t.kind, t.text) for t in tokenize(phrase)]
+    if "dock cam" in phrase:
+        assert ("cam_unknown", "dock cam") in tokens
+
+
+def test_every_unknown_camera_says_cam() -> None:
+    """What lets ``tokenize`` leave the unknown camera out of a phrase without "cam"."""
+    pattern = re.compile(dict(_LEXEMES)["cam_unknown"])
+    for word in ("dock", "yard", "dash", "rear-view", "camper", "cab"):
+        for tail in ("", " cam", " cams", " camera", "-cameras", "cam"):
+            match = pattern.match(word + tail)
+            assert (match is not None) == (tail != ""), word + tail
+            assert match is None or "cam" in match.group()
