@@ -11,9 +11,11 @@ single runs are too noisy on a shared 2-core machine to quote.
 - Whole processes: the same phrases through one ``recallbot parse --jsonl`` process, against
   the same phrases through one Python process that imports ``dateparser.search.search_dates``
   and calls it on each line (writing each answer out, as ``--jsonl`` does); both timed from
-  spawn to exit, so each includes its interpreter's start and imports. Several runs, the two
-  alternated so that both meet the same load; wall time, and CPU time (user + system) that a
-  busy host disturbs less.
+  spawn to exit, so each includes its interpreter's start and imports. Several runs, each
+  ``search_dates`` process between two of ours, so that a drift in the host's speed meets both
+  (ours, ~0.35 s, meets a burst of load whole or not at all: it runs twice as often, and
+  medians are compared); wall time, and CPU time (user + system) that a busy host disturbs
+  less.
 - Cold start: ``recallbot parse`` as a fresh process with its bytecode cached (one unmeasured
   run first, with ``PYTHONDONTWRITEBYTECODE`` unset), for a typical phrase with ``--tz``, with the
   zone from ``RECALLBOT_DEFAULT_TZ``, and with a month-name date; each the median of several
@@ -138,17 +140,19 @@ def _whole_processes(texts: list[str], runs: int) -> None:
     figures: dict[str, list[tuple[float, float]]] = {"ours": [], "theirs": []}
     for command in (ours, theirs):  # bytecode written first, as for the cold start
         _process(command, lines[:200])
-    for _ in range(runs):
-        figures["ours"].append(_process(ours, lines))
+    ours_each = 2  # a short process meets a burst of load whole: more runs of it, the median
+    for _ in range(runs):  # each search_dates process between runs of ours
+        figures["ours"] += [_process(ours, lines) for _ in range(ours_each)]
         figures["theirs"].append(_process(theirs, lines))
-    print(f"whole processes, {len(texts)} phrases each (median of {runs}, alternated):")
+    figures["ours"] += [_process(ours, lines) for _ in range(ours_each)]
+    print(f"whole processes, {len(texts)} phrases each (medians of {len(figures['ours'])} and "
+          f"{runs}, alternated):")  # fmt: skip
     wall = {k: statistics.median(w for w, _ in v) for k, v in figures.items()}
     cpu = {k: statistics.median(c for _, c in v) for k, v in figures.items()}
     for name, label in (("ours", "recallbot parse --jsonl"), ("theirs", "python, search_dates")):
         print(f"  {label:37}{wall[name]:7.2f} s wall {cpu[name]:7.2f} s CPU")
     print(f"  speed-up as a whole process: {wall['theirs'] / wall['ours']:.1f}x wall, "
           f"{cpu['theirs'] / cpu['ours']:.1f}x CPU")  # fmt: skip
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
