@@ -9,6 +9,8 @@ import pytest
 
 from bot.phrase import Context, ParsedPhrase, PhraseError, parse_phrase
 from bot.phrase.fields import read_fields
+from bot.phrase.grammar import read_draft
+from bot.phrase.lexer import tokenize
 from bot.recall import CameraPosition, RecallType
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -132,3 +134,15 @@ def test_every_vehicle_of_the_root_is_taken_when_it_lists_several() -> None:
     assert isinstance(result, ParsedPhrase), result
     assert [r.vehicle_number for r in result.every] == ["42", "43"]
     assert any("“42” and “43”" in i.message for i in result.inferred)
+
+
+def test_a_replaced_draft_is_a_copy_with_those_fields_and_the_rest_shared() -> None:
+    draft = read_draft(tokenize("2 min front only"))
+    root = read_draft(tokenize("Truck 42 hit a pole at 3:01pm"))
+    taken = draft.replaced(vehicles=root.vehicles, clocks=root.clocks)
+    assert (taken.vehicles, taken.clocks) == (["42"], root.clocks)
+    assert (draft.vehicles, draft.clocks) == ([], [])  # the draft itself is left as it was
+    assert taken.durations is draft.durations
+    assert taken.cameras is draft.cameras
+    with pytest.raises(TypeError, match="no field 'vehicle'"):
+        draft.replaced(vehicle=["42"])

@@ -132,29 +132,10 @@ class Draft:
     factories cost ~2.9 us against ~1.8)."""
 
     __slots__ = (
-        "approximate",
-        "assets",
-        "before_ids",
-        "cameras",
-        "centred",
-        "clocks",
-        "days",
-        "durations",
-        "end_clocks",
-        "futures",
-        "ignored",
-        "listed_ids",
-        "loose_ids",
-        "nows",
-        "parts",
-        "ranges",
-        "recall_types",
-        "relatives",
-        "vague",
-        "vehicles",
-        "windows",
-        "zones",
-    )
+        "approximate", "assets", "before_ids", "cameras", "centred", "clocks", "days", "durations",
+        "end_clocks", "futures", "ignored", "listed_ids", "loose_ids", "nows", "parts", "ranges",
+        "recall_types", "relatives", "vague", "vehicles", "windows", "zones",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.vehicles: list[str] = []
