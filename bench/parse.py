@@ -154,6 +154,7 @@ def _whole_processes(texts: list[str], runs: int) -> None:
     print(f"  speed-up as a whole process: {wall['theirs'] / wall['ours']:.1f}x wall, "
           f"{cpu['theirs'] / cpu['ours']:.1f}x CPU")  # fmt: skip
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phrases", type=int, default=3000)
