@@ -173,8 +173,10 @@ class ParsedPhrase(_Understood):
             cameras = '["' + '", "'.join(positions) + '"]'
         else:
             cameras = "[]"
-        return (f'"start_time": "{utc_json(self.start_time)}", "duration": {self.duration}, '
-                f'"recall_type": "{self.recall_type}", "camera_positions": {cameras}}}')
+        return (
+            f'"start_time": "{utc_json(self.start_time)}", "duration": {self.duration}, '
+            f'"recall_type": "{self.recall_type}", "camera_positions": {cameras}}}'
+        )
 
     def window_json(self) -> dict[str, Any]:
         """What every target's request shares, as ``to_json`` writes it (a place question's
