@@ -60,7 +60,7 @@ def test_a_long_note_is_not_remembered_and_no_cameras_is_an_empty_list() -> None
     parsed = parse_phrase(f"truck 42 yesterday 3pm {noise}", ZONE, NOW)
     assert isinstance(parsed, ParsedPhrase)
     assert parsed.json_text() == encode_json(parsed.to_json())
-    assert all(len(m) <= result_module._INFERENCE_LONGEST_KEPT
-               for m in result_module._INFERENCE_TEXTS)  # fmt: skip
+    assert all(len(note.message) <= result_module._INFERENCE_LONGEST_KEPT
+               for note in result_module._INFERENCE_TEXTS)  # fmt: skip
     none = parsed._replace(camera_positions=())
     assert none.json_text() == encode_json(none.to_json())

@@ -194,7 +194,7 @@ class ParsedPhrase(_Understood):
 # ``recallbot parse``'s one encoder: ``json.dumps(..., ensure_ascii=False)`` builds a new one each
 # call (~0.9 us); an answer is a tree built fresh, never a cycle, so no check for one (~0.8 us).
 encode_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-_INFERENCE_TEXTS: dict[str, tuple[InferenceKind, str]] = {}  # message: (its kind, its JSON)
+_INFERENCE_TEXTS: dict[Inference, str] = {}  # an inference: its JSON
 _INFERENCE_TEXTS_KEPT = 1024  # bounded: a long --jsonl run meets ever new messages
 _INFERENCE_LONGEST_KEPT = 240  # a note quoting a long phrase ("Ignored …") is not remembered
 
@@ -204,15 +204,15 @@ def _text_or_null(value: str | None) -> str:
 
 
 def _inference_text(inference: Inference) -> str:
-    """An inference's JSON, remembered by its message (and written anew for another kind)."""
-    known = _INFERENCE_TEXTS.get(inference.message)
-    if known is not None and known[0] is inference.kind:
-        return known[1]
+    """An inference's JSON, remembered (an inference is a value: its kind and its message)."""
+    known = _INFERENCE_TEXTS.get(inference)
+    if known is not None:
+        return known
     text = encode_json(inference.to_json())
     if len(inference.message) <= _INFERENCE_LONGEST_KEPT:
         if len(_INFERENCE_TEXTS) >= _INFERENCE_TEXTS_KEPT:
             _INFERENCE_TEXTS.clear()
-        _INFERENCE_TEXTS[inference.message] = (inference.kind, text)
+        _INFERENCE_TEXTS[inference] = text
     return text
 
 
