@@ -65,6 +65,8 @@ def test_killed_mid_upload_the_footage_is_shared_at_most_once_more(
         preview, payload = world.preview(PHRASE)
         world.press(preview, ActionId.SUBMIT, payload)
         world.paused_at(step, timeout=60)
+        if step == "mid_encode":  # All angles encodes while the first message uploads
+            wait_for(lambda: any(r.media_files for r in world.recalls()), 30)
         left = list(scratch.glob(f"{SCRATCH_PREFIX}*"))
         assert bool(left) == (step != "after_files_shared"), "mid-work, the folder is there"
         world.restart()
