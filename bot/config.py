@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     """Threads for work after an ack (previews, lookups); Request clicks get as many again.
     Motive's rate limit, not threads, bounds how fast previews go; fewer threads leave the acks
     more of the CPU (bench/ack.py)."""
+    preview_processes: int = Field(3, ge=0, le=16, validation_alias="RECALLBOT_PREVIEW_PROCESSES")
+    """Processes of its own that ``recallbot run`` checks /recall previews in, so that a burst
+    of them uses every core rather than the app's one interpreter (bench/ack.py); 0: previews
+    on the app's own threads (always so with ``RECALLBOT_CONFIRM=never``, where a preview is
+    the Request). Each holds ~60 MB; Motive's rate limit is shared among them."""
     http_request_deadline_s: float = Field(
         FrontLimits.request_deadline_s, gt=0, validation_alias="RECALLBOT_HTTP_REQUEST_DEADLINE"
     )

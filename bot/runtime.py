@@ -18,6 +18,7 @@ from bot.look.timing import LookTiming
 from bot.motive import MotiveClient, MotiveConfig
 from bot.places import Places
 from bot.plumbing.closing import ClosedOnExit
+from bot.plumbing.pacing import Shared
 from bot.service import RecallService
 from bot.store import Store
 from bot.tracking.notifier import Notifier
@@ -38,13 +39,18 @@ class Runtime(ClosedOnExit):
 
     @classmethod
     def open(
-        cls, settings: Settings, motive: MotiveConfig | None = None, webhooks: bool = False
+        cls,
+        settings: Settings,
+        motive: MotiveConfig | None = None,
+        webhooks: bool = False,
+        shared: Shared | None = None,
     ) -> Runtime:
         """Build everything from settings (``motive`` overrides the Motive configuration).
 
         ``webhooks``: Motive's webhooks reach this process, so polling is only a safety net.
+        ``shared``: Motive's rate limit and slots, shared with other processes of this app.
         """
-        client = MotiveClient(motive or MotiveConfig.from_settings(settings))
+        client = MotiveClient(motive or MotiveConfig.from_settings(settings), shared=shared)
         store = Store(settings.db_path, settings.db_busy_timeout_s)
         fleet = Fleet(client, settings.fleet_cache_ttl_s, memory=store.fleet_facts)
         policy = TrackingPolicy.from_settings(settings, webhooks=webhooks)

@@ -13,6 +13,7 @@ from bot.phrase import PhraseError
 from bot.phrase.questions import LookPhrase, Reading
 from bot.slack import blocks
 from bot.slack.blocks import Message
+from bot.slack.previews import Asked
 from bot.store import Origin
 from handlers.deps import Deps, failed
 
@@ -72,17 +73,9 @@ def _read_phrase(deps: Deps, ack: Ack, command: dict[str, Any]) -> None:
     ack(**blocks.checking(text).ephemeral())
     origin = Origin(surface="slack", team_id=command.get("team_id"),
                     channel_id=command["channel_id"], user_id=user)  # fmt: skip
-    send = _responder(deps, command, replace=True)
-
-    def preview() -> None:
-        read = parsed or desk.read(text, user, now=now)
-        if isinstance(read, PhraseError):
-            desk.record_refusal(text, read, user)
-            send(blocks.phrase_error(text, read))
-        else:
-            send(desk.preview(text, read, user, origin, command.get("response_url")))
-
-    deps.checks.run(preview, failed(send, "checking it with Motive"))
+    asked = Asked(text, user, origin, command["response_url"], now)
+    deps.previews.run(asked, parsed,
+                      failed(_responder(deps, command, replace=True), "checking it with Motive"))
 
 
 def register(app: App, deps: Deps) -> None:

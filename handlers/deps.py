@@ -16,6 +16,7 @@ from bot.slack.forms import FormDesk, OpenForm
 from bot.slack.home import HomeDesk
 from bot.slack.looks import LookDesk
 from bot.slack.notify import SlackPoster
+from bot.slack.previews import Previews
 from bot.store import Store
 
 
@@ -32,6 +33,7 @@ class Deps:
     requests: Background
     looks: LookDesk
     records: Background  # audit lines kept out of the ack's way, and out of the clicks' queue
+    previews: Previews  # on the checks pool's threads: here, or in preview processes
     alerts: AlertDesk | None = None  # None: RECALLBOT_ALERTS_CHANNEL is not set
 
 

@@ -189,3 +189,19 @@ def test_the_state_gauges_are_read_when_scraped() -> None:
     assert found[("recallbot_recalls", (("state", "pending"),))] == 1
     assert found[("recallbot_tracker_lag_seconds", ())] == 12.5
     assert found[("recallbot_queue_depth", (("queue", "checks"),))] == 4
+
+
+def test_a_preview_processs_increments_are_added_to_the_apps_counters() -> None:
+    calls = metrics.MOTIVE_CALLS.labels("GET", "/v1/counted_elsewhere", "200")
+    before = metrics.counts()
+    calls.inc(2)
+    metrics.LINK_REFRESHES.inc()
+    increments = metrics.increments(before, metrics.counts())
+    assert increments == {
+        ("recallbot_motive_calls",
+         (("endpoint", "/v1/counted_elsewhere"), ("method", "GET"), ("status", "200"))): 2.0,
+        ("recallbot_link_refreshes", ()): 1.0,
+    }  # fmt: skip
+    metrics.counted(increments)  # as the app adds what a preview process counted
+    twice = {key: 2 * value for key, value in increments.items()}
+    assert metrics.increments(before, metrics.counts()) == twice

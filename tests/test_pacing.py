@@ -1,9 +1,11 @@
 """The client's own rate limit and back-off, on a clock the test moves."""
 
+import multiprocessing
 import random
 from datetime import UTC, datetime
+from typing import Any
 
-from bot.plumbing.pacing import RateLimiter, backoff_delay, retry_after_seconds
+from bot.plumbing.pacing import RateLimiter, Shared, backoff_delay, retry_after_seconds
 
 
 class FakeTime:
@@ -35,6 +37,33 @@ def test_unused_time_refills_the_bucket_up_to_the_burst() -> None:
     limiter.acquire()
     fake.now += 100
     assert [limiter.acquire(), limiter.acquire(), limiter.acquire()] == [0.0, 0.0, 1.0]
+
+
+def test_limiters_over_one_shared_bucket_share_its_calls() -> None:
+    fake = FakeTime()
+    bucket = multiprocessing.get_context("spawn").Array("d", [2.0, 0.0])
+    app, previews = (RateLimiter(rate=4.0, burst=2, clock=fake.clock, sleep=fake.sleep,
+                                 shared=bucket) for _ in range(2))  # fmt: skip
+    assert [app.acquire(), previews.acquire()] == [0.0, 0.0], "the burst, between them"
+    assert previews.acquire() == 0.25, "the other's calls count: the rate is one for both"
+    assert app.acquire() == 0.25
+
+
+def _take(bucket: Any, calls: int) -> None:
+    limiter = RateLimiter(rate=2.0, burst=2, shared=bucket)
+    for _ in range(calls):
+        limiter.acquire()
+
+
+def test_a_process_spends_the_same_bucket() -> None:
+    context = multiprocessing.get_context("spawn")
+    shared = Shared.make(context, burst=2, slots=1)
+    other = context.Process(target=_take, args=(shared.bucket, 2))
+    other.start()
+    other.join(30)
+    assert other.exitcode == 0
+    waited = RateLimiter(rate=2.0, burst=2, shared=shared.bucket).acquire()
+    assert waited > 0.25, "the other process took the burst: this call waits for a token"
 
 
 def test_backoff_is_jittered_within_an_exponential_cap() -> None:

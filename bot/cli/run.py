@@ -54,7 +54,8 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
     if video is not None and settings.upload != "off":
         _log.warning("%s cannot be imported: footage is shared as Motive made it, without "
                      "stills or All angles; %s", video, INSTALL)  # fmt: skip
-    app = RecallbotApp.build(settings, socket_mode=socket_mode)
+    app = RecallbotApp.build(settings, socket_mode=socket_mode,
+                             preview_processes=settings.preview_processes)
     _log.info("Slack accepted the bot token: team %s, bot user %s",
               app.slack_auth["team"], app.slack_auth["bot_user"])  # fmt: skip
     stopping = threading.Event()
@@ -77,6 +78,7 @@ def run_app(args: argparse.Namespace, out: TextIO) -> int:
             socket = app.socket_mode()
             socket.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it untyped
             _log.info("connected to Slack in Socket Mode")
+        app.deps.previews.start()  # serving: its processes start (until then, its threads)
         stopping.wait()
     finally:
         if socket is not None:

@@ -49,7 +49,7 @@ from bot.motive._routes import Route, Routes
 from bot.plumbing.closing import ClosedOnExit
 from bot.plumbing.http_transport import KeptAliveTransport
 from bot.plumbing.metrics import MOTIVE_CALLS, bounded
-from bot.plumbing.pacing import RateLimiter, backoff_delay, retry_after_seconds
+from bot.plumbing.pacing import RateLimiter, Shared, backoff_delay, retry_after_seconds
 from bot.plumbing.timefmt import iso_utc
 from bot.recall import RecallRequest
 
@@ -106,14 +106,19 @@ class MotiveClient(ClosedOnExit):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        shared: Shared | None = None,
     ) -> None:
+        """``shared``: the rate limit and concurrent-call slots of every process calling this
+        account (``Shared.make``), else this client's own."""
         self._config = config
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
-        self._limiter = RateLimiter(config.rate_per_s, config.burst, clock, sleep)
+        self._limiter = RateLimiter(config.rate_per_s, config.burst, clock, sleep,
+                                    shared.bucket if shared else None)  # fmt: skip
         self._context = {"statuses": config.shapes.status_words}
         self._routes = Routes.of(config.shapes)
-        self._location_calls = threading.BoundedSemaphore(config.location_calls)
+        self._location_calls = (shared.slots if shared
+                                else threading.BoundedSemaphore(config.location_calls))  # fmt: skip
         self._root = config.base_url.rstrip("/").removesuffix("/v1")
         self._http = httpx.Client(
             base_url=config.base_url.rstrip("/"),

@@ -80,6 +80,36 @@ def timed(histogram: Histogram, **labels: str) -> Iterator[None]:
         histogram.labels(**labels).observe(time.perf_counter() - started)
 
 
+Counts = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+"""Every counter's value: by counter name and label values."""
+
+
+def counts() -> Counts:
+    """This process's counters now (``increments`` between two of these, ``counted`` in
+    another process, add up there)."""
+    now: Counts = {}
+    for name, counter in _COUNTERS.items():
+        for family in counter.collect():
+            for sample in family.samples:
+                if sample.name == f"{name}_total":
+                    now[(name, tuple(sorted(sample.labels.items())))] = sample.value
+    return now
+
+
+def increments(before: Counts, now: Counts) -> Counts:
+    """What the counters went up by from ``before`` to ``now`` (both ``counts``)."""
+    return {key: value - before.get(key, 0.0) for key, value in now.items()
+            if value != before.get(key, 0.0)}  # fmt: skip
+
+
+def counted(increments: Counts) -> None:
+    """Add another process's ``increments`` to this process's counters, which are the ones
+    ``/metrics`` serves: recallbot's preview processes count their calls here."""
+    for (name, labels), value in increments.items():
+        counter = _COUNTERS[name]
+        (counter.labels(**dict(labels)) if labels else counter).inc(value)
+
+
 class StateCollector(Collector):
     """Gauges read at scrape time: recalls by state, how overdue the most overdue check is,
     and how many jobs wait in each background queue."""
@@ -124,3 +154,10 @@ def render(own: CollectorRegistry | None) -> bytes:
     """The text exposition of the process's counters and ``own`` gauges."""
     text = generate_latest(REGISTRY)
     return text + generate_latest(own) if own is not None else text
+
+
+_COUNTERS: dict[str, Counter] = {
+    family.name: metric
+    for metric in list(globals().values()) if isinstance(metric, Counter)
+    for family in metric.describe()
+}  # fmt: skip

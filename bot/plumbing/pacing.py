@@ -5,14 +5,34 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from multiprocessing.context import BaseContext
+from typing import Any, NamedTuple
+
+
+class Shared(NamedTuple):
+    """What the processes calling one API share, made before they start (``make``): its
+    rate limit's bucket and its slots for concurrent calls. Each process's client draws on
+    these, so a second process (recallbot's preview processes) never doubles the limit."""
+
+    bucket: Any  # a multiprocessing array: tokens left, and when they were counted
+    slots: Any  # a multiprocessing bounded semaphore
+
+    @classmethod
+    def make(cls, context: BaseContext, burst: int, slots: int) -> Shared:
+        """A full bucket of ``burst`` and ``slots`` free slots."""
+        bucket = context.Array("d", [float(burst), time.monotonic()])
+        return cls(bucket, context.BoundedSemaphore(slots))
 
 
 class RateLimiter:
     """A token bucket shared by every thread of a client: at most ``rate`` calls a second on
-    average, ``burst`` at once. Callers wait outside the lock, each for its own reserved slot."""
+    average, ``burst`` at once. Callers wait outside the lock, each for its own reserved slot.
+    ``shared`` (``Shared.bucket``) holds the bucket for several processes at once; the clock is
+    then the system's monotonic one, the same in every process."""
 
     def __init__(
         self,
@@ -20,6 +40,7 @@ class RateLimiter:
         burst: int,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        shared: Any | None = None,
     ) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("rate must be positive and burst at least 1")
@@ -27,18 +48,19 @@ class RateLimiter:
         self._burst = float(burst)
         self._clock = clock
         self._sleep = sleep
-        self._tokens = float(burst)
-        self._stamp = clock()
-        self._lock = threading.Lock()
+        self._bucket: MutableSequence[float] = [float(burst), clock()]
+        self._lock: AbstractContextManager[Any] = threading.Lock()
+        if shared is not None:
+            self._bucket, self._lock = shared, shared.get_lock()
 
     def acquire(self) -> float:
         """Take one call's slot, waiting for it if needed; returns the seconds waited."""
         with self._lock:
             now = self._clock()
-            self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
-            self._stamp = now
-            self._tokens -= 1
-            wait = 0.0 if self._tokens >= 0 else -self._tokens / self._rate
+            tokens, stamp = self._bucket[0], self._bucket[1]
+            tokens = min(self._burst, tokens + (now - stamp) * self._rate) - 1
+            self._bucket[0], self._bucket[1] = tokens, now
+            wait = 0.0 if tokens >= 0 else -tokens / self._rate
         if wait > 0:
             self._sleep(wait)
         return wait

@@ -23,19 +23,18 @@ from bot.look.follower import CaptureFollower
 from bot.look.notifier import LogLookNotifier
 from bot.plumbing.background import Background
 from bot.plumbing.priority import Priority, UrgentBackground, YieldingBackground
-from bot.policy import Gate
 from bot.runtime import Runtime
 from bot.slack.alerts import Alerting
 from bot.slack.client import check_auth, retry_handlers, slack_client
-from bot.slack.desk import SlackDesk, UserZones
-from bot.slack.directory import SlackDirectory
+from bot.slack.desk import SlackDesk
 from bot.slack.footage import FootageDesk, FootageLoop
 from bot.slack.forms import FormDesk
 from bot.slack.home import HomeDesk
 from bot.slack.look_notify import SlackLookNotifier, SurfaceLookNotifier
 from bot.slack.looks import LookDesk
-from bot.slack.notify import SlackNotifier, SlackPoster, SurfaceNotifier
+from bot.slack.notify import SlackNotifier, SurfaceNotifier
 from bot.slack.observe import observe
+from bot.slack.previews import PreviewProcesses, Previews, SlackParts, shared_for
 from bot.tracking.health import Health
 from bot.tracking.notifier import LogNotifier
 from bot.tracking.retention import Retention, RetentionDays
@@ -113,22 +112,27 @@ class RecallbotApp:
     look_notifier: SlackLookNotifier | None = None  # its Slack side (closed with it)
 
     @classmethod
-    def build(cls, settings: Settings, socket_mode: bool = False) -> RecallbotApp:
+    def build(
+        cls, settings: Settings, socket_mode: bool = False, preview_processes: int = 0
+    ) -> RecallbotApp:
         """Everything from settings; ``SetupError`` naming what is missing or wrong (tokens,
-        or a Slack that refuses the token or cannot be reached: checked here, at start)."""
+        or a Slack that refuses the token or cannot be reached: checked here, at start).
+        ``preview_processes``: processes to check previews in (``recallbot run``'s
+        ``RECALLBOT_PREVIEW_PROCESSES``; 0, the app's threads)."""
         _require_slack(settings, socket_mode)
         client = slack_client(settings)
         auth = check_auth(client)
-        runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None)
+        # with RECALLBOT_CONFIRM=never a preview is the Request: it stays with the tracker
+        processes = preview_processes if settings.confirm == "always" else 0
+        shared = shared_for(settings) if processes else None
+        runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None,
+                               shared=shared)  # fmt: skip
         bolt = _bolt(settings)
-        poster = SlackPoster(client, settings.slack_post_rate_per_s, settings.slack_response_urls)
+        poster, zones, directory, gate = SlackParts.of(settings, client, runtime)
         default = settings.default_zone
         slack = SlackNotifier(poster, default, latest=runtime.store.recalls.get,
                               group=runtime.store.recalls.sharing_status)  # fmt: skip
         tracker = runtime.tracker(SurfaceNotifier(slack, LogNotifier()))
-        zones = UserZones(client, default)
-        directory = SlackDirectory(client)
-        gate = Gate(settings.policy(), directory, runtime.store.audit.add)
         runtime.look.gate = gate
         look_notifier = SlackLookNotifier(poster, runtime.store.captures, settings,
                                           slack.standing)  # fmt: skip
@@ -140,11 +144,13 @@ class RecallbotApp:
         footage_desk = FootageDesk(settings, runtime.store, client, poster, runtime.client,
                                    directory)  # fmt: skip
         alerting = Alerting.build(settings, desk, footage_desk) if settings.alerts_channel else None
-        deps = Deps(desk, poster, runtime.store, forms, HomeDesk(desk),
-                    checks=YieldingBackground("checks", workers, False, clicks_first),
+        checks = YieldingBackground("checks", workers, False, clicks_first)
+        deps = Deps(desk, poster, runtime.store, forms, HomeDesk(desk), checks=checks,
                     requests=UrgentBackground("requests", workers, True, clicks_first),
                     looks=LookDesk(runtime, poster, zones, look_notifier, settings.max_targets),
                     records=Background("records", 1, True),
+                    previews=(PreviewProcesses(desk, checks, settings, processes, shared)
+                              if shared else Previews(desk, checks)),
                     alerts=alerting.desk if alerting else None)  # fmt: skip
         slack.on_change = lambda recall: deps.checks.run(
             lambda: deps.home.changed(recall.requested_by)
@@ -175,7 +181,7 @@ class RecallbotApp:
         secret = self.runtime.settings.motive_webhook_secret
         deps = self.deps
         loops = {
-            "checks": deps.checks.health,
+            "checks": lambda: deps.checks.health() | {"previews": deps.previews.health()},
             "requests": deps.requests.health,
             "footage": self.footage.health,
             "retention": self.retention.health,
@@ -192,7 +198,7 @@ class RecallbotApp:
             Health(self.runtime.store, self.tracker, loops, self.slack_auth,
                    self.notifier.standing.health),
             queues={
-                "checks": lambda: deps.checks.pending,
+                "checks": lambda: deps.checks.pending + deps.previews.pending,
                 "requests": lambda: deps.requests.pending,
                 "media": lambda: self.footage.pool.pending,
             },
@@ -218,6 +224,7 @@ class RecallbotApp:
     def close(self) -> None:
         """After the listeners stopped: finish requests (previews still queued are told to ask
         again), stop the tracker and release everything."""
+        self.deps.previews.close()  # its fallbacks and failures go to the checks pool
         self.deps.checks.close()
         self.deps.requests.close()
         self.deps.records.close()

@@ -84,13 +84,23 @@ class UserZones:
         except (SlackClientError, OSError) as exc:  # Slack unreachable: not the person's fault
             _log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
             return self._default
+        defaulted = zone_of(name, UTC) is UTC  # Slack named no zone recallbot knows
         zone = zone_of(name, self._default)
-        if zone_of(name, UTC) is UTC:  # Slack named no zone recallbot knows: the default
+        self.remember(user_id, zone, defaulted)
+        return zone
+
+    def remember(self, user_id: str, zone: tzinfo, defaulted: bool) -> None:
+        """Keep a zone Slack gave (here, or in a preview process: ``learned``)."""
+        if defaulted:
             self._defaulted.add(user_id)
         else:
             self._defaulted.discard(user_id)
         self._cache.put(user_id, zone)
-        return zone
+
+    def learned(self, user_id: str) -> tuple[tzinfo, bool] | None:
+        """The user's zone, if known, and whether it is the default for want of Slack's."""
+        known = self.cached(user_id)
+        return None if known is None else (known, user_id in self._defaulted)
 
     def whose(self, user_id: str) -> str:
         """Whose zone ``zone`` gave, in words, for the reading the preview reports."""
