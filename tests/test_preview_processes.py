@@ -3,7 +3,8 @@
 Against the real ``recallbot run --http`` (three preview processes, the default): a preview is
 made in one and counted in the app's /metrics; the time zone Slack gave there serves the app's
 next ack; a preview process that dies is replaced, and the previews asked meanwhile are still
-answered; none outlives a SIGKILL of the app.
+answered; none outlives a SIGKILL of the app, and a SIGTERM to all of them is the app's to act
+on (it stops them once they have answered).
 """
 
 from __future__ import annotations
@@ -98,3 +99,14 @@ def test_no_preview_process_outlives_a_killed_app(tmp_path: Path) -> None:
         world.app.start()
         preview, _ = world.preview(PHRASE)
         assert button(preview, ActionId.SUBMIT) is not None
+
+
+def test_a_stop_sent_to_every_process_is_the_apps_to_carry_out(tmp_path: Path) -> None:
+    with app_world(tmp_path) as world:
+        running = _up(world)
+        assert world.app.pid is not None
+        for pid in [*running, world.app.pid]:  # as systemd stops a service: all its processes
+            os.kill(pid, signal.SIGTERM)
+        assert world.app.stop() == 0
+        assert all(leaks.command_line(pid) != line for pid, line in running.items())
+        assert "Traceback" not in world.app.log_tail(400)

@@ -25,9 +25,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, tzinfo
 from functools import partial
@@ -256,10 +257,13 @@ class PreviewProcesses(Previews):
             self._count, mp_context=self._context, initializer=_start,
             initargs=(self._settings, self._shared, os.getpid()),
         )  # fmt: skip
-        try:
-            for future in [pool.submit(_ready) for _ in range(self._count)]:
-                future.result(timeout=STEADY_S)
-        except (BrokenProcessPool, TimeoutError):
+        warm = [pool.submit(_ready) for _ in range(self._count)]
+        deadline = time.monotonic() + STEADY_S
+        while wait(warm, timeout=0.1).not_done and time.monotonic() < deadline:
+            if self._closing.is_set():  # stopping while they start: they need not finish
+                pool.shutdown(wait=False, cancel_futures=True)
+                return
+        if not all(future.done() and future.exception() is None for future in warm):
             _log.error("the preview processes did not start (their log lines above say why); "
                        "previews stay on the app's own threads, trying again in %.0f s",
                        STEADY_S)  # fmt: skip
@@ -312,9 +316,13 @@ _COUNTED: metrics.Counts = {}  # the counters when the app was last told of them
 
 
 def _start(settings: Settings, shared: Shared, parent: int) -> None:
-    """A preview process's start: end with the app, log as it does, and build the core."""
+    """A preview process's start: end with the app, log as it does, and build the core. A
+    Ctrl-C or a service manager's SIGTERM to the whole group is the app's to act on: it
+    stops the processes once they have answered what they hold."""
     global _DESK
     die_with_parent(parent)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     logs.configure(settings.log_level, settings.log_format, settings.secret_values())
     runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None,
                            shared=shared)  # fmt: skip
