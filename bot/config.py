@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     """Processes of its own that ``recallbot run`` checks /recall previews in, so that a burst
     of them uses every core rather than the app's one interpreter (bench/ack.py); 0: previews
     on the app's own threads (always so with ``RECALLBOT_CONFIRM=never``, where a preview is
-    the Request). Each holds ~60 MB; Motive's rate limit is shared among them."""
+    the Request). Each holds ~55 MB; Motive's rate limit is shared among them."""
     http_request_deadline_s: float = Field(
         FrontLimits.request_deadline_s, gt=0, validation_alias="RECALLBOT_HTTP_REQUEST_DEADLINE"
     )

@@ -197,7 +197,7 @@ class PreviewProcesses(Previews):
     def run(self, asked: Asked, reading: Reading | None, on_error: OnError) -> None:
         """Hand ``asked`` to a process at once: they are never left waiting for the app's
         threads, which a burst keeps busy (a job per process at a time, each waiting on the
-        next, answered 0.35 s at p50 against 0.27 s: bench/ack.py)."""
+        next, answered 0.35 s at p50 against 0.28 s: bench/ack.py)."""
         pool = self._pool
         if pool is None:
             super().run(asked, reading, on_error)
