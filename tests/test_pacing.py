@@ -1,11 +1,14 @@
 """The client's own rate limit and back-off, on a clock the test moves."""
 
 import multiprocessing
+import os
 import random
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.plumbing.pacing import RateLimiter, Shared, backoff_delay, retry_after_seconds
+from bot.plumbing.pacing import RateLimiter, Shared, Slots, backoff_delay, retry_after_seconds
 
 
 class FakeTime:
@@ -64,6 +67,34 @@ def test_a_process_spends_the_same_bucket() -> None:
     assert other.exitcode == 0
     waited = RateLimiter(rate=2.0, burst=2, shared=shared.bucket).acquire()
     assert waited > 0.25, "the other process took the burst: this call waits for a token"
+
+
+def test_a_place_held_by_a_process_that_died_is_taken_back() -> None:
+    context = multiprocessing.get_context("spawn")
+    gone = context.Process(target=int)
+    gone.start()
+    gone.join(30)
+    places = Shared.make(context, burst=1, slots=2).slots
+    places[0], places[1] = gone.pid, os.getppid()  # one holder killed, one alive
+    taken = threading.Event()
+
+    def take() -> None:
+        with Slots(places):
+            taken.set()
+            time.sleep(0.3)
+
+    first = threading.Thread(target=take)
+    first.start()
+    assert taken.wait(5), "the dead process's place"
+    assert list(places) == [os.getpid(), os.getppid()]
+    taken.clear()
+    second = threading.Thread(target=take)
+    second.start()
+    assert not taken.wait(0.1), "every place is held: it waits"
+    assert taken.wait(5), "until this process gives one back"
+    first.join()
+    second.join()
+    assert list(places) == [0, os.getppid()]
 
 
 def test_backoff_is_jittered_within_an_exponential_cap() -> None:

@@ -3,8 +3,8 @@
 Against the real ``recallbot run --http`` (three preview processes, the default): a preview is
 made in one and counted in the app's /metrics; the time zone Slack gave there serves the app's
 next ack; a preview process that dies is replaced, and the previews asked meanwhile are still
-answered; none outlives a SIGKILL of the app, and a SIGTERM to all of them is the app's to act
-on (it stops them once they have answered).
+answered; none outlives a SIGKILL of the app; a SIGTERM to all of them stops the app cleanly; and
+a stop amid previews answers each one once (the preview, or "ask again").
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def test_no_preview_process_outlives_a_killed_app(tmp_path: Path) -> None:
         assert button(preview, ActionId.SUBMIT) is not None
 
 
-def test_a_stop_sent_to_every_process_is_the_apps_to_carry_out(tmp_path: Path) -> None:
+def test_a_stop_sent_to_every_process_ends_the_app_cleanly(tmp_path: Path) -> None:
     with app_world(tmp_path) as world:
         running = _up(world)
         assert world.app.pid is not None
@@ -110,3 +110,16 @@ def test_a_stop_sent_to_every_process_is_the_apps_to_carry_out(tmp_path: Path) -
         assert world.app.stop() == 0
         assert all(leaks.command_line(pid) != line for pid, line in running.items())
         assert "Traceback" not in world.app.log_tail(400)
+
+
+def test_a_stop_amid_previews_answers_each_once(tmp_path: Path) -> None:
+    with app_world(tmp_path) as world:
+        _up(world)
+        asked = [world.command(f"truck 42 yesterday 3:{minute:02d}pm 1 min front only")[1]
+                 for minute in range(12)]  # fmt: skip
+        assert world.app.stop() == 0
+        for payload in asked:
+            answers = world.slack.responses_to(payload["response_url"])
+            assert len(answers) == 1, answers  # the preview, or "ask again": never both, never none
+            text = str(answers[0])
+            assert button(answers[0], ActionId.SUBMIT) is not None or "ask again" in text, text

@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any, NoReturn, TypeVar
@@ -49,7 +50,7 @@ from bot.motive._routes import Route, Routes
 from bot.plumbing.closing import ClosedOnExit
 from bot.plumbing.http_transport import KeptAliveTransport
 from bot.plumbing.metrics import MOTIVE_CALLS, bounded
-from bot.plumbing.pacing import RateLimiter, Shared, backoff_delay, retry_after_seconds
+from bot.plumbing.pacing import RateLimiter, Shared, Slots, backoff_delay, retry_after_seconds
 from bot.plumbing.timefmt import iso_utc
 from bot.recall import RecallRequest
 
@@ -117,8 +118,9 @@ class MotiveClient(ClosedOnExit):
                                     shared.bucket if shared else None)  # fmt: skip
         self._context = {"statuses": config.shapes.status_words}
         self._routes = Routes.of(config.shapes)
-        self._location_calls = (shared.slots if shared
-                                else threading.BoundedSemaphore(config.location_calls))  # fmt: skip
+        self._location_calls: AbstractContextManager[Any] = (
+            Slots(shared.slots) if shared else threading.BoundedSemaphore(config.location_calls)
+        )
         self._root = config.base_url.rstrip("/").removesuffix("/v1")
         self._http = httpx.Client(
             base_url=config.base_url.rstrip("/"),

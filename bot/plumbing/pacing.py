@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -15,17 +16,55 @@ from typing import Any, NamedTuple
 
 class Shared(NamedTuple):
     """What the processes calling one API share, made before they start (``make``): its
-    rate limit's bucket and its slots for concurrent calls. Each process's client draws on
+    rate limit's bucket and its places for concurrent calls. Each process's client draws on
     these, so a second process (recallbot's preview processes) never doubles the limit."""
 
     bucket: Any  # a multiprocessing array: tokens left, and when they were counted
-    slots: Any  # a multiprocessing bounded semaphore
+    slots: Any  # a multiprocessing array: the process holding each place (0: free)
 
     @classmethod
     def make(cls, context: BaseContext, burst: int, slots: int) -> Shared:
-        """A full bucket of ``burst`` and ``slots`` free slots."""
+        """A full bucket of ``burst`` and ``slots`` free places."""
         bucket = context.Array("d", [float(burst), time.monotonic()])
-        return cls(bucket, context.BoundedSemaphore(slots))
+        return cls(bucket, context.Array("q", slots))
+
+
+class Slots:
+    """At most as many calls at once as ``places`` (``Shared.slots``) has, across processes.
+    A place records the process holding it, so the places of a process that died holding them
+    (killed for memory, say) are taken back rather than lost for good, which a semaphore
+    cannot do. Used as ``with slots:``."""
+
+    WAIT_S = 0.01
+
+    def __init__(self, places: Any) -> None:
+        self._places = places
+        self._held = threading.local()
+
+    def __enter__(self) -> None:
+        me = os.getpid()
+        while True:
+            with self._places.get_lock():
+                for index, holder in enumerate(self._places):
+                    if holder == 0 or (holder != me and not _alive(holder)):
+                        self._places[index] = me
+                        self._held.index = index
+                        return
+            time.sleep(self.WAIT_S)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._places.get_lock():
+            self._places[self._held.index] = 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class RateLimiter:

@@ -48,6 +48,11 @@ class TtlCache(Generic[K, V]):
         self.put(key, value)
         return value
 
+    def forget(self, key: K) -> None:
+        """Forget one value (the next ``get`` fetches it again)."""
+        with self._lock:
+            self._values.pop(key, None)
+
     def clear(self) -> None:
         """Forget everything (the next ``get`` fetches again)."""
         with self._lock:

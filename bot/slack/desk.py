@@ -97,6 +97,10 @@ class UserZones:
             self._defaulted.discard(user_id)
         self._cache.put(user_id, zone)
 
+    def forget(self, user_id: str) -> None:
+        """Ask Slack again next time (a preview process, when the app's zone has expired)."""
+        self._cache.forget(user_id)
+
     def learned(self, user_id: str) -> tuple[tzinfo, bool] | None:
         """The user's zone, if known, and whether it is the default for want of Slack's."""
         known = self.cached(user_id)

@@ -232,7 +232,7 @@ class PreviewProcesses(Previews):
         failure = future.exception() if future is not None else None
         if future is None or isinstance(failure, BrokenProcessPool):
             self._broke(pool)
-            super().run(asked, reading, on_error)  # answered here: its message is replaced
+            self._here(asked, reading, on_error)  # answered here: its message is replaced
             return
         if failure is not None:
             self.checks.run(partial(_raise, failure), on_error)
@@ -257,7 +257,14 @@ class PreviewProcesses(Previews):
             self._count, mp_context=self._context, initializer=_start,
             initargs=(self._settings, self._shared, os.getpid()),
         )  # fmt: skip
-        warm = [pool.submit(_ready) for _ in range(self._count)]
+        try:
+            warm = [pool.submit(_ready) for _ in range(self._count)]
+        except Exception:  # out of processes or descriptors, say
+            _log.exception("the preview processes could not be started; previews stay on the "
+                           "app's own threads, trying again in %.0f s", STEADY_S)  # fmt: skip
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._again(STEADY_S)
+            return
         deadline = time.monotonic() + STEADY_S
         while wait(warm, timeout=0.1).not_done and time.monotonic() < deadline:
             if self._closing.is_set():  # stopping while they start: they need not finish
@@ -278,6 +285,16 @@ class PreviewProcesses(Previews):
             pool.shutdown(wait=True)
             return
         _log.info("previews are checked in %d processes of their own", self._count)
+
+    def _here(self, asked: Asked, reading: Reading | None, on_error: OnError) -> None:
+        """Answer ``asked`` on the checks pool after all; if that is closed too, say so."""
+        try:
+            super().run(asked, reading, on_error)
+        except RuntimeError:  # the checks pool has stopped
+            try:
+                on_error(ShuttingDown())
+            except Exception:
+                _log.exception("could not tell the person their preview was not made")
 
     def _broke(self, pool: ProcessPoolExecutor) -> None:
         """A process of ``pool`` died: answer on the app's threads and start a new pool."""
@@ -301,12 +318,14 @@ class PreviewProcesses(Previews):
     def close(self) -> None:
         """Stop the processes once they have answered what they hold (what is still queued
         is told to ask again)."""
-        self._closing.set()
-        self._spawner.shutdown(wait=True, cancel_futures=True)  # a pool starting is let go
         with self._lock:
+            self._closing.set()
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        # only now: the processes end with the thread that started them (a pool starting is
+        # let go: _open sees the stop)
+        self._spawner.shutdown(wait=True, cancel_futures=True)
 
 
 # -- in a preview process ---------------------------------------------------------------------
@@ -317,12 +336,12 @@ _COUNTED: metrics.Counts = {}  # the counters when the app was last told of them
 
 def _start(settings: Settings, shared: Shared, parent: int) -> None:
     """A preview process's start: end with the app, log as it does, and build the core. A
-    Ctrl-C or a service manager's SIGTERM to the whole group is the app's to act on: it
-    stops the processes once they have answered what they hold."""
+    Ctrl-C to the whole group is the app's to act on (it stops the processes once they have
+    answered what they hold). SIGTERM ends a process: ProcessPoolExecutor sends it to the
+    other processes when one died, so they do not go on with previews the app answers again."""
     global _DESK
     die_with_parent(parent)
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logs.configure(settings.log_level, settings.log_format, settings.secret_values())
     runtime = Runtime.open(settings, webhooks=settings.motive_webhook_secret is not None,
                            shared=shared)  # fmt: skip
@@ -341,6 +360,8 @@ def _answer(asked: Asked, zone: Zone | None) -> Done:
     global _COUNTED
     if zone is not None:
         desk.zones.remember(asked.user, *zone)
+    else:  # the app's has expired: ask Slack again, here, rather than keep this one's
+        desk.zones.forget(asked.user)
     failed = False
     try:
         answer(desk, asked)
@@ -348,4 +369,5 @@ def _answer(asked: Asked, zone: Zone | None) -> Done:
         _log.exception("the preview of %r failed", asked.text)
         failed = True
     before, _COUNTED = _COUNTED, metrics.counts()  # one preview at a time in a process
-    return Done(failed, desk.zones.learned(asked.user), metrics.increments(before, _COUNTED))
+    learned = desk.zones.learned(asked.user) if zone is None else None  # Slack's, just now
+    return Done(failed, learned, metrics.increments(before, _COUNTED))
