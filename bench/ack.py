@@ -312,6 +312,19 @@ def cpu_now(app: AppProcess, sender: ProcessPoolExecutor) -> tuple[float, ...]:
             time.process_time())  # fmt: skip
 
 
+def previews_up(url: str, timeout: float = 60.0) -> None:
+    """Wait until the app's preview processes are up (the warm-up's first preview starts
+    them), so that the rounds time the app as it runs, not as it starts."""
+    deadline = time.monotonic() + timeout
+    while True:
+        previews = httpx.get(f"{url}/healthz", timeout=5).json()["checks"]["previews"]
+        if not previews["processes"] or previews["up"]:
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the preview processes were not up in {timeout:g} s: {previews}")
+        time.sleep(0.1)
+
+
 def clickable(sent: list[Sent], taken: set[str]) -> list[Sent]:
     """One previewed valid command per channel not used for a click yet."""
     chosen: dict[str, Sent] = {}
@@ -358,6 +371,7 @@ def main() -> None:
         ):
             bench = Bench(slack, app.url, sender, clicker)
             bench.previews(bench.burst(options.concurrency, options.concurrency))  # warm up
+            previews_up(app.url)
             media = Media(bench, motive, Path(workdir) / "recallbot.db", options.media)
             under_way: list[int] = []
             if options.media:

@@ -39,7 +39,9 @@ def _processes(world: AppWorld) -> dict[int, str]:
 
 
 def _up(world: AppWorld) -> dict[int, str]:
-    """Once the preview processes are up: them."""
+    """Once the preview processes are up (the first preview starts them): them."""
+    if not _previews(world)["up"]:
+        world.preview("truck 42 yesterday 2pm 1 min front only")
     wait_for(lambda: _previews(world)["up"], 60)
     return _processes(world)
 

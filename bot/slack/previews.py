@@ -10,8 +10,8 @@ built from the same settings, on the same store, with Motive's rate limit shared
 
 A preview goes to the processes straight from its ack and is never waited for by a thread:
 the processes always have the next one at hand (a checks thread waiting on each kept them
-idle between previews while it waited for the app's busy interpreter). The processes start
-once the app serves; until they are up, or after one died (their pool breaks), previews run on
+idle between previews while it waited for the app's busy interpreter). The first preview
+once the app serves starts the processes; until they are up, or after one died (their pool breaks), previews run on
 the checks pool as before, and a new pool starts. A preview whose process died mid-way is
 answered again on the app's threads: its ``response_url`` message is replaced, and at worst a
 second draft is kept. A failure is answered on the checks pool, which logs it and tells the
@@ -174,6 +174,8 @@ class PreviewProcesses(Previews):
         self._pending = 0
         self._answered = 0
         self._quick = 0  # pools in a row that broke within STEADY_S
+        self._wanted = False  # the app serves: the first preview starts the processes
+        self._opening = False  # a pool is starting (or waits to)
         self._lock = threading.Lock()
         self._closing = threading.Event()
 
@@ -191,8 +193,12 @@ class PreviewProcesses(Previews):
                 "pending": pending, "answered": answered}  # fmt: skip
 
     def start(self) -> None:
-        """Start the processes in the background; previews use the app's threads meanwhile."""
-        self._spawner.submit(self._open, 0.0)
+        """From now on (the app serves), the first preview starts the processes, in the
+        background; previews use the app's threads meanwhile. Not before: an app stopped or
+        killed before its first preview has no process starting (one still starting when
+        the app is killed outlives it until it gets to look)."""
+        with self._lock:
+            self._wanted = True
 
     def run(self, asked: Asked, reading: Reading | None, on_error: OnError) -> None:
         """Hand ``asked`` to a process at once: they are never left waiting for the app's
@@ -200,6 +206,7 @@ class PreviewProcesses(Previews):
         next, answered 0.35 s at p50 against 0.28 s: bench/ack.py)."""
         pool = self._pool
         if pool is None:
+            self._again(0.0, first=True)
             super().run(asked, reading, on_error)
             return
         with self._lock:
@@ -251,6 +258,13 @@ class PreviewProcesses(Previews):
         has built its core (~1 s). Every process starts here, so a later ``submit`` never
         starts one on another thread (the kernel ends a process with the thread that started
         it)."""
+        try:
+            self._start_pool(after_s)
+        finally:
+            with self._lock:
+                self._opening = False
+
+    def _start_pool(self, after_s: float) -> None:
         if self._closing.wait(after_s):
             return
         pool = ProcessPoolExecutor(
@@ -267,9 +281,9 @@ class PreviewProcesses(Previews):
             return
         deadline = time.monotonic() + STEADY_S
         while wait(warm, timeout=0.1).not_done and time.monotonic() < deadline:
-            if self._closing.is_set():  # stopping while they start: they need not finish
-                pool.shutdown(wait=False, cancel_futures=True)
-                return
+            if self._closing.is_set():  # stopping while they start: each ends once started
+                pool.shutdown(wait=True, cancel_futures=True)  # (else one may still be
+                return  # starting when the app has gone, and outlive it until it looks)
         if not all(future.done() and future.exception() is None for future in warm):
             _log.error("the preview processes did not start (their log lines above say why); "
                        "previews stay on the app's own threads, trying again in %.0f s",
@@ -310,10 +324,14 @@ class PreviewProcesses(Previews):
         pool.shutdown(wait=False, cancel_futures=True)
         self._again(after_s)
 
-    def _again(self, after_s: float) -> None:
+    def _again(self, after_s: float, first: bool = False) -> None:
+        """Start a pool after ``after_s`` (``first``: unless one is starting, or the app
+        does not serve yet)."""
         with self._lock:
-            if not self._closing.is_set():
-                self._spawner.submit(self._open, after_s)
+            if self._closing.is_set() or (first and (self._opening or not self._wanted)):
+                return
+            self._opening = True
+            self._spawner.submit(self._open, after_s)
 
     def close(self) -> None:
         """Stop the processes once they have answered what they hold (what is still queued
@@ -323,8 +341,8 @@ class PreviewProcesses(Previews):
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        # only now: the processes end with the thread that started them (a pool starting is
-        # let go: _open sees the stop)
+        # only now: the processes end with the thread that started them (a pool starting
+        # stops in _open, once its processes have started)
         self._spawner.shutdown(wait=True, cancel_futures=True)
 
 
