@@ -36,7 +36,9 @@ def test_events_and_footage_keep_their_promises_through_issue_20s_faults(tmp_pat
                                   "Slack refusal windows", "trickling HTTP clients"}  # fmt: skip
     assert report.alerts.events == report.alerts.messages == 4, "each event one message"
     shared = 4 - report.alerts.clips_refused  # a clip due inside the window is refused for good
-    assert report.alerts.clips == 2 * shared, "each event's clip and still, once"
+    # once each; a kill between Slack's share and the store's record shares that file once
+    # more (the documented window, counted as a repeat; a third copy is one of the problems)
+    assert report.alerts.clips == 2 * shared + report.alerts.repeats, "each event's clip and still"
     ((spent, allowed, asked),) = report.alerts.spent.values()
     assert (spent, allowed, asked) == (2, 2, 4), "two hard brakes, a budget for one"
     assert report.encode_kills == 1
