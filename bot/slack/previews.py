@@ -11,13 +11,14 @@ built from the same settings, on the same store, with Motive's rate limit shared
 A preview goes to the processes straight from its ack and is never waited for by a thread:
 the processes always have the next one at hand (a checks thread waiting on each kept them
 idle between previews while it waited for the app's busy interpreter). The first preview
-once the app serves starts the processes; until they are up, or after one died (their pool breaks), previews run on
-the checks pool as before, and a new pool starts. A preview whose process died mid-way is
-answered again on the app's threads: its ``response_url`` message is replaced, and at worst a
-second draft is kept. A failure is answered on the checks pool, which logs it and tells the
-person; at a stop, the previews still queued are told to ask again. Each process ends with the
-app (``lineage.die_with_parent``), counts its calls in the app's counters (``metrics.counted``)
-and hands the app the time zones Slack gave it, so that Slack is asked once per person.
+once the app serves starts the processes; until they are up, or after one died (their pool
+breaks), previews run on the checks pool as before, and a new pool starts. A preview whose
+process died mid-way is answered again on the app's threads: its ``response_url`` message is
+replaced, and at worst a second draft is kept. A failure is answered on the checks pool, which
+logs it and tells the person; at a stop, the previews still queued are told to ask again. Each
+process ends with the app (``lineage.die_with_parent``), counts its calls in the app's
+counters (``metrics.counted``) and hands the app the time zones Slack gave it, so that Slack
+is asked once per person.
 """
 
 from __future__ import annotations
