@@ -56,3 +56,14 @@ def watch(parent: int, signum: int) -> None:
     while os.getppid() == parent:
         time.sleep(WATCH_S)
     os.kill(os.getpid(), signum)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (someone else's counts: it is not ours to judge)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

@@ -13,6 +13,8 @@ from email.utils import parsedate_to_datetime
 from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
+from bot.plumbing.lineage import alive
+
 
 class Shared(NamedTuple):
     """What the processes calling one API share, made before they start (``make``): its
@@ -46,7 +48,7 @@ class Slots:
         while True:
             with self._places.get_lock():
                 for index, holder in enumerate(self._places):
-                    if holder == 0 or (holder != me and not _alive(holder)):
+                    if holder == 0 or (holder != me and not alive(holder)):
                         self._places[index] = me
                         self._held.index = index
                         return
@@ -55,16 +57,6 @@ class Slots:
     def __exit__(self, *exc: object) -> None:
         with self._places.get_lock():
             self._places[self._held.index] = 0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class RateLimiter:

@@ -51,6 +51,7 @@ from bot.motive import (
 from bot.plumbing import logs
 from bot.plumbing.background import Background
 from bot.plumbing.crashpoints import checkpoint
+from bot.plumbing.lineage import alive
 from bot.plumbing.timefmt import clock_text, local_text
 from bot.plumbing.watch import Watch
 from bot.policy import Directory, DirectoryError
@@ -374,16 +375,6 @@ class FootageDesk:
         self.http.close()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
-
-
 def remove_orphans(root: Path | None = None) -> int:
     """Remove the temporary folders of footage attempts whose process is gone (a SIGKILL skips
     every ``finally``); how many were removed. No media worker of that process is left to stop:
@@ -391,7 +382,7 @@ def remove_orphans(root: Path | None = None) -> int:
     removed = 0
     for folder in Path(root or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
         pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+        if not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed += 1
