@@ -84,6 +84,14 @@ def _raise(exc: BaseException) -> None:
     raise exc
 
 
+def _not_made(on_error: OnError) -> None:
+    """Tell the person their preview was not made (recallbot is stopping): ask again."""
+    try:
+        on_error(ShuttingDown())
+    except Exception:
+        _log.exception("could not tell the person their preview was not made")
+
+
 def answer(desk: SlackDesk, asked: Asked, reading: Reading | None = None) -> None:
     """Read the phrase (unless ``reading`` is its reading), check it and put the preview, or
     why it cannot be one, at its ``response_url``."""
@@ -232,10 +240,7 @@ class PreviewProcesses(Previews):
         with self._lock:
             self._pending -= 1
         if future is not None and future.cancelled():  # the app is stopping
-            try:
-                on_error(ShuttingDown())
-            except Exception:
-                _log.exception("could not tell the person their preview was not made")
+            _not_made(on_error)
             return
         failure = future.exception() if future is not None else None
         if future is None or isinstance(failure, BrokenProcessPool):
@@ -275,10 +280,8 @@ class PreviewProcesses(Previews):
         try:
             warm = [pool.submit(_ready) for _ in range(self._count)]
         except Exception:  # out of processes or descriptors, say
-            _log.exception("the preview processes could not be started; previews stay on the "
-                           "app's own threads, trying again in %.0f s", STEADY_S)  # fmt: skip
-            pool.shutdown(wait=False, cancel_futures=True)
-            self._again(STEADY_S)
+            _log.exception("the preview processes could not be started")
+            self._give_up(pool)
             return
         deadline = time.monotonic() + STEADY_S
         while wait(warm, timeout=0.1).not_done and time.monotonic() < deadline:
@@ -286,11 +289,8 @@ class PreviewProcesses(Previews):
                 pool.shutdown(wait=True, cancel_futures=True)  # (else one may still be
                 return  # starting when the app has gone, and outlive it until it looks)
         if not all(future.done() and future.exception() is None for future in warm):
-            _log.error("the preview processes did not start (their log lines above say why); "
-                       "previews stay on the app's own threads, trying again in %.0f s",
-                       STEADY_S)  # fmt: skip
-            pool.shutdown(wait=False, cancel_futures=True)
-            self._again(STEADY_S)
+            _log.error("the preview processes did not start (their log lines above say why)")
+            self._give_up(pool)
             return
         with self._lock:
             keep = not self._closing.is_set()
@@ -301,15 +301,18 @@ class PreviewProcesses(Previews):
             return
         _log.info("previews are checked in %d processes of their own", self._count)
 
+    def _give_up(self, pool: ProcessPoolExecutor) -> None:
+        """A pool that did not start: let it go, and try again in a while."""
+        _log.error("previews stay on the app's own threads; trying again in %.0f s", STEADY_S)
+        pool.shutdown(wait=False, cancel_futures=True)
+        self._again(STEADY_S)
+
     def _here(self, asked: Asked, reading: Reading | None, on_error: OnError) -> None:
         """Answer ``asked`` on the checks pool after all; if that is closed too, say so."""
         try:
             super().run(asked, reading, on_error)
         except RuntimeError:  # the checks pool has stopped
-            try:
-                on_error(ShuttingDown())
-            except Exception:
-                _log.exception("could not tell the person their preview was not made")
+            _not_made(on_error)
 
     def _broke(self, pool: ProcessPoolExecutor) -> None:
         """A process of ``pool`` died: answer on the app's threads and start a new pool."""
