@@ -83,6 +83,9 @@ def test_killed_mid_encode_no_process_remains_and_a_restart_completes_the_footag
         preview, payload = world.preview(PHRASE)
         world.press(preview, ActionId.SUBMIT, payload)
         world.paused_at("mid_encode", timeout=60)
+        # All angles encodes while the stills and clips upload: kill once those are recorded,
+        # or the kill lands in the documented window and they go up once more (a repeat).
+        wait_for(lambda: any(r.media_files for r in world.recalls()), 30)
         assert world.app.pid is not None
         run = {pid: leaks.command_line(pid) for pid in leaks.descendants(world.app.pid)}
         lines = list(run.values())

@@ -101,8 +101,10 @@ def test_when_webhooks_stop_arriving_polling_returns_to_the_full_schedule(
         run_for(w, 65 * 60, step=60)
         assert len(w.notifier.deliveries) == 6, "the safety net found them all"
         assert w.tracker.schedule() is w.tracker.policy.fallback
-        refused = [e for e in w.store.audit.entries() if e.action == "webhook_refused"]
-        assert refused, "the refusals were audited (at a bounded rate: see test_refusals)"
+        # audited at a bounded rate (see test_refusals), and the sandbox sends its webhooks from
+        # a thread of its own, which falls behind the clock under load
+        eventually(lambda: any(e.action == "webhook_refused" for e in w.store.audit.entries()),
+                   timeout=30)  # fmt: skip
 
 
 def test_a_recall_that_never_finishes_expires_with_a_message(tmp_path: Path) -> None:
